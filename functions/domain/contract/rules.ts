@@ -1,0 +1,84 @@
+/**
+ * The decided rules of the contract, in one table.
+ *
+ * Cisco documents the shape of the BroadWorks Subscribers API but not every limit. Where CONTRACT.md marks a rule
+ * [DECIDED], the decision lives here and nowhere else: the gateway's validation, the simulator and the workflow all read
+ * it from this table, so a rule can change in one place once the facts are known.
+ */
+export const RULES = {
+  /** Every string field of a request or response, unless a tighter limit applies. */
+  maxStringLength: 255,
+  /** RFC 5321 limit on a forward path; the contract caps email at 254 characters. */
+  maxEmailLength: 254,
+  /** A plausible address: one @, no whitespace, a dot in the domain. Deliberately not RFC 5322 complete. */
+  emailPattern: /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:]+$/,
+  /** Digits with an optional leading + and -, space, ( ) separators; at least one digit. */
+  phonePattern: /^\+?[0-9()\- ]*[0-9][0-9()\- ]*$/,
+  /** `xx` or `xx_YY` (ISO 639-1, optional ISO 3166 region). */
+  languagePattern: /^[a-z]{2}(_[A-Z]{2})?$/,
+  /** Subscriber ids are Cisco base64 ids: letters, digits and `-_=+`; anything else is refused before any upstream call. */
+  subscriberIdPattern: /^[A-Za-z0-9_=+-]{1,255}$/,
+  /** List paging: default and largest page size. */
+  listDefaultMax: 50,
+  listMaxMax: 100,
+  /** Retry-After to assume when Webex answers 429/423 without the header (seconds). */
+  defaultRetryAfterSeconds: 5,
+  /** Request bodies larger than this are refused with 413 before parsing. */
+  maxRequestBodyBytes: 64 * 1024,
+} as const;
+
+/** Fields of Update that Webex does not let a caller change; sending one is a 400 1002 on that field. */
+export const IMMUTABLE_ON_UPDATE = ['email', 'spEnterpriseId', 'provisioningId'] as const;
+
+/** Fields accepted by Update and ignored (the contract documents `language` as accepted and ignored). */
+export const IGNORED_ON_UPDATE = ['language'] as const;
+
+/** Webex error codes. No other code is public: invent none. */
+export const ERROR_CODES = {
+  missingField: 1001,
+  invalidValue: 1002,
+  userIdInUse: 10022,
+} as const;
+
+/** Precheck info codes. Only 100 is public. */
+export const INFO_CODES = {
+  precheckSuccessful: 100,
+} as const;
+
+/**
+ * 409 cases decided by this project (CONTRACT.md), with the message both the simulator and the gateway use.
+ */
+export const CONFLICTS = {
+  updateNotProvisioned: 'The subscriber can only be updated when its status is provisioned.',
+  consentNotPending: 'A consent email can only be resent while the subscriber is in pending_user_migration.',
+  userIdInUse: 'The BroadWorks UserID is already associated with an existing user.',
+} as const;
+
+/** Personal fields: never logged, and stored in the audit trail only as keyed digests. */
+export const PERSONAL_FIELDS = [
+  'userId',
+  'firstName',
+  'lastName',
+  'email',
+  'primaryPhoneNumber',
+  'mobilePhoneNumber',
+  'extension',
+  'primaryEmail',
+] as const;
+
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+export function isPersonalField(name: string): name is PersonalField {
+  return (PERSONAL_FIELDS as readonly string[]).includes(name);
+}
+
+/** Is `zone` an IANA time zone id known to this runtime's ICU? */
+export function isIanaTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(zone) && zone !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Turns Zod issues into Webex error items: a missing field is errorCode 1001, any other bad value 1002, each with
+ * `fieldName`. Several problems give several items.
+ */
+import type { z } from 'zod';
+import { ValidationError, type WebexErrorItem } from '../errors';
+import { ERROR_CODES } from './rules';
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+export function issuesToErrorItems(issues: readonly z.core.$ZodIssue[], input: unknown): WebexErrorItem[] {
+  const items: WebexErrorItem[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    const fieldName = issue.path.map(String).join('.');
+    const missing =
+      (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) ||
+      (issue.code === 'custom' && (issue.params as { missing?: boolean } | undefined)?.missing === true);
+    const errorCode = missing ? ERROR_CODES.missingField : ERROR_CODES.invalidValue;
+    const description = missing
+      ? issue.code === 'custom'
+        ? issue.message
+        : `Missing mandatory parameter: ${fieldName}`
+      : fieldName
+        ? `${fieldName} ${issue.message}`
+        : `Request body ${issue.message}`;
+    const key = `${fieldName}|${errorCode}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push(fieldName ? { description, errorCode, fieldName } : { description, errorCode });
+  }
+  return items;
+}
+
+/** Parse `input` with `schema`, or throw a `ValidationError` carrying one Webex error item per problem. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors = issuesToErrorItems(result.error.issues, input);
+  throw new ValidationError(`The ${what} is invalid.`, errors);
+}

@@ -1,0 +1,139 @@
+/**
+ * The route table: one source of truth for API Gateway (CDK) and the local gateway (`npm start`).
+ * Pure data: no CDK import, so the local runtime and the OpenAPI generator can read it too.
+ */
+
+/** Scopes mirror Webex's own (`spark-admin:broadworks_subscribers_read` / `_write`). */
+export const SCOPES = {
+  read: 'spark-admin:broadworks_subscribers_read',
+  write: 'spark-admin:broadworks_subscribers_write',
+} as const;
+export type ScopeName = keyof typeof SCOPES;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDefinition {
+  /** Stable id: the Lambda's logical name and the OpenAPI operationId. */
+  operationId: string;
+  method: HttpMethod;
+  /** API Gateway path syntax, `{name}` for a path parameter. */
+  path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  /** Scope the caller's token must hold; `null` for public routes (documentation). */
+  scope: ScopeName | null;
+  /** What kind of work the function does, for memory and timeout defaults. */
+  role: 'api' | 'docs';
+  summary: string;
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  {
+    operationId: 'listSubscribers',
+    method: 'GET',
+    path: '/v1/broadworks/subscribers',
+    entry: 'functions/api/list-subscribers.ts',
+    scope: 'read',
+    role: 'api',
+    summary: 'List BroadWorks Subscribers',
+  },
+  {
+    operationId: 'provisionSubscriber',
+    method: 'POST',
+    path: '/v1/broadworks/subscribers',
+    entry: 'functions/api/provision-subscriber.ts',
+    scope: 'write',
+    role: 'api',
+    summary: 'Provision a BroadWorks Subscriber',
+  },
+  {
+    operationId: 'precheckSubscriber',
+    method: 'POST',
+    path: '/v1/broadworks/subscribers/validate',
+    entry: 'functions/api/precheck-subscriber.ts',
+    scope: 'write',
+    role: 'api',
+    summary: 'Precheck a BroadWorks Subscriber Provisioning',
+  },
+  {
+    operationId: 'getSubscriber',
+    method: 'GET',
+    path: '/v1/broadworks/subscribers/{subscriberId}',
+    entry: 'functions/api/get-subscriber.ts',
+    scope: 'read',
+    role: 'api',
+    summary: 'Get a BroadWorks Subscriber',
+  },
+  {
+    operationId: 'updateSubscriber',
+    method: 'PUT',
+    path: '/v1/broadworks/subscribers/{subscriberId}',
+    entry: 'functions/api/update-subscriber.ts',
+    scope: 'write',
+    role: 'api',
+    summary: 'Update a BroadWorks Subscriber',
+  },
+  {
+    operationId: 'removeSubscriber',
+    method: 'DELETE',
+    path: '/v1/broadworks/subscribers/{subscriberId}',
+    entry: 'functions/api/remove-subscriber.ts',
+    scope: 'write',
+    role: 'api',
+    summary: 'Remove a BroadWorks Subscriber',
+  },
+  {
+    operationId: 'resendConsent',
+    method: 'POST',
+    path: '/v1/subscribers/{subscriberId}/emails/consentMove',
+    entry: 'functions/api/resend-consent.ts',
+    scope: 'write',
+    role: 'api',
+    summary: 'Send Consent User Move Email to Pending Broadworks Subscribers',
+  },
+  {
+    operationId: 'listSubscriberAudit',
+    method: 'GET',
+    path: '/v1/broadworks/subscribers/{subscriberId}/audit',
+    entry: 'functions/api/list-subscriber-audit.ts',
+    scope: 'read',
+    role: 'api',
+    summary: "Read a subscriber's audit trail, newest first (extension)",
+  },
+  {
+    operationId: 'submitOrder',
+    method: 'POST',
+    path: '/v1/orders',
+    entry: 'functions/api/submit-order.ts',
+    scope: 'write',
+    role: 'api',
+    summary: 'Start the provisioning workflow for an order (extension)',
+  },
+  {
+    operationId: 'getOrder',
+    method: 'GET',
+    path: '/v1/orders/{orderId}',
+    entry: 'functions/api/get-order.ts',
+    scope: 'read',
+    role: 'api',
+    summary: 'Read an order: status, subscriber, failure cause and audit records (extension)',
+  },
+  {
+    operationId: 'getOpenApiDocument',
+    method: 'GET',
+    path: '/openapi.json',
+    entry: 'functions/api/openapi-document.ts',
+    scope: null,
+    role: 'docs',
+    summary: "This service's OpenAPI document",
+  },
+  {
+    operationId: 'getApiDocs',
+    method: 'GET',
+    path: '/docs',
+    entry: 'functions/api/api-docs.ts',
+    scope: null,
+    role: 'docs',
+    summary: 'A readable page of the OpenAPI document',
+  },
+];
