@@ -12,12 +12,22 @@ const LEVELS: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn:
 
 const SECRET_KEY = /(authorization|token|secret|password|credential|cookie|api[-_]?key|refresh)/i;
 const PERSONAL_KEYS = new Set<string>([...PERSONAL_FIELDS, 'name', 'phone', 'displayName']);
+/** Keys whose values are identifiers or timestamps we emit ourselves: kept as they are so logs stay correlatable. */
+const SAFE_KEYS = new Set<string>([
+  'time',
+  'at',
+  'trackingId',
+  'webexTrackingId',
+  'requestId',
+  'subscriberId',
+  'orderId',
+]);
 
 const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
   [/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, 'Bearer [REDACTED]'],
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[REDACTED_JWT]'],
   [/[^\s@"'<>,;:()[\]]+@[^\s@"'<>,;:()[\]]+\.[A-Za-z]{2,}/g, '[REDACTED_EMAIL]'],
-  [/\+?\d[\d\s().-]{6,}\d/g, '[REDACTED_PHONE]'],
+  [/(?<![\w.:-])\+?\d{1,3}[\s.-]?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\w:-])/g, '[REDACTED_PHONE]'],
 ];
 
 export function scrubString(value: string): string {
@@ -37,7 +47,9 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) || PERSONAL_KEYS.has(key) ? '[REDACTED]' : redact(v, depth + 1);
+    if (SECRET_KEY.test(key) || PERSONAL_KEYS.has(key)) out[key] = '[REDACTED]';
+    else if (SAFE_KEYS.has(key) && (typeof v === 'string' || typeof v === 'number')) out[key] = v;
+    else out[key] = redact(v, depth + 1);
   }
   return out;
 }
