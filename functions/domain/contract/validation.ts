@@ -21,7 +21,7 @@ export function issuesToErrorItems(issues: readonly z.core.$ZodIssue[], input: u
   for (const issue of issues) {
     const fieldName = issue.path.map(String).join('.');
     const missing =
-      (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) ||
+      (issue.code !== 'custom' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) ||
       (issue.code === 'custom' && (issue.params as { missing?: boolean } | undefined)?.missing === true);
     const errorCode = missing ? ERROR_CODES.missingField : ERROR_CODES.invalidValue;
     const description = missing
