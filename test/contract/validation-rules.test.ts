@@ -3,7 +3,7 @@
  * value 1002, each with `fieldName`, and several problems give several error items.
  */
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { RULES } from '../../functions/domain/contract/rules';
 import {
   ListQuerySchema,

@@ -1,7 +1,7 @@
 /**
  * The order an ordering system hands the provisioning workflow (our extension of the contract).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CustomerInfoSchema, ProvisionRequestSchema, requirePhoneOrExtension } from './schemas';
 
 /** Step Functions execution names: 1 to 80 characters of letters, digits, `-` and `_`. The orderId is the name. */

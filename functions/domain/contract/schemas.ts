@@ -6,7 +6,7 @@
  * - request schemas and the strict `Subscriber` are what this project accepts and emits;
  * - `*FromWebex` schemas read what Webex sends, lenient exactly where Cisco's own examples are (`selfActivated: "false"`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IMMUTABLE_ON_UPDATE, isIanaTimeZone, RULES } from './rules';
 
 export const PACKAGES = ['softphone', 'basic', 'standard', 'premium'] as const;

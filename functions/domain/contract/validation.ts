@@ -2,7 +2,7 @@
  * Turns Zod issues into Webex error items: a missing field is errorCode 1001, any other bad value 1002, each with
  * `fieldName`. Several problems give several items.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError, type WebexErrorItem } from '../errors';
 import { ERROR_CODES } from './rules';
 
