@@ -1,0 +1,166 @@
+/**
+ * The audit trail on DynamoDB: append-only and idempotent.
+ *
+ * `append` is a PutItem conditioned on `attribute_not_exists(id)`: the record id is deterministic, so a retried write of
+ * the same event finds the first one and reports `{ written: false }`. Queries read a GSI newest first and page with an
+ * opaque cursor (base64url JSON of DynamoDB's LastEvaluatedKey), checked before use: a cursor that is not one of ours is
+ * a 400 (errorCode 1002, fieldName cursor), never a 500. There is no UpdateItem, DeleteItem or transaction here.
+ */
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ERROR_CODES, RULES } from '../../domain/contract/rules';
+import { ValidationError } from '../../domain/errors';
+import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../domain/ports/audit';
+import { AUDIT_TABLE, type AuditIndexName, auditIndex } from './audit-table';
+
+/** Longest cursor accepted (a LastEvaluatedKey of three short strings is far below). */
+export const MAX_CURSOR_LENGTH = 1024;
+
+export interface DynamoAuditStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+/** Attributes the store adds to a record for its indexes; stripped when reading. */
+const INDEX_ATTRIBUTES = ['atId', 'day'] as const;
+
+export class DynamoAuditStore implements AuditStore {
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
+
+  constructor(options: DynamoAuditStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+  }
+
+  async append(record: AuditRecord): Promise<{ written: boolean }> {
+    const item = { ...record, atId: `${record.at}#${record.id}`, day: record.at.slice(0, 10) };
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#tableName,
+          Item: marshall(item, { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_not_exists(#id)',
+          ExpressionAttributeNames: { '#id': AUDIT_TABLE.partitionKey.name },
+        }),
+      );
+      return { written: true };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return { written: false };
+      throw error;
+    }
+  }
+
+  listBySubscriber(subscriberId: string, query: AuditQuery): Promise<AuditPage> {
+    return this.#query('bySubscriber', subscriberId, query);
+  }
+
+  listByOrder(orderId: string, query: AuditQuery): Promise<AuditPage> {
+    return this.#query('byOrder', orderId, query);
+  }
+
+  /** Records of one UTC day (yyyy-mm-dd), newest first. */
+  listByDay(day: string, query: AuditQuery): Promise<AuditPage> {
+    return this.#query('byDay', day, query);
+  }
+
+  async #query(indexName: AuditIndexName, keyValue: string, query: AuditQuery): Promise<AuditPage> {
+    const index = auditIndex(indexName);
+    const max = Math.min(Math.max(Math.trunc(query.max), 1), RULES.listMaxMax);
+    const exclusiveStartKey =
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor, index.partitionKey.name, keyValue);
+    let result: QueryCommandOutput;
+    try {
+      result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey.name },
+          ExpressionAttributeValues: { ':pk': { S: keyValue } },
+          ScanIndexForward: false,
+          Limit: max,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+    } catch (error) {
+      // DynamoDB refuses a start key that does not belong to this query: still the caller's bad cursor.
+      if (exclusiveStartKey !== undefined && (error as { name?: string }).name === 'ValidationException') {
+        throw invalidCursor();
+      }
+      throw error;
+    }
+    const items = (result.Items ?? []).map(toRecord);
+    const last = result.LastEvaluatedKey;
+    return { items, cursor: last === undefined ? undefined : encodeCursor(last) };
+  }
+}
+
+function toRecord(item: Record<string, AttributeValue>): AuditRecord {
+  const value = unmarshall(item) as Record<string, unknown>;
+  for (const attribute of INDEX_ATTRIBUTES) delete value[attribute];
+  return value as unknown as AuditRecord;
+}
+
+function isConditionalCheckFailed(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+/** The cursor: base64url of the JSON of LastEvaluatedKey's string attributes. */
+export function encodeCursor(lastEvaluatedKey: Record<string, AttributeValue>): string {
+  const plain: Record<string, string> = {};
+  for (const [name, value] of Object.entries(lastEvaluatedKey)) {
+    if (value.S === undefined) throw new Error(`Unexpected non-string key attribute ${name} in LastEvaluatedKey`);
+    plain[name] = value.S;
+  }
+  return Buffer.from(JSON.stringify(plain), 'utf8').toString('base64url');
+}
+
+/**
+ * Decode and check a cursor: exactly the table key, the index key and the sort key, all strings, and the index key
+ * equal to the value queried (a cursor from another subscriber's listing is refused).
+ */
+export function decodeCursor(
+  cursor: string,
+  partitionKeyName: string,
+  partitionKeyValue: string,
+): Record<string, AttributeValue> {
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw invalidCursor();
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidCursor();
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  const expected = new Set([AUDIT_TABLE.partitionKey.name, partitionKeyName, 'atId']);
+  if (
+    entries.length !== expected.size ||
+    entries.some(([k, v]) => !expected.has(k) || typeof v !== 'string' || v === '')
+  ) {
+    throw invalidCursor();
+  }
+  const key = Object.fromEntries(entries) as Record<string, string>;
+  if (key[partitionKeyName] !== partitionKeyValue) throw invalidCursor();
+  if (!key.atId?.endsWith(`#${key[AUDIT_TABLE.partitionKey.name]}`)) throw invalidCursor();
+  return Object.fromEntries(Object.entries(key).map(([k, v]) => [k, { S: v }]));
+}
+
+function invalidCursor(): ValidationError {
+  return new ValidationError('The request is invalid.', [
+    { description: 'cursor is not a valid paging cursor', errorCode: ERROR_CODES.invalidValue, fieldName: 'cursor' },
+  ]);
+}

@@ -1,0 +1,15 @@
+/** POST /v1/broadworks/subscribers/validate — Webex's provisioning precheck (email only, or the whole payload). */
+import { getMutationDependencies } from '../composition';
+import { PrecheckRequestSchema } from '../domain/contract/schemas';
+import { precheckSubscriber } from '../domain/use-cases/precheck-subscriber';
+import { createHttpHandler } from '../http/handler';
+import { json } from '../http/responses';
+
+export const handler = createHttpHandler({
+  operationId: 'precheckSubscriber',
+  body: PrecheckRequestSchema,
+  handle: async ({ body, call, logger }) => {
+    const { value } = await precheckSubscriber(await getMutationDependencies(logger), call, body);
+    return json(200, value);
+  },
+});

@@ -1,0 +1,15 @@
+/** POST /v1/broadworks/subscribers — provision at Webex: 200 with the subscriber in `provisioning` (not 201). */
+import { getMutationDependencies } from '../composition';
+import { ProvisionRequestSchema } from '../domain/contract/schemas';
+import { provisionSubscriber } from '../domain/use-cases/provision-subscriber';
+import { createHttpHandler } from '../http/handler';
+import { json } from '../http/responses';
+
+export const handler = createHttpHandler({
+  operationId: 'provisionSubscriber',
+  body: ProvisionRequestSchema,
+  handle: async ({ body, call, logger }) => {
+    const { value } = await provisionSubscriber(await getMutationDependencies(logger), call, body);
+    return json(200, value);
+  },
+});

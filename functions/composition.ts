@@ -1,0 +1,175 @@
+/**
+ * The composition root: builds the adapters behind the ports from the configuration, lazily and once per cold start
+ * (module-scope singletons, reused by every warm invocation). Handlers take their dependencies from here and nowhere
+ * else; each getter checks only the configuration its part needs, so a function that never calls Webex does not need
+ * Webex credentials.
+ *
+ * Tests and the local runtime change `process.env` and then call `resetCompositionForTests()` (optionally with
+ * overrides such as a clock that never sleeps on real time) so the next call rebuilds everything.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { HmacDigester } from './adapters/digest/hmac-digester';
+import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
+import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
+import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
+import { StepFunctionsSubscriberTracker } from './adapters/sfn/subscriber-tracker';
+import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
+import { RefreshingCredentials, StoredTokenCredentials } from './adapters/webex/credentials';
+import { type ConfigNeed, loadConfig, requireConfig, type ServiceConfig } from './config';
+import type { AuditStore, FieldDigester } from './domain/ports/audit';
+import { type Clock, systemClock } from './domain/ports/clock';
+import type { WebexCredentialsProvider } from './domain/ports/token';
+import type { WebexSubscribersPort } from './domain/ports/webex';
+import type { SubscriberTracker } from './domain/ports/workflow';
+import type { MutationDependencies } from './domain/use-cases/context';
+import type { Logger } from './shared/logger';
+
+export interface CompositionOverrides {
+  /** Clock for the Webex client's waits and the audit timestamps (tests: one that never sleeps on real time). */
+  clock?: Clock;
+  /** Extra Webex client options (tests: fewer attempts, a smaller backoff). */
+  webexClient?: Partial<Omit<WebexHttpClientOptions, 'credentials' | 'clock'>>;
+}
+
+interface Singletons {
+  config?: ServiceConfig;
+  dynamodb?: DynamoDBClient;
+  secrets?: SecretsManagerClient;
+  sfn?: SFNClient;
+  auditStore?: AuditStore;
+  digester?: Promise<FieldDigester>;
+  webex?: WebexSubscribersPort;
+  tracker?: SubscriberTracker | null;
+}
+
+let singletons: Singletons = {};
+let overrides: CompositionOverrides = {};
+
+/** Forget every singleton (and set test overrides): the next call reads the environment again. */
+export function resetCompositionForTests(next: CompositionOverrides = {}): void {
+  for (const client of [singletons.dynamodb, singletons.secrets, singletons.sfn]) client?.destroy();
+  singletons = {};
+  overrides = next;
+}
+
+/** The configuration, read and checked once; `needs` are checked to be present (every missing one named). */
+export function getConfig(needs: readonly ConfigNeed[] = []): ServiceConfig {
+  singletons.config ??= loadConfig(process.env);
+  return requireConfig(singletons.config, needs);
+}
+
+export function getClock(): Clock {
+  return overrides.clock ?? systemClock;
+}
+
+function awsClientConfig(config: ServiceConfig, endpoint?: string): { region?: string; endpoint?: string } {
+  return {
+    ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+  };
+}
+
+function dynamodb(config: ServiceConfig): DynamoDBClient {
+  singletons.dynamodb ??= new DynamoDBClient(awsClientConfig(config, config.dynamodbEndpoint));
+  return singletons.dynamodb;
+}
+
+function secretsManager(config: ServiceConfig): SecretsManagerClient {
+  singletons.secrets ??= new SecretsManagerClient(awsClientConfig(config));
+  return singletons.secrets;
+}
+
+export function getAuditStore(): AuditStore {
+  if (!singletons.auditStore) {
+    const config = getConfig(['audit']);
+    singletons.auditStore = new DynamoAuditStore({
+      client: dynamodb(config),
+      tableName: config.auditTableName as string,
+    });
+  }
+  return singletons.auditStore;
+}
+
+/** The digester; its key comes from Secrets Manager (once per cold start) or, locally, from the environment. */
+export function getDigester(): Promise<FieldDigester> {
+  if (!singletons.digester) {
+    const config = getConfig(['digest']);
+    const source = config.digestKey;
+    const pending =
+      source?.kind === 'secret'
+        ? readDigestKeyFromSecret(secretsManager(config), source.secretId).then((key) => new HmacDigester(key))
+        : Promise.resolve().then(() => new HmacDigester(source?.kind === 'inline' ? source.key : ''));
+    // A failed load is not cached: the next request tries again.
+    singletons.digester = pending.catch((error: unknown) => {
+      singletons.digester = undefined;
+      throw error;
+    });
+  }
+  return singletons.digester;
+}
+
+function webexCredentials(config: ServiceConfig): WebexCredentialsProvider {
+  const source = config.webexCredentials;
+  if (source?.kind === 'secret') {
+    return new StoredTokenCredentials({
+      store: new SecretsManagerTokenStore({ client: secretsManager(config), secretId: source.secretId }),
+      baseUrl: config.webexBaseUrl,
+      clock: getClock(),
+    });
+  }
+  if (source?.kind === 'refresh') {
+    return new RefreshingCredentials({
+      baseUrl: config.webexBaseUrl,
+      refreshToken: source.refreshToken,
+      clientId: source.clientId,
+      clientSecret: source.clientSecret,
+      clock: getClock(),
+    });
+  }
+  // requireConfig(['webex']) has already refused a missing credential source.
+  throw new Error('unreachable: no Webex credentials');
+}
+
+export function getWebex(): WebexSubscribersPort {
+  if (!singletons.webex) {
+    const config = getConfig(['webex']);
+    singletons.webex = new WebexHttpClient({
+      ...overrides.webexClient,
+      credentials: webexCredentials(config),
+      clock: getClock(),
+    });
+  }
+  return singletons.webex;
+}
+
+/** Follows API Provision/Update with a workflow execution; `undefined` when no state machine is configured. */
+export function getTracker(): SubscriberTracker | undefined {
+  if (singletons.tracker === undefined) {
+    const config = getConfig();
+    if (config.stateMachineArn === undefined) singletons.tracker = null;
+    else {
+      singletons.sfn ??= new SFNClient(awsClientConfig(config, config.sfnEndpoint));
+      singletons.tracker = new StepFunctionsSubscriberTracker({
+        client: singletons.sfn,
+        stateMachineArn: config.stateMachineArn,
+      });
+    }
+  }
+  return singletons.tracker ?? undefined;
+}
+
+/** Everything a mutating use case needs, with the request's logger. */
+export async function getMutationDependencies(logger: Logger): Promise<MutationDependencies> {
+  // Check every variable first, so one error names all that are missing.
+  getConfig(['webex', 'audit', 'digest']);
+  return {
+    webex: getWebex(),
+    audit: getAuditStore(),
+    digester: await getDigester(),
+    clock: getClock(),
+    logger,
+    tracker: getTracker(),
+  };
+}

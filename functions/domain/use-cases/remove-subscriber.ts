@@ -1,0 +1,31 @@
+/** Remove a subscriber at Webex (204); audit the attempt. */
+import type { WebexResult } from '../ports/webex';
+import {
+  auditBase,
+  type CallContext,
+  failureFields,
+  type MutationDependencies,
+  webexCallOptions,
+  writeAudit,
+} from './context';
+
+export async function removeSubscriber(
+  deps: Omit<MutationDependencies, 'digester' | 'tracker'>,
+  context: CallContext,
+  subscriberId: string,
+): Promise<WebexResult<void>> {
+  let result: WebexResult<void>;
+  try {
+    result = await deps.webex.remove(subscriberId, webexCallOptions(context));
+  } catch (error) {
+    await writeAudit(deps, { ...auditBase(deps, context, 'remove'), subscriberId, ...failureFields(error) });
+    throw error;
+  }
+  await writeAudit(deps, {
+    ...auditBase(deps, context, 'remove'),
+    subscriberId,
+    outcome: { result: 'success', statusCode: 204 },
+    ...(result.webexTrackingId === undefined ? {} : { webexTrackingId: result.webexTrackingId }),
+  });
+  return result;
+}

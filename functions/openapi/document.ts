@@ -1,0 +1,370 @@
+/**
+ * This service's OpenAPI 3.0 document, generated — never written by hand — from the two sources of truth:
+ * the contract's Zod schemas (`z.toJSONSchema(…, { target: 'openapi-3.0' })`, one component per schema id) and the
+ * route table (`infra/routes.ts`: paths, methods, operationIds, scopes). Our extensions (audit, orders) are described
+ * the same way.
+ */
+import * as z from 'zod';
+import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
+import { ORDER_ID_PATTERN, OrderOptionsSchema, OrderSchema, OrderSubscriberSchema } from '../domain/contract/order';
+import {
+  ListQuerySchema,
+  PrecheckRequestSchema,
+  PrecheckResponseSchema,
+  ProvisionRequestSchema,
+  SubscriberIdSchema,
+  SubscriberListResponseSchema,
+  SubscriberSchema,
+  UpdateRequestSchema,
+  WebexErrorBodySchema,
+} from '../domain/contract/schemas';
+import {
+  AuditChangeSchema,
+  AuditListQuerySchema,
+  AuditListResponseSchema,
+  AuditRecordSchema,
+} from '../domain/use-cases/list-subscriber-audit';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface OpenApiOptions {
+  /** Server URL shown in the document (default `/`: the host that served it). */
+  serverUrl?: string;
+  /** The JWT issuer API Gateway trusts (OIDC discovery lives below it). */
+  jwtIssuer?: string;
+  version?: string;
+}
+
+/**
+ * Published schemas. Every schema with an id that another one nests must be listed too (it becomes its own component
+ * and is referenced); `buildOpenApiDocument` fails loudly if one is missing.
+ */
+const REQUEST_SCHEMAS: readonly z.ZodType[] = [
+  ProvisionRequestSchema,
+  UpdateRequestSchema,
+  PrecheckRequestSchema,
+  OrderSchema,
+  OrderSubscriberSchema,
+  OrderOptionsSchema,
+];
+const RESPONSE_SCHEMAS: readonly z.ZodType[] = [
+  SubscriberSchema,
+  SubscriberListResponseSchema,
+  PrecheckResponseSchema,
+  WebexErrorBodySchema,
+  AuditRecordSchema,
+  AuditChangeSchema,
+  AuditListResponseSchema,
+];
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+function schemaId(schema: z.ZodType): string {
+  const id = (schema.meta() as { id?: string } | undefined)?.id;
+  if (!id) throw new Error('every schema published in the OpenAPI document needs .meta({ id })');
+  return id;
+}
+
+/** Components for `schemas`, nested schemas with an id included as their own components. */
+function components(schemas: readonly z.ZodType[], io: 'input' | 'output'): Record<string, JsonObject> {
+  const registry = z.registry<{ id: string }>();
+  const seen = new Set<z.ZodType>();
+  const add = (schema: z.ZodType) => {
+    if (seen.has(schema)) return;
+    seen.add(schema);
+    registry.add(schema, { id: schemaId(schema) });
+  };
+  for (const schema of schemas) add(schema);
+  const result = z.toJSONSchema(registry, {
+    target: 'openapi-3.0',
+    io,
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonObject> };
+  if ('__shared' in result.schemas) {
+    throw new Error(
+      `A nested schema with an id is not published: ${JSON.stringify(Object.keys(result.schemas.__shared ?? {}))}`,
+    );
+  }
+  const out: Record<string, JsonObject> = {};
+  for (const [id, schema] of Object.entries(result.schemas)) {
+    const { $id: _ignored, ...rest } = schema;
+    out[id] = rest;
+  }
+  return out;
+}
+
+/** A component schema for one property of a Zod object, as a parameter schema (no `required`, no component refs). */
+function propertySchema(schema: z.ZodType): JsonObject {
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonObject;
+  const { $schema: _s, ...rest } = json;
+  return rest;
+}
+
+function queryParameters(schema: z.ZodObject): JsonObject[] {
+  return Object.entries(schema.shape).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: propertySchema(property as z.ZodType),
+  }));
+}
+
+const PATH_PARAMETER_SCHEMAS: Record<string, JsonObject> = {
+  subscriberId: propertySchema(SubscriberIdSchema),
+  orderId: { type: 'string', pattern: ORDER_ID_PATTERN.source },
+};
+
+const TRACKING_ID_HEADER = {
+  description: "This request's TrackingID: the caller's `TrackingID` header when sane, else generated.",
+  schema: { type: 'string' },
+};
+const RETRY_AFTER_HEADER = { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } };
+const LINK_HEADER = {
+  description: 'RFC 5988 link to the next page (`<url>; rel="next"`); absent on the last page.',
+  schema: { type: 'string' },
+};
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad Request: the request is invalid (errorCode 1001 missing, 1002 invalid, with fieldName).',
+  401: 'Unauthorized: the bearer token is missing or invalid.',
+  403: 'Forbidden: the token lacks the scope of this operation.',
+  404: 'Not Found: the subscriber (or order) does not exist.',
+  409: 'Conflict: the request conflicts with the current state.',
+  413: 'Payload Too Large: the request body is too large.',
+  415: 'Unsupported Media Type: request bodies must be application/json.',
+  423: 'Locked: retry after the Retry-After header.',
+  429: 'Too Many Requests: retry after the Retry-After header.',
+  500: 'Internal Server Error.',
+  502: 'Bad Gateway: Webex failed or answered something unexpected. Try again later.',
+  503: 'Service Unavailable: Webex is overloaded. Try again later.',
+  504: 'Gateway Timeout: Webex did not answer in time. Try again later.',
+};
+
+function errorResponse(status: number): JsonObject {
+  const headers: JsonObject = { TrackingID: TRACKING_ID_HEADER };
+  if (status === 423 || status === 429) headers['Retry-After'] = RETRY_AFTER_HEADER;
+  return {
+    description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+    headers,
+    content: { 'application/json': { schema: ref('WebexError') } },
+  };
+}
+
+interface OperationShape {
+  tags: string[];
+  description?: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  success: { status: number; description: string; schema?: JsonObject; contentType?: string; headers?: JsonObject };
+  extraSuccess?: { status: number; description: string; schema?: JsonObject };
+  upstream: boolean;
+  conflict?: boolean;
+}
+
+const ORDER_VIEW_SCHEMA: JsonObject = {
+  type: 'object',
+  description:
+    'An order: its workflow status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED), the subscriber once known, the ' +
+    'failure cause, and its audit records newest first.',
+  properties: {
+    orderId: { type: 'string' },
+    status: { type: 'string' },
+  },
+  required: ['orderId', 'status'],
+  additionalProperties: true,
+};
+
+const SHAPES: Record<string, OperationShape> = {
+  listSubscribers: {
+    tags: ['BroadWorks Subscribers'],
+    query: ListQuerySchema,
+    success: { status: 200, description: 'OK', schema: ref('SubscriberListResponse'), headers: { Link: LINK_HEADER } },
+    upstream: true,
+  },
+  provisionSubscriber: {
+    tags: ['BroadWorks Subscribers'],
+    description:
+      'Answers 200 (not 201) with the subscriber in `provisioning`; provisioning continues in the background.',
+    body: ProvisionRequestSchema,
+    success: { status: 200, description: 'OK', schema: ref('Subscriber') },
+    upstream: true,
+    conflict: true,
+  },
+  precheckSubscriber: {
+    tags: ['BroadWorks Subscribers'],
+    body: PrecheckRequestSchema,
+    success: { status: 200, description: 'OK', schema: ref('SubscriberProvisioningPrecheckResponse') },
+    upstream: true,
+    conflict: true,
+  },
+  getSubscriber: {
+    tags: ['BroadWorks Subscribers'],
+    success: { status: 200, description: 'OK', schema: ref('Subscriber') },
+    upstream: true,
+  },
+  updateSubscriber: {
+    tags: ['BroadWorks Subscribers'],
+    description: 'Answers 200 with `updating` and the OLD values; the new ones show once the status is `provisioned`.',
+    body: UpdateRequestSchema,
+    success: { status: 200, description: 'OK', schema: ref('Subscriber') },
+    upstream: true,
+    conflict: true,
+  },
+  removeSubscriber: {
+    tags: ['BroadWorks Subscribers'],
+    success: { status: 204, description: 'No Content' },
+    upstream: true,
+    conflict: true,
+  },
+  resendConsent: {
+    tags: ['BroadWorks Subscribers'],
+    description: 'Only for a subscriber in `pending_user_migration`, else 409.',
+    success: { status: 204, description: 'No Content' },
+    upstream: true,
+    conflict: true,
+  },
+  listSubscriberAudit: {
+    tags: ['Audit (extension)'],
+    description:
+      'Every change made through this service, newest first. Personal values appear only as keyed digests ' +
+      '(`hmac-sha256:` + 16 hex). Page with `max` and the `cursor` of the `Link` header.',
+    query: AuditListQuerySchema,
+    success: { status: 200, description: 'OK', schema: ref('AuditListResponse'), headers: { Link: LINK_HEADER } },
+    upstream: false,
+  },
+  submitOrder: {
+    tags: ['Orders (extension)'],
+    description:
+      'Starts the provisioning workflow (precheck, provision, follow to a final status). The orderId is the execution ' +
+      'name: submitting the same order again answers the existing order with 200 instead of starting a second one.',
+    body: OrderSchema,
+    success: { status: 202, description: 'Accepted: the workflow started.', schema: ORDER_VIEW_SCHEMA },
+    extraSuccess: { status: 200, description: 'The order already exists.', schema: ORDER_VIEW_SCHEMA },
+    upstream: false,
+    conflict: true,
+  },
+  getOrder: {
+    tags: ['Orders (extension)'],
+    success: { status: 200, description: 'OK', schema: ORDER_VIEW_SCHEMA },
+    upstream: false,
+  },
+  getOpenApiDocument: {
+    tags: ['Documentation'],
+    success: { status: 200, description: 'This document.', schema: { type: 'object' } },
+    upstream: false,
+  },
+  getApiDocs: {
+    tags: ['Documentation'],
+    success: { status: 200, description: 'A readable HTML page of this document.', contentType: 'text/html' },
+    upstream: false,
+  },
+};
+
+function pathParameters(path: string): JsonObject[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: PATH_PARAMETER_SCHEMAS[name as string] ?? { type: 'string' },
+  }));
+}
+
+function operation(route: RouteDefinition): JsonObject {
+  const shape = SHAPES[route.operationId];
+  if (!shape) throw new Error(`No OpenAPI description for operation ${route.operationId}`);
+  const responses: Record<string, JsonObject> = {};
+  const success: JsonObject = {
+    description: shape.success.description,
+    headers: { TrackingID: TRACKING_ID_HEADER, ...(shape.success.headers ?? {}) },
+  };
+  if (shape.success.schema) {
+    success.content = { [shape.success.contentType ?? 'application/json']: { schema: shape.success.schema } };
+  } else if (shape.success.contentType) {
+    success.content = { [shape.success.contentType]: { schema: { type: 'string' } } };
+  }
+  responses[String(shape.success.status)] = success;
+  if (shape.extraSuccess) {
+    responses[String(shape.extraSuccess.status)] = {
+      description: shape.extraSuccess.description,
+      headers: { TrackingID: TRACKING_ID_HEADER },
+      content: { 'application/json': { schema: shape.extraSuccess.schema } },
+    };
+  }
+  const errors = new Set<number>([500]);
+  if (route.scope !== null) for (const s of [400, 401, 403]) errors.add(s);
+  if (route.path.includes('{')) errors.add(404);
+  if (shape.query) errors.add(400);
+  if (shape.body) for (const s of [400, 413, 415]) errors.add(s);
+  if (shape.conflict) errors.add(409);
+  if (shape.upstream) for (const s of [423, 429, 502, 503, 504]) errors.add(s);
+  for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = errorResponse(status);
+
+  const result: JsonObject = {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: shape.tags,
+    ...(shape.description ? { description: shape.description } : {}),
+    parameters: [
+      ...pathParameters(route.path),
+      ...(shape.query ? queryParameters(shape.query) : []),
+      {
+        name: 'TrackingID',
+        in: 'header',
+        required: false,
+        description: 'Your own tracking id (≤ 128 of A-Z a-z 0-9 _ . : -), echoed back and sent to Webex.',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' },
+      },
+    ],
+    responses,
+    security: route.scope === null ? [] : [{ jwt: [SCOPES[route.scope]] }],
+  };
+  if (shape.body) {
+    result.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: ref(schemaId(shape.body)) } },
+    };
+  }
+  return result;
+}
+
+/** Build the document (pure: the same code gives the same document). */
+export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  for (const route of ROUTES) {
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, JsonObject>)[route.method.toLowerCase()] = operation(route);
+  }
+  const issuer = options.jwtIssuer?.replace(/\/+$/, '');
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Webex for BroadWorks provisioning service',
+      version: options.version ?? '1.0.0',
+      description:
+        'A Webex-compatible BroadWorks Subscribers API (same paths, status codes, bodies and headers as ' +
+        'https://webexapis.com/v1) with extensions: an audit trail per subscriber and a provisioning workflow for ' +
+        'orders. Every error is the Webex error body `{message, errors, trackingId}` with a `TrackingID` header.',
+    },
+    servers: [{ url: options.serverUrl ?? '/' }],
+    tags: [
+      { name: 'BroadWorks Subscribers', description: 'The Webex BroadWorks Subscribers contract.' },
+      { name: 'Audit (extension)' },
+      { name: 'Orders (extension)' },
+      { name: 'Documentation' },
+    ],
+    paths,
+    components: {
+      schemas: { ...components(REQUEST_SCHEMAS, 'input'), ...components(RESPONSE_SCHEMAS, 'output') },
+      securitySchemes: {
+        jwt: {
+          type: 'openIdConnect',
+          openIdConnectUrl: `${issuer ?? ''}/.well-known/openid-configuration`,
+          description:
+            'A JWT bearer token (`Authorization: Bearer <jwt>`) from the identity provider API Gateway trusts, with ' +
+            `the scope ${SCOPES.read} to read or ${SCOPES.write} to change.`,
+        },
+      },
+    },
+  };
+}
