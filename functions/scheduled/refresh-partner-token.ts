@@ -1,0 +1,134 @@
+/**
+ * Scheduled Lambda: renews the partner's Webex access token stored in Secrets Manager (EventBridge schedule, e.g. daily).
+ *
+ * Environment:
+ * - `PARTNER_TOKEN_SECRET_ID` (required): the secret holding the `PartnerTokens` JSON.
+ * - `WEBEX_BASE_URL` (default `https://webexapis.com/v1`): where `/access_token` lives.
+ * - `REFRESH_WINDOW_DAYS` (default 7): refresh when the access token (about 14 days) expires within this many days.
+ * - `LOG_LEVEL`.
+ *
+ * Every run writes one CloudWatch Embedded Metric Format line in namespace `WebexBwProvisioning`, without dimensions:
+ * `PartnerTokenRefreshFailed` (1 on failure, 0 otherwise) and `RefreshTokenDaysRemaining` (whole days the refresh token
+ * has left, whenever the stored tokens could be read). A failed run also throws, so the function's `Errors` count too.
+ * No token or secret is ever logged.
+ */
+import type { Context } from 'aws-lambda';
+import { SecretsManagerTokenStore } from '../adapters/secrets/secrets-manager-token-store';
+import { refreshAccessToken } from '../adapters/webex/token-grant';
+import { ConfigurationError } from '../domain/errors';
+import { type Clock, systemClock } from '../domain/ports/clock';
+import type { PartnerTokenStore, RefreshGrant } from '../domain/ports/token';
+import { PartnerTokenRefreshError, refreshPartnerToken } from '../domain/use-cases/refresh-partner-token';
+import { type Logger, logger as rootLogger } from '../shared/logger';
+
+export const METRIC_NAMESPACE = 'WebexBwProvisioning';
+export const METRIC_REFRESH_FAILED = 'PartnerTokenRefreshFailed';
+export const METRIC_DAYS_REMAINING = 'RefreshTokenDaysRemaining';
+
+const DEFAULT_BASE_URL = 'https://webexapis.com/v1';
+const DEFAULT_REFRESH_WINDOW_DAYS = 7;
+
+export interface RefreshHandlerDependencies {
+  store: PartnerTokenStore;
+  grant: RefreshGrant;
+  clock: Clock;
+  refreshWindowDays: number;
+  logger: Logger;
+  /** Where EMF lines go: stdout in Lambda (not the logger, whose redaction would hide the metric names). */
+  writeMetricLine: (line: string) => void;
+}
+
+export interface RefreshHandlerSummary {
+  refreshed: boolean;
+  refreshTokenRotated: boolean;
+  accessExpiresAt: string;
+  daysRemaining: number;
+}
+
+/** One EMF line: the metrics as top-level members, declared under `_aws`. */
+export function metricLine(at: number, values: { failed: 0 | 1; daysRemaining?: number | undefined }): string {
+  const metrics: Array<{ Name: string; Unit: string }> = [{ Name: METRIC_REFRESH_FAILED, Unit: 'Count' }];
+  const members: Record<string, number> = { [METRIC_REFRESH_FAILED]: values.failed };
+  if (values.daysRemaining !== undefined) {
+    metrics.push({ Name: METRIC_DAYS_REMAINING, Unit: 'None' });
+    members[METRIC_DAYS_REMAINING] = values.daysRemaining;
+  }
+  return JSON.stringify({
+    _aws: { Timestamp: at, CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: metrics }] },
+    ...members,
+  });
+}
+
+/** Read and check the environment once. */
+export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): RefreshHandlerDependencies {
+  const problems: string[] = [];
+  const secretId = env.PARTNER_TOKEN_SECRET_ID?.trim();
+  if (!secretId) problems.push('PARTNER_TOKEN_SECRET_ID is required');
+  const baseUrl = (env.WEBEX_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) problems.push('WEBEX_BASE_URL must be an http(s) URL');
+  const windowRaw = env.REFRESH_WINDOW_DAYS?.trim();
+  const refreshWindowDays = windowRaw ? Number(windowRaw) : DEFAULT_REFRESH_WINDOW_DAYS;
+  if (!Number.isFinite(refreshWindowDays) || refreshWindowDays < 0) {
+    problems.push('REFRESH_WINDOW_DAYS must be a number of days >= 0');
+  }
+  if (problems.length > 0 || !secretId) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}.`);
+  return {
+    store: new SecretsManagerTokenStore({ secretId }),
+    grant: (input) => refreshAccessToken(baseUrl, input),
+    clock: systemClock,
+    refreshWindowDays,
+    logger: rootLogger.child({ function: 'refresh-partner-token' }),
+    writeMetricLine: (line) => process.stdout.write(`${line}\n`),
+  };
+}
+
+/** The handler over resolved dependencies (resolved lazily, once, so a configuration error is reported per run). */
+export function createRefreshPartnerTokenHandler(resolve: () => RefreshHandlerDependencies) {
+  let deps: RefreshHandlerDependencies | undefined;
+  return async (_event?: unknown, context?: Pick<Context, 'awsRequestId'>): Promise<RefreshHandlerSummary> => {
+    let log: Logger = rootLogger.child({ function: 'refresh-partner-token', requestId: context?.awsRequestId });
+    let clock: Clock = systemClock;
+    let write: (line: string) => void = (line) => process.stdout.write(`${line}\n`);
+    try {
+      deps ??= resolve();
+      log = deps.logger.child({ requestId: context?.awsRequestId });
+      clock = deps.clock;
+      write = deps.writeMetricLine;
+      const result = await refreshPartnerToken({
+        store: deps.store,
+        grant: deps.grant,
+        clock: deps.clock,
+        refreshWindowDays: deps.refreshWindowDays,
+      });
+      write(metricLine(clock.now(), { failed: 0, daysRemaining: result.refreshTokenExpiresInDays }));
+      log.info(result.refreshed ? 'partner access token renewed' : 'partner access token not due for renewal', {
+        // Key names avoid "token"/"refresh": the logger redacts such keys.
+        outcome: result.refreshed ? 'renewed' : 'not-due',
+        rotated: result.refreshTokenRotated,
+        accessExpiresAt: result.accessTokenExpiresAt,
+        daysRemaining: result.refreshTokenExpiresInDays,
+      });
+      return {
+        refreshed: result.refreshed,
+        refreshTokenRotated: result.refreshTokenRotated,
+        accessExpiresAt: result.accessTokenExpiresAt,
+        daysRemaining: result.refreshTokenExpiresInDays,
+      };
+    } catch (error) {
+      const known = error instanceof PartnerTokenRefreshError ? error : undefined;
+      write(metricLine(clock.now(), { failed: 1, daysRemaining: known?.refreshTokenExpiresInDays }));
+      const cause = known ? known.cause : error;
+      log.error('partner token refresh failed', {
+        stage: known?.stage ?? 'configuration',
+        rotatedButNotStored: known?.refreshTokenRotated ?? false,
+        daysRemaining: known?.refreshTokenExpiresInDays,
+        errorName: cause instanceof Error ? cause.name : typeof cause,
+        errorMessage: cause instanceof Error ? cause.message : undefined,
+        upstreamStatus: (cause as { status?: unknown } | undefined)?.status,
+      });
+      throw error;
+    }
+  };
+}
+
+export const handler = createRefreshPartnerTokenHandler(() => dependenciesFromEnv());
