@@ -1,0 +1,289 @@
+/**
+ * The embedded local runtime behind `npm start`: one process, everything on 127.0.0.1.
+ * - DynamoDB (dynalite, in memory) with the audit table created from the description CDK deploys;
+ * - the Webex simulator as the upstream (the handlers refresh their access token at its `/v1/access_token`, as in AWS);
+ * - the API gateway serving every route of `infra/routes.ts` with a local JWT identity provider;
+ * - optionally the local Step Functions endpoint (the `stepFunctions` hook).
+ *
+ * The handlers read `process.env`, so the runtime builds their environment explicitly, applies it to `process.env` once
+ * (restored on `stop`) and resets the composition root's singletons. Because that environment is process-wide, one
+ * runtime runs per process at a time.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CompositionOverrides } from '../functions/composition';
+import { createLogger, type Logger, type LogLevel } from '../functions/shared/logger';
+import type { ScopeName } from '../infra/routes';
+import { createLocalIdp, type LocalIdp, localIssuer, readJwtAudience, SANDBOX_TOKEN_SCOPES } from './auth/local-idp';
+import { LOCAL_AWS_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
+import { createLocalGateway, type HealthCheck, type LocalGateway, type LocalGatewayOptions } from './gateway/server';
+import { DEFAULT_JWT_KEY_FILE, JWT_KEY_FILE_ENV, REPO_ROOT } from './paths';
+import { isAddressInUse, PortInUseError, type PortOptions, resolvePorts } from './ports';
+import { createWebexSimulator, type SimulatorOptions, type WebexSimulator } from './webex-simulator';
+
+export const DEFAULT_AUDIT_TABLE_NAME = 'webex-bw-provisioning-audit-local';
+export const DEFAULT_REGION = 'us-east-1';
+export const LOCAL_HOST = '127.0.0.1';
+
+/** What the Step Functions hook returns: a started component the runtime stops with the rest. */
+export interface LocalStepFunctionsComponent {
+  url: string;
+  stateMachineArn: string;
+  stop(): Promise<void>;
+  /** For `/health`; default: any HTTP answer from `url` counts as up. */
+  check?(): Promise<void>;
+}
+
+/**
+ * Starts the local Step Functions endpoint (`local/stepfunctions/`). Called after the handlers' environment is applied,
+ * so task handlers see the same DynamoDB, simulator and digest key; its `url` and `stateMachineArn` become `SFN_ENDPOINT`
+ * and `STATE_MACHINE_ARN` for the API handlers.
+ */
+export type StartLocalStepFunctions = (context: {
+  port: number;
+  host: string;
+  logger: Logger;
+  env: Readonly<Record<string, string>>;
+}) => Promise<LocalStepFunctionsComponent>;
+
+export interface LocalRuntimeOptions {
+  /** Ports (0 = ephemeral); default from PORT, DYNAMODB_PORT, SIMULATOR_PORT, SFN_PORT, else 3000, 8000, 3001, 8083. */
+  ports?: PortOptions;
+  /** Where port variables are read from; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Simulator options (clock, delays, duplicate mode…) for tests and demos. */
+  simulator?: SimulatorOptions;
+  /**
+   * Where the token signing key persists; `false` keeps it in memory (tests). Default `LOCAL_JWT_KEY_FILE`, else
+   * `.local-data/jwt-key.json`.
+   */
+  keyFile?: string | false;
+  /** Log level of the runtime and the handlers (`LOG_LEVEL`); default `LOG_LEVEL` or info. */
+  logLevel?: LogLevel | 'silent';
+  logger?: Logger;
+  auditTableName?: string;
+  region?: string;
+  /** Hook for the local Step Functions endpoint; absent = no workflow locally (API tracking disabled). */
+  stepFunctions?: StartLocalStepFunctions;
+  /** Overrides for the handlers' composition root (tests: a clock, fewer Webex retries). */
+  composition?: CompositionOverrides;
+  /** Gateway knobs for tests. */
+  gateway?: Pick<LocalGatewayOptions, 'loadHandler' | 'timeoutsMs' | 'maxBodyBytes' | 'healthTimeoutMs'>;
+}
+
+export interface LocalRuntime {
+  readonly urls: { api: string; dynamodb: string; simulator: string; stepFunctions?: string };
+  /** Ready sandbox tokens: `read` holds the read scope; `write` holds the write and the read scope. */
+  readonly tokens: { read: string; write: string };
+  /** Signs a token the gateway accepts (`read`/`write` or full scope values); `claims` override the defaults. */
+  mintToken(scopes: ReadonlyArray<ScopeName | string>, claims?: Record<string, unknown>): Promise<string>;
+  readonly simulator: WebexSimulator;
+  readonly gateway: LocalGateway;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly auditTableName: string;
+  readonly stateMachineArn: string | undefined;
+  /** The environment given to the handlers (also applied to `process.env` while running). */
+  readonly env: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/** Variables that would point the handlers at real AWS resources or credentials: removed while the runtime runs. */
+const UNSET_FOR_HANDLERS = [
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'PARTNER_TOKEN_SECRET_ID',
+  'AUDIT_DIGEST_SECRET_ID',
+  'STATE_MACHINE_ARN',
+  'SFN_ENDPOINT',
+] as const;
+
+let activeRuntime: LocalRuntime | undefined;
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  if (activeRuntime) {
+    throw new Error(
+      'A local runtime is already running in this process: the handlers read process.env, so two would share it. Stop it first.',
+    );
+  }
+  const logLevel = options.logLevel ?? (process.env.LOG_LEVEL as LogLevel | 'silent' | undefined) ?? 'info';
+  const log = options.logger ?? createLogger({ component: 'local-runtime' }, { level: logLevel });
+  const ports = resolvePorts(options.ports ?? {}, options.env ?? process.env);
+  const region = options.region ?? DEFAULT_REGION;
+  const auditTableName = options.auditTableName ?? DEFAULT_AUDIT_TABLE_NAME;
+  const keyFile = options.keyFile ?? (process.env[JWT_KEY_FILE_ENV] || DEFAULT_JWT_KEY_FILE);
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    const failures: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) log.warn('some components did not stop cleanly', { errors: failures });
+  };
+
+  try {
+    const dynamo: LocalDynamoDb = await startLocalDynamoDb({
+      port: ports.dynamodb,
+      host: LOCAL_HOST,
+      tableName: auditTableName,
+      region,
+    });
+    cleanups.push(() => dynamo.stop());
+
+    const simulator = createWebexSimulator({ ...options.simulator, logger: options.simulator?.logger ?? log });
+    const { url: simulatorUrl } = await simulator
+      .start({ port: ports.simulator, host: LOCAL_HOST })
+      .catch((error: unknown) => {
+        throw isAddressInUse(error) ? new PortInUseError('simulator', ports.simulator, LOCAL_HOST) : error;
+      });
+    cleanups.push(() => simulator.stop());
+
+    const gateway = createLocalGateway({
+      ...options.gateway,
+      logger: log.child({ component: 'local-gateway' }),
+      region,
+    });
+    const { url: apiUrl, port: apiPort } = await gateway.start({ port: ports.api, host: LOCAL_HOST });
+    cleanups.push(() => gateway.stop());
+
+    const audience = readJwtAudience();
+    const idp: LocalIdp = await createLocalIdp({ issuer: localIssuer(apiPort), audience, keyFile });
+
+    const credentials = simulator.credentials;
+    const env: Record<string, string> = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+      AUDIT_TABLE_NAME: auditTableName,
+      DYNAMODB_ENDPOINT: dynamo.url,
+      WEBEX_BASE_URL: `${simulatorUrl}/v1`,
+      WEBEX_REFRESH_TOKEN: credentials.refreshToken,
+      WEBEX_CLIENT_ID: credentials.clientId,
+      WEBEX_CLIENT_SECRET: credentials.clientSecret,
+      // A fresh key per start: audit digests are comparable within one run, and no key is ever stored.
+      AUDIT_DIGEST_KEY: randomBytes(32).toString('hex'),
+      LOG_LEVEL: logLevel,
+    };
+    const restoreEnv = applyEnv(env, UNSET_FOR_HANDLERS);
+    cleanups.push(async () => {
+      restoreEnv();
+      await resetComposition(log, options.composition);
+    });
+    await resetComposition(log, options.composition);
+
+    let stepFunctions: LocalStepFunctionsComponent | undefined;
+    if (options.stepFunctions) {
+      stepFunctions = await options.stepFunctions({
+        port: ports.stepFunctions,
+        host: LOCAL_HOST,
+        logger: log.child({ component: 'local-stepfunctions' }),
+        env,
+      });
+      const component = stepFunctions;
+      cleanups.push(() => component.stop());
+      env.SFN_ENDPOINT = component.url;
+      env.STATE_MACHINE_ARN = component.stateMachineArn;
+      process.env.SFN_ENDPOINT = component.url;
+      process.env.STATE_MACHINE_ARN = component.stateMachineArn;
+      await resetComposition(log, options.composition);
+    }
+
+    const healthChecks: Record<string, HealthCheck> = {
+      dynamodb: () => dynamo.check(),
+      simulator: () => httpReachable(`${simulatorUrl}/_simulator/stats`),
+    };
+    if (stepFunctions) {
+      const component = stepFunctions;
+      healthChecks.stepFunctions = component.check
+        ? () => (component.check as () => Promise<void>)()
+        : () => httpReachable(component.url);
+    }
+    gateway.setHealthChecks(healthChecks);
+    gateway.setAuthorizer(idp);
+
+    const [read, write] = await Promise.all([
+      idp.mint(SANDBOX_TOKEN_SCOPES.read),
+      idp.mint(SANDBOX_TOKEN_SCOPES.write),
+    ]);
+    let stopped: Promise<void> | undefined;
+    const runtime: LocalRuntime = {
+      urls: {
+        api: apiUrl,
+        dynamodb: dynamo.url,
+        simulator: simulatorUrl,
+        ...(stepFunctions ? { stepFunctions: stepFunctions.url } : {}),
+      },
+      tokens: { read, write },
+      mintToken: (scopes, claims) => idp.mint(scopes, claims),
+      simulator,
+      gateway,
+      issuer: idp.issuer,
+      audience,
+      auditTableName,
+      stateMachineArn: stepFunctions?.stateMachineArn,
+      env: Object.freeze({ ...env }),
+      stop() {
+        stopped ??= stopAll().finally(() => {
+          if (activeRuntime === runtime) activeRuntime = undefined;
+          log.info('local runtime stopped');
+        });
+        return stopped;
+      },
+    };
+    activeRuntime = runtime;
+    log.info('local runtime started', { urls: runtime.urls });
+    return runtime;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Sets `set` and removes `unset` in `process.env`; returns a function that puts every touched variable back. */
+function applyEnv(set: Record<string, string>, unset: readonly string[]): () => void {
+  const touched = [...new Set([...Object.keys(set), ...unset])];
+  const previous = new Map(touched.map((name) => [name, process.env[name]]));
+  for (const name of unset) delete process.env[name];
+  Object.assign(process.env, set);
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/**
+ * The composition root caches clients built from the environment: drop them after the environment changed. Imported
+ * lazily (as the handlers import it, so it is the same module instance); if it cannot load, the handlers cannot either
+ * and will answer 500 with the cause in the log, so this only warns.
+ */
+async function resetComposition(log: Logger, overrides: CompositionOverrides | undefined): Promise<void> {
+  try {
+    const mod = (await import(pathToFileURL(path.join(REPO_ROOT, 'functions/composition.ts')).href)) as {
+      resetCompositionForTests?: (next?: CompositionOverrides) => void;
+    };
+    mod.resetCompositionForTests?.(overrides);
+  } catch (error) {
+    log.warn('cannot reset the composition root (functions/composition.ts)', { error });
+  }
+}
+
+/** Up when the URL answers anything below 500 within the health check's time. */
+async function httpReachable(url: string): Promise<void> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await response.body?.cancel();
+  if (response.status >= 500) throw new Error(`answered ${response.status}`);
+}
