@@ -1,0 +1,423 @@
+import { describe, expect, it } from 'vitest';
+import { HmacDigester } from '../../functions/adapters/digest/hmac-digester';
+import type { ProvisionRequest, Subscriber } from '../../functions/domain/contract/schemas';
+import { NotFoundError, UpstreamError, UpstreamThrottledError } from '../../functions/domain/errors';
+import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
+import type { Clock } from '../../functions/domain/ports/clock';
+import type { WebexSubscribersPort } from '../../functions/domain/ports/webex';
+import type { SubscriberTracker, TrackSubscriberInput } from '../../functions/domain/ports/workflow';
+import {
+  AUDIT_RETRY_DELAYS_MS,
+  type CallContext,
+  type MutationDependencies,
+} from '../../functions/domain/use-cases/context';
+import { listSubscriberAudit } from '../../functions/domain/use-cases/list-subscriber-audit';
+import { listSubscribers } from '../../functions/domain/use-cases/list-subscribers';
+import { precheckSubscriber } from '../../functions/domain/use-cases/precheck-subscriber';
+import { provisionSubscriber } from '../../functions/domain/use-cases/provision-subscriber';
+import { removeSubscriber } from '../../functions/domain/use-cases/remove-subscriber';
+import { resendConsent } from '../../functions/domain/use-cases/resend-consent';
+import { updateSubscriber } from '../../functions/domain/use-cases/update-subscriber';
+import { createLogger } from '../../functions/shared/logger';
+
+// ---- in-memory fakes of the ports (test-only) ----
+
+class MemoryAuditStore implements AuditStore {
+  readonly records = new Map<string, AuditRecord>();
+  failuresLeft = 0;
+  attempts = 0;
+  async append(record: AuditRecord) {
+    this.attempts++;
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      throw new Error('ProvisionedThroughputExceededException');
+    }
+    if (this.records.has(record.id)) return { written: false };
+    this.records.set(record.id, structuredClone(record));
+    return { written: true };
+  }
+  async listBySubscriber(subscriberId: string, query: AuditQuery): Promise<AuditPage> {
+    const items = [...this.records.values()].filter((r) => r.subscriberId === subscriberId);
+    return { items: items.slice(0, query.max), cursor: query.cursor };
+  }
+  async listByOrder(): Promise<AuditPage> {
+    return { items: [] };
+  }
+}
+
+const SUBSCRIBER: Subscriber = {
+  id: 'SUB1',
+  userId: 'ada@sp.example.com',
+  spEnterpriseId: 'SP1+acme',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@acme.example.com',
+  primaryPhoneNumber: '+1-240-555-1212',
+  package: 'standard',
+  status: 'provisioning',
+  created: '2025-01-01T00:00:00.000Z',
+  lastStatusChange: '2025-01-01T00:00:00.000Z',
+  provisioningId: 'prov-1',
+  selfActivated: false,
+};
+
+const BODY: ProvisionRequest = {
+  provisioningId: 'prov-1',
+  userId: 'ada@sp.example.com',
+  spEnterpriseId: 'SP1+acme',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  package: 'standard',
+  primaryPhoneNumber: '+1-240-555-1212',
+  email: 'ada@acme.example.com',
+  timezone: 'Europe/London',
+};
+
+type Calls = Array<{ op: string; args: unknown[] }>;
+
+function fakeWebex(overrides: Partial<WebexSubscribersPort> = {}): { webex: WebexSubscribersPort; calls: Calls } {
+  const calls: Calls = [];
+  const record =
+    <T>(op: string, value: () => Promise<T>) =>
+    (...args: unknown[]) => {
+      calls.push({ op, args });
+      return value();
+    };
+  const webex: WebexSubscribersPort = {
+    list: record('list', async () => ({ value: { items: [SUBSCRIBER] } })),
+    listAll: () => {
+      throw new Error('not used');
+    },
+    provision: record('provision', async () => ({ value: SUBSCRIBER, webexTrackingId: 'WEBEX_T1' })),
+    get: record('get', async () => ({ value: SUBSCRIBER })),
+    update: record('update', async () => ({ value: { ...SUBSCRIBER, status: 'updating' as const } })),
+    remove: record('remove', async () => ({ value: undefined })),
+    precheck: record('precheck', async () => ({
+      value: { message: 'success', info: [{ infoCode: 100, description: 'ok' }] },
+    })),
+    consentMove: record('consentMove', async () => ({ value: undefined })),
+    ...overrides,
+  };
+  return { webex, calls };
+}
+
+function instantClock(start = Date.UTC(2025, 5, 1, 12)): Clock & { slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
+}
+
+function setup(options: { webex?: Partial<WebexSubscribersPort>; tracker?: SubscriberTracker } = {}) {
+  const audit = new MemoryAuditStore();
+  const { webex, calls } = fakeWebex(options.webex);
+  const logLines: string[] = [];
+  const deps: MutationDependencies = {
+    webex,
+    audit,
+    digester: new HmacDigester('k'.repeat(32)),
+    clock: instantClock(),
+    logger: createLogger({}, { level: 'debug', sink: (l) => logLines.push(l) }),
+    tracker: options.tracker,
+  };
+  const context: CallContext = { requestId: 'req-1', trackingId: 'TRACK_1', actor: 'ordering-system' };
+  return { deps, audit, calls, context, logLines };
+}
+
+const PERSONAL_VALUES = ['ada@sp.example.com', 'Ada', 'Lovelace', 'ada@acme.example.com', '+1-240-555-1212'];
+
+describe('provisionSubscriber', () => {
+  it('provisions, writes exactly one success record with digested personal values and starts tracking', async () => {
+    // Prepare
+    const tracked: TrackSubscriberInput[] = [];
+    const { deps, audit, calls, context } = setup({ tracker: { trackSubscriber: async (i) => void tracked.push(i) } });
+
+    // Act
+    const result = await provisionSubscriber(deps, context, BODY);
+
+    // Assess
+    expect(result.value).toEqual(SUBSCRIBER);
+    expect(calls.map((c) => c.op)).toEqual(['provision']);
+    expect(calls[0]?.args[1]).toMatchObject({ trackingId: 'TRACK_1' });
+    expect(audit.records.size).toBe(1);
+    const record = [...audit.records.values()][0] as AuditRecord;
+    expect(record).toMatchObject({
+      action: 'provision',
+      actor: 'ordering-system',
+      subscriberId: 'SUB1',
+      outcome: { result: 'success', statusCode: 200 },
+      status: { to: 'provisioning' },
+      trackingId: 'TRACK_1',
+      webexTrackingId: 'WEBEX_T1',
+      at: '2025-06-01T12:00:00.000Z',
+    });
+    expect(record.changes).toContainEqual({ field: 'package', value: 'standard' });
+    expect(record.changes).toContainEqual({ field: 'timezone', value: 'Europe/London' });
+    expect(record.changes?.find((c) => c.field === 'email')?.digest).toMatch(/^hmac-sha256:[0-9a-f]{16}$/);
+    const serialised = JSON.stringify(record);
+    for (const value of PERSONAL_VALUES) expect(serialised).not.toContain(value);
+    expect(tracked).toEqual([
+      { subscriberId: 'SUB1', reason: 'provision', trackingId: 'TRACK_1', actor: 'ordering-system' },
+    ]);
+  });
+
+  it('writes one failure record with Webex status and error codes, and rethrows', async () => {
+    // Prepare
+    const error = new UpstreamError('dup', {
+      status: 409,
+      errors: [{ description: 'in use', errorCode: 10022 }],
+      webexTrackingId: 'WEBEX_T2',
+    });
+    const tracked: TrackSubscriberInput[] = [];
+    const { deps, audit, context } = setup({
+      webex: {
+        provision: async () => {
+          throw error;
+        },
+      },
+      tracker: { trackSubscriber: async (i) => void tracked.push(i) },
+    });
+
+    // Act
+    const outcome = provisionSubscriber(deps, context, BODY);
+
+    // Assess
+    await expect(outcome).rejects.toBe(error);
+    const records = [...audit.records.values()];
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      action: 'provision',
+      outcome: { result: 'failure', statusCode: 409, errorCodes: [10022] },
+      webexTrackingId: 'WEBEX_T2',
+      detail: 'upstream',
+    });
+    expect(records[0]?.subscriberId).toBeUndefined();
+    expect(tracked).toHaveLength(0);
+  });
+
+  it('does not write twice when the same request is retried (deterministic id)', async () => {
+    // Prepare
+    const { deps, audit, context } = setup();
+
+    // Act
+    await provisionSubscriber(deps, context, BODY);
+    await provisionSubscriber(deps, context, BODY);
+
+    // Assess
+    expect(audit.records.size).toBe(1);
+    expect(audit.attempts).toBe(2);
+  });
+
+  it('still answers when tracking cannot start, and audits it as detail', async () => {
+    // Prepare
+    const { deps, audit, context, logLines } = setup({
+      tracker: {
+        trackSubscriber: async () => {
+          throw Object.assign(new Error('no state machine'), { name: 'StateMachineDoesNotExist' });
+        },
+      },
+    });
+
+    // Act
+    const result = await provisionSubscriber(deps, context, BODY);
+
+    // Assess
+    expect(result.value.id).toBe('SUB1');
+    expect([...audit.records.values()][0]).toMatchObject({
+      outcome: { result: 'success' },
+      detail: 'tracking-not-started:StateMachineDoesNotExist',
+    });
+    expect(logLines.some((l) => l.includes('"level":"warn"'))).toBe(true);
+  });
+
+  it('retries a failed audit write and succeeds without losing the record', async () => {
+    // Prepare
+    const { deps, audit, context } = setup();
+    audit.failuresLeft = AUDIT_RETRY_DELAYS_MS.length;
+
+    // Act
+    await provisionSubscriber(deps, context, BODY);
+
+    // Assess
+    expect(audit.records.size).toBe(1);
+    expect(audit.attempts).toBe(AUDIT_RETRY_DELAYS_MS.length + 1);
+  });
+
+  it('logs the full record (digested) and still answers when the audit write keeps failing', async () => {
+    // Prepare
+    const { deps, audit, context, logLines } = setup();
+    audit.failuresLeft = 99;
+
+    // Act
+    const result = await provisionSubscriber(deps, context, BODY);
+
+    // Assess
+    expect(result.value.id).toBe('SUB1');
+    expect(audit.records.size).toBe(0);
+    const errorLine = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 'error');
+    expect(errorLine?.auditRecord).toMatchObject({ action: 'provision', subscriberId: 'SUB1' });
+    for (const value of PERSONAL_VALUES) expect(JSON.stringify(errorLine)).not.toContain(value);
+  });
+});
+
+describe('updateSubscriber', () => {
+  it('updates, audits once with the removed field marked, and starts tracking', async () => {
+    // Prepare
+    const tracked: TrackSubscriberInput[] = [];
+    const { deps, audit, calls, context } = setup({ tracker: { trackSubscriber: async (i) => void tracked.push(i) } });
+
+    // Act
+    const result = await updateSubscriber(deps, context, 'SUB1', { mobilePhoneNumber: '', package: 'premium' });
+
+    // Assess
+    expect(result.value.status).toBe('updating');
+    expect(calls[0]?.args.slice(0, 2)).toEqual(['SUB1', { mobilePhoneNumber: '', package: 'premium' }]);
+    const record = [...audit.records.values()][0];
+    expect(record).toMatchObject({ action: 'update', subscriberId: 'SUB1', status: { to: 'updating' } });
+    expect(record?.changes).toEqual([
+      { field: 'mobilePhoneNumber', removed: true },
+      { field: 'package', value: 'premium' },
+    ]);
+    expect(tracked[0]).toMatchObject({ subscriberId: 'SUB1', reason: 'update' });
+  });
+
+  it('audits a failed update with the subscriber id', async () => {
+    // Prepare
+    const { deps, audit, context } = setup({
+      webex: {
+        update: async () => {
+          throw new NotFoundError('gone');
+        },
+      },
+    });
+
+    // Act
+    const outcome = updateSubscriber(deps, context, 'SUB9', { package: 'basic' });
+
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(NotFoundError);
+    expect([...audit.records.values()][0]).toMatchObject({
+      subscriberId: 'SUB9',
+      outcome: { result: 'failure', errorCodes: [] },
+      detail: 'not-found',
+    });
+  });
+});
+
+describe('removeSubscriber, resendConsent and precheckSubscriber', () => {
+  it('audits a removal with 204', async () => {
+    // Prepare
+    const { deps, audit, context } = setup();
+
+    // Act
+    await removeSubscriber(deps, context, 'SUB1');
+
+    // Assess
+    expect([...audit.records.values()]).toEqual([
+      expect.objectContaining({
+        action: 'remove',
+        subscriberId: 'SUB1',
+        outcome: { result: 'success', statusCode: 204 },
+      }),
+    ]);
+  });
+
+  it('audits a consent resend and a throttled failure of it', async () => {
+    // Prepare
+    const ok = setup();
+    const throttled = setup({
+      webex: {
+        consentMove: async () => {
+          throw new UpstreamThrottledError('slow', { status: 429, retryAfterSeconds: 30 });
+        },
+      },
+    });
+
+    // Act
+    await resendConsent(ok.deps, ok.context, 'SUB1');
+    await expect(resendConsent(throttled.deps, throttled.context, 'SUB1')).rejects.toThrow('slow');
+
+    // Assess
+    expect([...ok.audit.records.values()][0]).toMatchObject({ action: 'resendConsent', outcome: { statusCode: 204 } });
+    expect([...throttled.audit.records.values()][0]).toMatchObject({
+      action: 'resendConsent',
+      outcome: { result: 'failure', statusCode: 429 },
+      detail: 'upstream-throttled',
+    });
+  });
+
+  it('audits a precheck with the customer email digested', async () => {
+    // Prepare
+    const { deps, audit, context } = setup();
+
+    // Act
+    await precheckSubscriber(deps, context, {
+      email: 'ada@acme.example.com',
+      customerInfo: { primaryEmail: 'boss@acme.example.com' },
+    });
+
+    // Assess
+    const record = [...audit.records.values()][0];
+    expect(record?.action).toBe('precheck');
+    expect(record?.changes?.map((c) => c.field)).toEqual(['customerInfo.primaryEmail', 'email']);
+    expect(JSON.stringify(record)).not.toContain('acme.example.com');
+  });
+
+  it('gives different record ids to different operations of the same request', async () => {
+    // Prepare
+    const { deps, audit, context } = setup();
+
+    // Act
+    await removeSubscriber(deps, context, 'SUB1');
+    await resendConsent(deps, context, 'SUB1');
+
+    // Assess
+    expect(audit.records.size).toBe(2);
+  });
+});
+
+describe('listSubscribers', () => {
+  it('keeps the caller max on the next page when Webex leaves it out', async () => {
+    // Prepare
+    const { deps, context } = setup({
+      webex: { list: async () => ({ value: { items: [], nextQuery: { cursor: 'abc' } } }) },
+    });
+
+    // Act
+    const result = await listSubscribers(deps, context, { max: '10' });
+
+    // Assess
+    expect(result.value.nextQuery).toEqual({ cursor: 'abc', max: '10' });
+  });
+});
+
+describe('listSubscriberAudit', () => {
+  it('reads the audit trail with the default page size', async () => {
+    // Prepare
+    const queries: AuditQuery[] = [];
+    const store: AuditStore = {
+      append: async () => ({ written: true }),
+      listByOrder: async () => ({ items: [] }),
+      listBySubscriber: async (_id, query) => {
+        queries.push(query);
+        return { items: [] };
+      },
+    };
+
+    // Act
+    await listSubscriberAudit({ audit: store }, 'SUB1', {});
+    await listSubscriberAudit({ audit: store }, 'SUB1', { max: '5', cursor: 'c' });
+
+    // Assess
+    expect(queries).toEqual([
+      { max: 50, cursor: undefined },
+      { max: 5, cursor: 'c' },
+    ]);
+  });
+});

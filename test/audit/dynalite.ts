@@ -1,0 +1,45 @@
+/** Test helper: an in-memory dynalite on 127.0.0.1:0 with the audit table created from `audit-table.ts`. */
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import createDynalite from 'dynalite';
+import { auditTableCreateInput } from '../../functions/adapters/dynamodb/audit-table';
+
+export interface TestDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+export const TEST_AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_REGION: 'us-east-1',
+} as const;
+
+export async function startTestDynamo(tableName = 'audit-test'): Promise<TestDynamo> {
+  const server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: TEST_AWS_ENV.AWS_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(new CreateTableCommand(auditTableCreateInput(tableName)));
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return {
+    endpoint,
+    client,
+    tableName,
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
