@@ -57,7 +57,12 @@ export class TokenAuthority {
     this.currentAccessToken = this.issueAccessToken();
   }
 
+  /** The current credentials; an expired current access or refresh token is replaced first, so they always work. */
   get credentials(): SimulatorCredentials {
+    const now = this.clock.now();
+    const refresh = this.refreshTokens.get(this.currentRefreshToken);
+    if (!refresh || now >= refresh.expiresMs) this.currentRefreshToken = this.issueRefreshToken();
+    if (now >= (this.accessTokens.get(this.currentAccessToken) ?? 0)) this.currentAccessToken = this.issueAccessToken();
     return {
       clientId: this.clientId,
       clientSecret: this.clientSecret,
