@@ -9,12 +9,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
 import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
-import { StepFunctionsSubscriberTracker } from './adapters/sfn/subscriber-tracker';
 import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
 import { RefreshingCredentials, StoredTokenCredentials } from './adapters/webex/credentials';
 import { type ConfigNeed, loadConfig, requireConfig, type ServiceConfig } from './config';
@@ -41,7 +40,7 @@ interface Singletons {
   auditStore?: AuditStore;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
-  tracker?: SubscriberTracker | null;
+  tracker?: Promise<SubscriberTracker | undefined>;
 }
 
 let singletons: Singletons = {};
@@ -144,20 +143,30 @@ export function getWebex(): WebexSubscribersPort {
   return singletons.webex;
 }
 
-/** Follows API Provision/Update with a workflow execution; `undefined` when no state machine is configured. */
-export function getTracker(): SubscriberTracker | undefined {
+/**
+ * Follows API Provision/Update with a workflow execution; `undefined` when no state machine is configured. The Step
+ * Functions adapter is loaded only when it is configured, so functions without a workflow never load its SDK client.
+ */
+export function getTracker(): Promise<SubscriberTracker | undefined> {
   if (singletons.tracker === undefined) {
     const config = getConfig();
-    if (config.stateMachineArn === undefined) singletons.tracker = null;
-    else {
-      singletons.sfn ??= new SFNClient(awsClientConfig(config, config.sfnEndpoint));
-      singletons.tracker = new StepFunctionsSubscriberTracker({
-        client: singletons.sfn,
-        stateMachineArn: config.stateMachineArn,
-      });
-    }
+    const stateMachineArn = config.stateMachineArn;
+    singletons.tracker =
+      stateMachineArn === undefined
+        ? Promise.resolve(undefined)
+        : Promise.all([import('@aws-sdk/client-sfn'), import('./adapters/sfn/subscriber-tracker')]).then(
+            ([sfn, adapter]) => {
+              singletons.sfn ??= new sfn.SFNClient(awsClientConfig(config, config.sfnEndpoint));
+              return new adapter.StepFunctionsSubscriberTracker({ client: singletons.sfn, stateMachineArn });
+            },
+          );
+    // A failed load is not cached: the next request tries again.
+    singletons.tracker = singletons.tracker.catch((error: unknown) => {
+      singletons.tracker = undefined;
+      throw error;
+    });
   }
-  return singletons.tracker ?? undefined;
+  return singletons.tracker;
 }
 
 /** Everything a mutating use case needs, with the request's logger. */
@@ -170,6 +179,6 @@ export async function getMutationDependencies(logger: Logger): Promise<MutationD
     digester: await getDigester(),
     clock: getClock(),
     logger,
-    tracker: getTracker(),
+    tracker: await getTracker(),
   };
 }

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { HmacDigester } from '../../functions/adapters/digest/hmac-digester';
+import { extractKey } from '../../functions/adapters/digest/secret-key';
+import { DEFAULT_WEBEX_BASE_URL, loadConfig, requireConfig } from '../../functions/config';
+import { ConfigurationError } from '../../functions/domain/errors';
+
+const REFRESH = { WEBEX_REFRESH_TOKEN: 'r', WEBEX_CLIENT_ID: 'c', WEBEX_CLIENT_SECRET: 's' };
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadConfig', () => {
+  it('reads a complete AWS configuration into a frozen object with defaults', () => {
+    // Act
+    const config = loadConfig({
+      AUDIT_TABLE_NAME: 'audit',
+      PARTNER_TOKEN_SECRET_ID: 'partner-token',
+      AUDIT_DIGEST_SECRET_ID: 'digest-key',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Provisioning',
+      AWS_REGION: 'eu-west-1',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      auditTableName: 'audit',
+      webexBaseUrl: DEFAULT_WEBEX_BASE_URL,
+      webexCredentials: { kind: 'secret', secretId: 'partner-token' },
+      digestKey: { kind: 'secret', secretId: 'digest-key' },
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the local configuration: refresh-token credentials, inline digest key, endpoints', () => {
+    // Act
+    const config = loadConfig({
+      ...REFRESH,
+      AUDIT_DIGEST_KEY: 'k'.repeat(32),
+      WEBEX_BASE_URL: 'http://127.0.0.1:3001/v1/',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      LOG_LEVEL: 'silent',
+    });
+
+    // Assess
+    expect(config.webexCredentials).toEqual({ kind: 'refresh', refreshToken: 'r', clientId: 'c', clientSecret: 's' });
+    expect(config.digestKey).toEqual({ kind: 'inline', key: 'k'.repeat(32) });
+    expect(config.webexBaseUrl).toBe('http://127.0.0.1:3001/v1');
+    expect(config.logLevel).toBe('silent');
+  });
+
+  it('names every bad variable at once, never its value', () => {
+    // Act
+    const message = problemsOf(() =>
+      loadConfig({
+        WEBEX_BASE_URL: 'ftp://nope',
+        STATE_MACHINE_ARN: 'not-an-arn',
+        LOG_LEVEL: 'loud',
+        AUDIT_DIGEST_KEY: 'short-secret-value',
+      }),
+    );
+
+    // Assess
+    for (const name of ['WEBEX_BASE_URL', 'STATE_MACHINE_ARN', 'LOG_LEVEL', 'AUDIT_DIGEST_KEY']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('short-secret-value');
+  });
+
+  it('refuses half a refresh-credential group and two credential sources', () => {
+    // Act
+    const half = problemsOf(() => loadConfig({ WEBEX_REFRESH_TOKEN: 'r' }));
+    const both = problemsOf(() => loadConfig({ ...REFRESH, PARTNER_TOKEN_SECRET_ID: 'x' }));
+
+    // Assess
+    expect(half).toContain('WEBEX_CLIENT_ID, WEBEX_CLIENT_SECRET');
+    expect(both).toContain('exclusive');
+  });
+});
+
+describe('requireConfig', () => {
+  it('names every missing variable a function needs, and only those', () => {
+    // Prepare
+    const config = loadConfig({});
+
+    // Act
+    const message = problemsOf(() => requireConfig(config, ['audit', 'webex', 'digest']));
+
+    // Assess
+    expect(message).toContain('AUDIT_TABLE_NAME');
+    expect(message).toContain('PARTNER_TOKEN_SECRET_ID');
+    expect(message).toContain('AUDIT_DIGEST_SECRET_ID');
+    expect(message).not.toContain('STATE_MACHINE_ARN');
+    expect(requireConfig(loadConfig({ AUDIT_TABLE_NAME: 'audit' }), ['audit']).auditTableName).toBe('audit');
+  });
+});
+
+describe('HmacDigester', () => {
+  it('gives keyed, stable, short digests that differ per key', () => {
+    // Prepare
+    const a = new HmacDigester('a'.repeat(32));
+    const b = new HmacDigester('b'.repeat(32));
+
+    // Act
+    const first = a.digest('ada@acme.example.com');
+
+    // Assess
+    expect(first).toMatch(/^hmac-sha256:[0-9a-f]{16}$/);
+    expect(a.digest('ada@acme.example.com')).toBe(first);
+    expect(b.digest('ada@acme.example.com')).not.toBe(first);
+    expect(a.digest('other')).not.toBe(first);
+  });
+
+  it('refuses a key shorter than 32 bytes', () => {
+    // Assess
+    expect(() => new HmacDigester('short')).toThrow(ConfigurationError);
+  });
+
+  it('reads the key from a raw or a JSON secret string', () => {
+    // Assess
+    expect(extractKey(' raw-key-value ')).toBe('raw-key-value');
+    expect(extractKey('{"key":"json-key-value"}')).toBe('json-key-value');
+    expect(() => extractKey('{"other":1}')).toThrow(ConfigurationError);
+  });
+});
