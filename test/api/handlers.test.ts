@@ -2,6 +2,8 @@
  * Every API handler module, invoked with real payload 2.0 events against the Webex simulator (port 0) and dynalite,
  * through the real composition root (env set, singletons reset).
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as apiDocs } from '../../functions/api/api-docs';
 import { handler as getSubscriber } from '../../functions/api/get-subscriber';
@@ -567,5 +569,72 @@ describe('GET /openapi.json and GET /docs', () => {
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(result.body).toContain('provisionSubscriber');
     expect(result.body).not.toMatch(/<script|https?:\/\/[^"'\s]*\.(js|css)/);
+  });
+});
+
+describe('following API Provision/Update with the workflow (STATE_MACHINE_ARN set)', () => {
+  const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:Provisioning';
+  let sfn: Server;
+  let answer: { status: number; body: unknown } = { status: 200, body: {} };
+  const started: Array<{ target: string; body: Record<string, unknown> }> = [];
+
+  beforeAll(async () => {
+    // A minimal Step Functions endpoint (AWS JSON 1.0) that records StartExecution calls.
+    sfn = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => {
+        raw += chunk;
+      });
+      req.on('end', () => {
+        started.push({ target: String(req.headers['x-amz-target']), body: JSON.parse(raw || '{}') });
+        res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((resolve) => sfn.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => sfn.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    started.length = 0;
+    process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
+    process.env.SFN_ENDPOINT = `http://127.0.0.1:${(sfn.address() as AddressInfo).port}`;
+    resetCompositionForTests({ webexClient: FAST_CLIENT });
+  });
+
+  it('starts a tracking execution for a provisioned subscriber', async () => {
+    // Prepare
+    answer = { status: 200, body: { executionArn: `${STATE_MACHINE_ARN}:x`, startDate: 1_700_000_000 } };
+
+    // Act
+    const { id } = await provision();
+
+    // Assess
+    expect(started).toHaveLength(1);
+    expect(started[0]?.target).toBe('AWSStepFunctions.StartExecution');
+    expect(started[0]?.body.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(JSON.parse(String(started[0]?.body.input))).toEqual({
+      tracking: { subscriberId: id, reason: 'provision', trackingId: expect.any(String), actor: 'ordering-system' },
+    });
+    expect((await auditOf(id))[0]?.detail).toBeUndefined();
+  });
+
+  it('still answers 200 when the execution cannot start, and audits that as detail', async () => {
+    // Prepare
+    answer = { status: 400, body: { __type: 'StateMachineDoesNotExist', message: 'no such state machine' } };
+
+    // Act
+    const { id, status } = await provision();
+
+    // Assess
+    expect(status).toBe('provisioning');
+    expect(started).toHaveLength(1);
+    expect((await auditOf(id))[0]).toMatchObject({
+      outcome: { result: 'success' },
+      detail: 'tracking-not-started:StateMachineDoesNotExist',
+    });
   });
 });
