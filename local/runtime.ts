@@ -158,7 +158,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     cleanups.push(() => gateway.stop());
 
     const audience = readJwtAudience();
-    const idp: LocalIdp = await createLocalIdp({ issuer: localIssuer(apiPort), audience, keyFile });
+    const idp: LocalIdp = await createLocalIdp({
+      issuer: localIssuer(apiPort),
+      audience,
+      keyFile,
+      onKeyReplaced: (file, reason) =>
+        log.warn('the token signing key file was unreadable and is replaced: earlier tokens no longer work', {
+          file,
+          reason,
+        }),
+    });
 
     const credentials = simulator.credentials;
     const env: Record<string, string> = {

@@ -139,11 +139,21 @@ export interface CreateLocalIdpOptions {
   keyFile: string | false;
   /** Epoch ms; default Date.now. */
   now?: () => number;
+  /** Told when an unreadable key file is replaced by a new key (tokens signed with the old one stop working). */
+  onKeyReplaced?: (file: string, reason: string) => void;
 }
 
 export async function createLocalIdp(options: CreateLocalIdpOptions): Promise<LocalIdp> {
   const now = options.now ?? Date.now;
-  const existing = options.keyFile === false ? undefined : await readKeyFile(options.keyFile).catch(() => undefined);
+  let existing: LocalIdpKeyFile | undefined;
+  if (options.keyFile !== false) {
+    const file = options.keyFile;
+    existing = await readKeyFile(file).catch((error: unknown) => {
+      const missing = (error as { code?: unknown }).code === 'ENOENT';
+      if (!missing) options.onKeyReplaced?.(file, error instanceof Error ? error.message : String(error));
+      return undefined;
+    });
+  }
   let material: Pick<LocalIdpKeyFile, 'kid' | 'privateJwk' | 'publicJwk'>;
   if (existing) {
     material = existing;

@@ -101,11 +101,13 @@ describe('local identity provider', () => {
     // Prepare
     await createLocalIdp({ issuer, audience, keyFile });
     await writeFile(keyFile, '{"not":"a key"}');
+    const replaced: string[] = [];
 
     // Act
-    const idp = await createLocalIdp({ issuer, audience, keyFile });
+    const idp = await createLocalIdp({ issuer, audience, keyFile, onKeyReplaced: (file) => replaced.push(file) });
 
     // Assess
+    expect(replaced).toEqual([keyFile]);
     const stored = JSON.parse(await readFile(keyFile, 'utf8')) as { kid: string };
     expect(stored.kid).toBe(idp.kid);
     await expect(loadLocalIdp(keyFile)).resolves.toMatchObject({ kid: idp.kid });

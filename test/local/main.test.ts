@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../local/paths';
+
+const dir = await mkdtemp(path.join(tmpdir(), 'local-main-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+interface MainProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number>;
+  /** Resolves once the output contains `text`; rejects if the process exits first. */
+  printed: (text: string) => Promise<void>;
+}
+
+/** `npm start` without npm: the same entry through tsx, on ephemeral ports. */
+function startMain(env: Record<string, string>): MainProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'local/main.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      DYNAMODB_PORT: '0',
+      SIMULATOR_PORT: '0',
+      LOG_LEVEL: 'warn',
+      LOCAL_JWT_KEY_FILE: path.join(dir, 'jwt-key.json'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    for (const waiter of waiters.filter((w) => output.includes(w.text))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = once(child, 'exit').then(([code]) => (typeof code === 'number' ? code : -1));
+  const printed = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (output.includes(text)) return resolve();
+      waiters.push({ text, resolve });
+      void exited.then(() => reject(new Error(`npm start exited before printing "${text}":\n${output}`)));
+    });
+  return { child, output: () => output, exited, printed };
+}
+
+describe('npm start', () => {
+  it('prints a banner with the URLs, tokens and an example, serves, and exits 0 on SIGTERM', async () => {
+    // Prepare
+    const main = startMain({});
+
+    try {
+      await main.printed('Ctrl-C stops everything.');
+      const banner = main.output();
+      const api = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+      const token = /write \+ read\s+(\S+)/.exec(banner)?.[1];
+
+      // Act
+      const health = await fetch(`${api}/health`);
+      const list = await fetch(`${api}/v1/broadworks/subscribers`, { headers: { authorization: `Bearer ${token}` } });
+      main.child.kill('SIGTERM');
+      const code = await main.exited;
+
+      // Assess
+      expect(health.status).toBe(200);
+      expect(list.status).toBe(200);
+      expect(banner).toContain('npm run -s token -- write');
+      expect(banner).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/v1\/broadworks\/subscribers/);
+      expect(code).toBe(0);
+      await expect(fetch(`${api}/health`)).rejects.toThrow();
+    } finally {
+      main.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 1 naming the variable to change when a port is taken', async () => {
+    // Prepare
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = String((blocker.address() as { port: number }).port);
+
+    try {
+      // Act
+      const main = startMain({ SIMULATOR_PORT: taken });
+      const code = await main.exited;
+
+      // Assess
+      expect(code).toBe(1);
+      expect(main.output()).toContain(`Port ${taken} on 127.0.0.1 is already in use`);
+      expect(main.output()).toContain('SIMULATOR_PORT');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
