@@ -10,5 +10,42 @@ export interface WorkflowTaskDefinition {
   summary: string;
 }
 
-// Filled in by the workflow issue; the stack creates one function per entry.
-export const WORKFLOW_TASKS: readonly WorkflowTaskDefinition[] = [];
+export const WORKFLOW_TASKS = [
+  {
+    name: 'validateOrder',
+    entry: 'functions/workflow/validate-order.ts',
+    summary: 'Validate an order (OrderSchema); a bad order ends the workflow with InvalidOrder',
+  },
+  {
+    name: 'startTracking',
+    entry: 'functions/workflow/start-tracking.ts',
+    summary: 'Follow a subscriber put into background work by an API Provision or Update',
+  },
+  {
+    name: 'precheck',
+    entry: 'functions/workflow/precheck.ts',
+    summary: "Precheck the order's subscriber with Webex",
+  },
+  {
+    name: 'provision',
+    entry: 'functions/workflow/provision.ts',
+    summary: 'Provision the subscriber; adopt the existing one on a 409 for the same userId and enterprise',
+  },
+  {
+    name: 'checkStatus',
+    entry: 'functions/workflow/check-status.ts',
+    summary: "Read the subscriber's status, audit transitions and compute the next wait",
+  },
+  {
+    name: 'resendConsent',
+    entry: 'functions/workflow/resend-consent.ts',
+    summary: 'Resend the consent email once while pending_user_migration',
+  },
+  {
+    name: 'recordFailure',
+    entry: 'functions/workflow/record-failure.ts',
+    summary: 'Audit a failure caught after retries and build its machine-readable cause',
+  },
+] as const satisfies readonly WorkflowTaskDefinition[];
+
+export type WorkflowTaskName = (typeof WORKFLOW_TASKS)[number]['name'];

@@ -1,0 +1,85 @@
+/**
+ * The document the provisioning workflow passes from state to state.
+ *
+ * Every task receives the whole document and returns the whole next document (ResultPath `$`), so the Choice states
+ * only ever read three fields: `throttled` (Wait exactly `retryAfterSeconds`, then the same task again), `route` (where
+ * to go next) and, when `route` is `failed`, `failure.error` (which Fail state). Wait states read `waitSeconds` or
+ * `retryAfterSeconds`; the Fail states read `failure.cause`; the Succeed state outputs `result`.
+ */
+import * as z from 'zod';
+import { OrderSchema } from '../contract/order';
+import { StatusSchema, SubscriberIdSchema, SubscriberSchema } from '../contract/schemas';
+
+/** Limits of the workflow; the state machine's overall timeout is derived from them (infra/workflow). */
+export const WORKFLOW_LIMITS = {
+  /** The state machine's own timeout (Step Functions ends the execution as TimedOut). */
+  workflowTimeoutSeconds: 30 * 24 * 3600,
+  /** An order's deadline when it sets none: pending states wait on a person and may last days. */
+  defaultDeadlineSeconds: 14 * 24 * 3600,
+  /** The longest deadline an order may ask for: one day below the state machine's timeout. */
+  maxDeadlineSeconds: 29 * 24 * 3600,
+  /** Safety net far below Step Functions' 25,000 history events (a status check is about 11 events). */
+  maxStatusChecks: 2000,
+  /** Budget of one Webex call made by a task (all of the client's own attempts included). */
+  webexCallBudgetMs: 20_000,
+} as const;
+
+/** Names of the Fail states, and the `error` of an execution that ends there. */
+export const FAILURES = [
+  'InvalidOrder',
+  'PrecheckFailed',
+  'ProvisioningFailed',
+  'ProvisioningTimedOut',
+  'UpstreamUnavailable',
+  'UpstreamRejected',
+  'InternalError',
+] as const;
+export type FailureName = (typeof FAILURES)[number];
+
+export const ROUTES = ['precheck', 'provision', 'poll', 'resendConsent', 'succeeded', 'failed'] as const;
+export type Route = (typeof ROUTES)[number];
+
+export const TrackingSchema = z.strictObject({
+  subscriberId: SubscriberIdSchema,
+  reason: z.enum(['provision', 'update'], { error: 'must be provision or update' }),
+  trackingId: z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'must be 1 to 128 letters, digits or _.:-' }),
+  actor: z.string({ error: 'must be a string' }).min(1).max(255),
+});
+export type Tracking = z.infer<typeof TrackingSchema>;
+
+const IsoSchema = z.iso.datetime({ offset: false });
+
+export const WorkflowStateSchema = z.object({
+  kind: z.enum(['order', 'tracking']),
+  /** The execution name: the orderId for an order, a name derived from the API call's trackingId for tracking. */
+  ref: z.string().min(1).max(80),
+  order: OrderSchema.optional(),
+  tracking: TrackingSchema.optional(),
+  startedAt: IsoSchema,
+  deadlineAt: IsoSchema,
+  subscriberId: z.string().optional(),
+  lastStatus: StatusSchema.optional(),
+  lastStatusChange: z.string().optional(),
+  /** The status the subscriber is in, and since when (for the poll policy and the consent resend). */
+  phase: z.object({ status: StatusSchema, since: IsoSchema }).optional(),
+  consentResentAt: IsoSchema.optional(),
+  checks: z.number().int().min(0),
+  route: z.enum(ROUTES),
+  throttled: z.boolean(),
+  retryAfterSeconds: z.number().int().min(0).optional(),
+  waitSeconds: z.number().int().min(0).optional(),
+  failure: z.object({ error: z.enum(FAILURES), cause: z.string() }).optional(),
+  result: z
+    .object({
+      orderId: z.string().optional(),
+      trackingId: z.string().optional(),
+      subscriber: SubscriberSchema,
+    })
+    .optional(),
+});
+export type WorkflowState = z.infer<typeof WorkflowStateSchema>;
+
+/** What the workflow's Catch hands to the failure recorder: the state as it was, and Step Functions' error. */
+export const CaughtSchema = z.object({ Error: z.string(), Cause: z.unknown().optional() });

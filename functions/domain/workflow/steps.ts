@@ -1,0 +1,631 @@
+/**
+ * The provisioning workflow's steps, one function per task Lambda. Pure: ports in, the next workflow state out.
+ *
+ * Each step receives the whole workflow state and returns the whole next state (see `state.ts`). Every step and every
+ * status change it sees is one audit record with a deterministic id, so a step that Step Functions retries never writes
+ * a record twice.
+ */
+import type { Logger } from '../../shared/logger';
+import { auditId, describeChanges } from '../audit';
+import { OrderSchema } from '../contract/order';
+import { ERROR_CODES } from '../contract/rules';
+import {
+  compact,
+  type PrecheckRequest,
+  type ProvisionRequest,
+  type Subscriber,
+  type SubscriberStatus,
+  type WebexErrorItem,
+} from '../contract/schemas';
+import { issuesToErrorItems } from '../contract/validation';
+import type { AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
+import type { Clock } from '../ports/clock';
+import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
+import { isPendingStatus, POLL_TUNING, type PollTuning, planNextCheck } from './poll-policy';
+import {
+  CaughtSchema,
+  type FailureName,
+  type Tracking,
+  TrackingSchema,
+  WORKFLOW_LIMITS,
+  type WorkflowState,
+  WorkflowStateSchema,
+} from './state';
+import { isTransientTaskError, WorkflowTaskError } from './task-errors';
+import { callWebex, type Rejection } from './webex-call';
+
+export interface WorkflowDeps {
+  webex: WebexSubscribersPort;
+  audit: AuditStore;
+  digester: FieldDigester;
+  clock: Clock;
+  logger?: Logger | undefined;
+  tuning?: PollTuning | undefined;
+}
+
+/** What the state machine hands the first task: the execution input as it is, and the execution's name. */
+export interface StartPayload {
+  input: unknown;
+  executionName: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const MAX_CAUSE_ERRORS = 20;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Read a start payload leniently: the execution input may be anything at all. */
+export function readStartPayload(payload: unknown): StartPayload {
+  const executionName =
+    isObject(payload) && typeof payload.executionName === 'string' && payload.executionName.length > 0
+      ? payload.executionName.slice(0, 80)
+      : 'unnamed';
+  return { input: isObject(payload) ? payload.input : undefined, executionName };
+}
+
+/** Parse a state handed to a task; a state this code did not produce is a bug, never retried into success. */
+export function parseWorkflowState(input: unknown): WorkflowState {
+  const result = WorkflowStateSchema.safeParse(input);
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(root)'))].slice(0, 10).join(', ');
+    throw new WorkflowTaskError('InvalidWorkflowState', `The workflow state is invalid at: ${fields}.`);
+  }
+  return result.data;
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// Audit
+// -----------------------------------------------------------------------------------------------------------------
+
+type RecordDraft = Omit<AuditRecord, 'at' | 'actor'> & { at?: string | undefined };
+
+async function audit(deps: WorkflowDeps, state: WorkflowState, draft: RecordDraft): Promise<void> {
+  const record = compact({
+    ...draft,
+    at: draft.at ?? iso(deps.clock.now()),
+    actor: `workflow:${state.ref}`,
+    orderId: state.kind === 'order' ? state.ref : undefined,
+    trackingId: draft.trackingId ?? state.tracking?.trackingId,
+  }) as AuditRecord;
+  try {
+    await deps.audit.append(record);
+  } catch (error) {
+    deps.logger?.error('audit append failed', { orderId: record.orderId, step: record.step, error });
+    throw new WorkflowTaskError('AuditUnavailable', 'The audit trail could not be written.');
+  }
+}
+
+function stepId(state: WorkflowState, ...parts: Array<string | number>): string {
+  return auditId(state.ref, 'step', ...parts);
+}
+
+function errorCodesOf(errors: ReadonlyArray<{ errorCode?: number | undefined }>): number[] | undefined {
+  const codes = errors.map((e) => e.errorCode).filter((c): c is number => typeof c === 'number');
+  return codes.length > 0 ? [...new Set(codes)] : undefined;
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// State transitions
+// -----------------------------------------------------------------------------------------------------------------
+
+/** The state without the previous step's routing fields. */
+function settled(state: WorkflowState): WorkflowState {
+  const { retryAfterSeconds: _r, waitSeconds: _w, failure: _f, ...rest } = state;
+  return { ...rest, throttled: false };
+}
+
+function throttled(state: WorkflowState, retryAfterSeconds: number): WorkflowState {
+  return { ...settled(state), throttled: true, retryAfterSeconds };
+}
+
+function callOptions(deps: WorkflowDeps, state: WorkflowState, step: string): WebexCallOptions {
+  return {
+    trackingId: `WBXPROV_${state.ref}_${step}_${state.checks}`.slice(0, 128),
+    deadline: deps.clock.now() + WORKFLOW_LIMITS.webexCallBudgetMs,
+    onThrottle: 'throw',
+  };
+}
+
+interface FailureDetails {
+  errors?: ReadonlyArray<WebexErrorItem> | undefined;
+  detail?: string | undefined;
+}
+
+/** End the workflow with `error`: the finish record, and the machine-readable cause the Fail state reports. */
+async function fail(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  error: FailureName,
+  details: FailureDetails = {},
+): Promise<WorkflowState> {
+  const errors = details.errors?.slice(0, MAX_CAUSE_ERRORS).map((e) => compact({ ...e }));
+  const cause = JSON.stringify(
+    compact({
+      error,
+      orderId: state.kind === 'order' ? state.ref : undefined,
+      trackingId: state.tracking?.trackingId,
+      subscriberId: state.subscriberId,
+      lastStatus: state.lastStatus,
+      errors: errors && errors.length > 0 ? errors : undefined,
+      detail: details.detail,
+    }),
+  );
+  await audit(deps, state, {
+    id: stepId(state, 'finish'),
+    action: 'orderStep',
+    step: 'finish',
+    subscriberId: state.subscriberId,
+    outcome: compact({ result: 'failure' as const, errorCodes: errors ? errorCodesOf(errors) : undefined }),
+    ...(state.lastStatus ? { status: { to: state.lastStatus } } : {}),
+    detail: error,
+  });
+  deps.logger?.info('workflow failed', { orderId: state.ref, error });
+  return { ...settled(state), route: 'failed', failure: { error, cause } };
+}
+
+async function succeed(deps: WorkflowDeps, state: WorkflowState, subscriber: Subscriber): Promise<WorkflowState> {
+  await audit(deps, state, {
+    id: stepId(state, 'finish'),
+    action: 'orderStep',
+    step: 'finish',
+    subscriberId: subscriber.id,
+    outcome: { result: 'success' },
+    status: { to: subscriber.status },
+    detail: 'provisioned',
+  });
+  return {
+    ...settled(state),
+    route: 'succeeded',
+    result: compact({
+      orderId: state.kind === 'order' ? state.ref : undefined,
+      trackingId: state.tracking?.trackingId,
+      subscriber,
+    }),
+  };
+}
+
+function deadlinePassed(deps: WorkflowDeps, state: WorkflowState): boolean {
+  return deps.clock.now() >= Date.parse(state.deadlineAt);
+}
+
+/** When the subscriber entered its current status: Webex's lastStatusChange, never later than now. */
+function sinceOf(subscriber: Subscriber, now: number): string {
+  const at = Date.parse(subscriber.lastStatusChange);
+  return iso(Number.isNaN(at) ? now : Math.min(at, now));
+}
+
+/** Take in what Webex says about the subscriber: one statusChange record per transition seen. */
+async function observe(deps: WorkflowDeps, state: WorkflowState, subscriber: Subscriber): Promise<WorkflowState> {
+  const now = deps.clock.now();
+  const changed =
+    subscriber.id !== state.subscriberId ||
+    subscriber.status !== state.lastStatus ||
+    (state.lastStatusChange !== undefined && subscriber.lastStatusChange !== state.lastStatusChange);
+  if (changed) {
+    const from = subscriber.id === state.subscriberId ? state.lastStatus : undefined;
+    const errors = subscriber.errors ?? [];
+    const at = Date.parse(subscriber.lastStatusChange);
+    await audit(deps, state, {
+      id: auditId(subscriber.id, 'status', subscriber.status, subscriber.lastStatusChange),
+      at: Number.isNaN(at) ? undefined : iso(at),
+      action: 'statusChange',
+      subscriberId: subscriber.id,
+      status: from && from !== subscriber.status ? { from, to: subscriber.status } : { to: subscriber.status },
+      outcome: compact({
+        result: subscriber.status === 'error' ? ('failure' as const) : ('success' as const),
+        errorCodes: errorCodesOf(errors),
+      }),
+    });
+  }
+  const samePhase = state.phase?.status === subscriber.status && subscriber.id === state.subscriberId;
+  return {
+    ...state,
+    subscriberId: subscriber.id,
+    lastStatus: subscriber.status,
+    lastStatusChange: subscriber.lastStatusChange,
+    phase: samePhase && state.phase ? state.phase : { status: subscriber.status, since: sinceOf(subscriber, now) },
+  };
+}
+
+/** Poll again later, or give up at the deadline. */
+async function pollLater(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
+  const status: SubscriberStatus = state.phase?.status ?? state.lastStatus ?? 'provisioning';
+  if (deadlinePassed(deps, state)) {
+    return fail(deps, state, 'ProvisioningTimedOut', { detail: 'The deadline passed before a final status.' });
+  }
+  if (state.checks >= WORKFLOW_LIMITS.maxStatusChecks) {
+    return fail(deps, state, 'ProvisioningTimedOut', { detail: 'Too many status checks for one execution.' });
+  }
+  const now = deps.clock.now();
+  const since = state.phase ? Date.parse(state.phase.since) : now;
+  const resendAfter = consentResendAfterSeconds(state);
+  const waitSeconds = planNextCheck(
+    {
+      status,
+      elapsedSeconds: (now - since) / 1000,
+      secondsToDeadline: (Date.parse(state.deadlineAt) - now) / 1000,
+      secondsToConsentResend: resendAfter === undefined ? undefined : (since + resendAfter * 1000 - now) / 1000,
+    },
+    deps.tuning ?? POLL_TUNING,
+  );
+  return { ...settled(state), route: 'poll', waitSeconds };
+}
+
+/** Seconds after entering pending_user_migration at which the consent email is resent, while one is still due. */
+function consentResendAfterSeconds(state: WorkflowState): number | undefined {
+  const after = state.order?.options?.resendConsentAfterSeconds;
+  if (after === undefined || state.consentResentAt !== undefined) return undefined;
+  return state.phase?.status === 'pending_user_migration' ? after : undefined;
+}
+
+function consentResendDue(deps: WorkflowDeps, state: WorkflowState): boolean {
+  const after = consentResendAfterSeconds(state);
+  if (after === undefined || !state.phase) return false;
+  return deps.clock.now() - Date.parse(state.phase.since) >= after * 1000;
+}
+
+function backgroundErrorsAsItems(subscriber: Subscriber): WebexErrorItem[] {
+  return (subscriber.errors ?? []).map((e) => ({ errorCode: e.errorCode, description: e.description }));
+}
+
+/** Decide what follows from the subscriber's status. */
+async function evaluate(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  subscriber: Subscriber,
+  allowAdoption: boolean,
+): Promise<WorkflowState> {
+  const enteringPhase = state.phase?.status !== subscriber.status || state.subscriberId !== subscriber.id;
+  const next = await observe(deps, state, subscriber);
+  switch (subscriber.status) {
+    case 'provisioned':
+      return succeed(deps, next, subscriber);
+    case 'error': {
+      const duplicate = (subscriber.errors ?? []).some((e) => e.errorCode === ERROR_CODES.userIdInUse);
+      if (duplicate && allowAdoption && next.kind === 'order') {
+        return adopt(deps, next, {
+          reason: '10022',
+          exclude: subscriber.id,
+          errors: backgroundErrorsAsItems(subscriber),
+        });
+      }
+      return fail(deps, next, 'ProvisioningFailed', { errors: backgroundErrorsAsItems(subscriber) });
+    }
+    default:
+      if (isPendingStatus(subscriber.status) && enteringPhase) {
+        await audit(deps, next, {
+          id: stepId(next, 'awaitPerson', subscriber.status, subscriber.lastStatusChange),
+          action: 'orderStep',
+          step: 'awaitPerson',
+          subscriberId: subscriber.id,
+          status: { to: subscriber.status },
+          outcome: { result: 'success' },
+          detail: `slow polling while ${subscriber.status}`,
+        });
+      }
+      if (consentResendDue(deps, next) && !deadlinePassed(deps, next)) {
+        return { ...settled(next), route: 'resendConsent' };
+      }
+      return pollLater(deps, next);
+  }
+}
+
+/**
+ * Webex says the order's userId is taken (a 409 on Provision, a retried Provision whose first answer was lost, or a
+ * background error 10022): carry on with the existing subscriber when it is the order's (same userId and
+ * spEnterpriseId), else fail with Webex's errors.
+ */
+async function adopt(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  context: { reason: '409' | '10022'; exclude?: string | undefined; errors: WebexErrorItem[] },
+): Promise<WorkflowState> {
+  const order = state.order;
+  if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Adoption needs the order.');
+  const { userId, spEnterpriseId } = order.subscriber;
+  const outcome = await callWebex(
+    (o) => deps.webex.list({ userId, spEnterpriseId, max: '100' }, o),
+    callOptions(deps, state, 'adopt'),
+  );
+  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'rejected') {
+    return fail(deps, state, 'ProvisioningFailed', {
+      errors: context.errors,
+      detail: `The existing subscriber could not be looked up (status ${outcome.rejection.status}).`,
+    });
+  }
+  const candidates = outcome.value.items.filter(
+    (s) => s.userId === userId && s.spEnterpriseId === spEnterpriseId && s.id !== context.exclude,
+  );
+  const existing = candidates.find((s) => s.status !== 'error');
+  if (!existing) {
+    return fail(deps, state, 'ProvisioningFailed', {
+      errors: context.errors,
+      detail: 'The userId belongs to another subscriber that does not match the order.',
+    });
+  }
+  await audit(deps, state, {
+    id: stepId(state, 'adopt', existing.id),
+    action: 'orderStep',
+    step: 'adopt',
+    subscriberId: existing.id,
+    status: { to: existing.status },
+    outcome: { result: 'success' },
+    detail: context.exclude
+      ? `adopted the existing subscriber after ${context.reason}; duplicate ${context.exclude} left in error`
+      : `adopted the existing subscriber after ${context.reason}`,
+    webexTrackingId: outcome.webexTrackingId,
+  });
+  const switched: WorkflowState = { ...state, subscriberId: existing.id };
+  delete switched.lastStatus;
+  delete switched.lastStatusChange;
+  delete switched.phase;
+  return evaluate(deps, switched, existing, false);
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// Steps
+// -----------------------------------------------------------------------------------------------------------------
+
+/** ValidateOrder: a bad order fails at once with InvalidOrder and the validation errors (Webex items). */
+export async function validateOrderStep(deps: WorkflowDeps, payload: StartPayload): Promise<WorkflowState> {
+  const now = deps.clock.now();
+  const { input, executionName } = payload;
+  const parsed = OrderSchema.safeParse(input);
+  const errors: WebexErrorItem[] = parsed.success ? [] : issuesToErrorItems(parsed.error.issues, input);
+  const deadlineSeconds = parsed.success
+    ? (parsed.data.options?.deadlineSeconds ?? WORKFLOW_LIMITS.defaultDeadlineSeconds)
+    : WORKFLOW_LIMITS.defaultDeadlineSeconds;
+  if (parsed.success && deadlineSeconds > WORKFLOW_LIMITS.maxDeadlineSeconds) {
+    errors.push({
+      description: `options.deadlineSeconds must be at most ${WORKFLOW_LIMITS.maxDeadlineSeconds} seconds`,
+      errorCode: ERROR_CODES.invalidValue,
+      fieldName: 'options.deadlineSeconds',
+    });
+  }
+  if (parsed.success && parsed.data.orderId !== executionName) {
+    errors.push({
+      description: 'orderId must be the execution name (start the execution with the orderId as its name)',
+      errorCode: ERROR_CODES.invalidValue,
+      fieldName: 'orderId',
+    });
+  }
+  const state: WorkflowState = {
+    kind: 'order',
+    ref: executionName,
+    startedAt: iso(now),
+    deadlineAt: iso(now + deadlineSeconds * 1000),
+    checks: 0,
+    route: 'precheck',
+    throttled: false,
+  };
+  if (!parsed.success || errors.length > 0) {
+    await audit(deps, state, {
+      id: stepId(state, 'validateOrder'),
+      action: 'orderStep',
+      step: 'validateOrder',
+      outcome: compact({ result: 'failure' as const, statusCode: 400, errorCodes: errorCodesOf(errors) }),
+      detail: 'InvalidOrder',
+    });
+    return fail(deps, state, 'InvalidOrder', { errors });
+  }
+  const order = parsed.data;
+  await audit(deps, state, {
+    id: stepId(state, 'validateOrder'),
+    action: 'orderStep',
+    step: 'validateOrder',
+    changes: describeChanges(order.subscriber, deps.digester),
+    outcome: { result: 'success' },
+  });
+  return { ...state, order };
+}
+
+/** StartTracking: an API Provision or Update is followed from the polling stage on. */
+export async function startTrackingStep(deps: WorkflowDeps, payload: StartPayload): Promise<WorkflowState> {
+  const now = deps.clock.now();
+  const parsed = (() => {
+    const tracking = isObject(payload.input) ? payload.input.tracking : undefined;
+    return TrackingSchema.safeParse(tracking);
+  })();
+  const trackingErrors = parsed.success
+    ? []
+    : issuesToErrorItems(parsed.error.issues, isObject(payload.input) ? payload.input.tracking : undefined).map((e) =>
+        e.fieldName ? { ...e, fieldName: `tracking.${e.fieldName}` } : e,
+      );
+  const tracking: Tracking | undefined = parsed.success ? parsed.data : undefined;
+  const state: WorkflowState = {
+    kind: 'tracking',
+    ref: payload.executionName,
+    ...(tracking ? { tracking, subscriberId: tracking.subscriberId } : {}),
+    startedAt: iso(now),
+    deadlineAt: iso(now + WORKFLOW_LIMITS.defaultDeadlineSeconds * 1000),
+    checks: 0,
+    route: 'poll',
+    throttled: false,
+  };
+  if (!tracking) return fail(deps, state, 'InvalidOrder', { errors: trackingErrors });
+  const status: SubscriberStatus = tracking.reason === 'update' ? 'updating' : 'provisioning';
+  await audit(deps, state, {
+    id: stepId(state, 'track'),
+    action: 'orderStep',
+    step: 'track',
+    subscriberId: tracking.subscriberId,
+    status: { to: status },
+    outcome: { result: 'success' },
+    detail: `following the subscriber after an API ${tracking.reason}`,
+  });
+  return pollLater(deps, { ...state, lastStatus: status, phase: { status, since: iso(now) } });
+}
+
+/** Precheck (with customerInfo when the order has it). Webex's precheck needs an email: without one it is skipped. */
+export async function precheckStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
+  const order = state.order;
+  if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Precheck needs the order.');
+  const { email } = order.subscriber;
+  if (email === undefined) {
+    await audit(deps, state, {
+      id: stepId(state, 'precheck'),
+      action: 'orderStep',
+      step: 'precheck',
+      outcome: { result: 'success' },
+      detail: 'skipped: the order has no email, which the Webex precheck requires',
+    });
+    return { ...settled(state), route: 'provision' };
+  }
+  const body: PrecheckRequest = compact({ ...order.subscriber, email });
+  const options = callOptions(deps, state, 'precheck');
+  const outcome = await callWebex((o) => deps.webex.precheck(body, o), options);
+  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'rejected') {
+    await auditRejection(deps, state, 'precheck', outcome.rejection, options.trackingId);
+    return fail(deps, state, 'PrecheckFailed', { errors: outcome.rejection.errors });
+  }
+  const infoCodes = outcome.value.info.map((i) => i.infoCode).join(',');
+  await audit(deps, state, {
+    id: stepId(state, 'precheck'),
+    action: 'orderStep',
+    step: 'precheck',
+    outcome: { result: 'success', statusCode: 200 },
+    detail: `precheck ${outcome.value.message}${infoCodes ? ` (info ${infoCodes})` : ''}`,
+    trackingId: options.trackingId,
+    webexTrackingId: outcome.webexTrackingId,
+  });
+  return { ...settled(state), route: 'provision' };
+}
+
+async function auditRejection(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  step: string,
+  rejection: Rejection,
+  trackingId: string,
+): Promise<void> {
+  await audit(deps, state, {
+    id: stepId(state, step),
+    action: 'orderStep',
+    step,
+    subscriberId: state.subscriberId,
+    outcome: compact({
+      result: 'failure' as const,
+      statusCode: rejection.status,
+      errorCodes: errorCodesOf(rejection.errors),
+    }),
+    trackingId,
+    webexTrackingId: rejection.webexTrackingId,
+  });
+}
+
+/** Provision; a 409 for the order's userId adopts the existing subscriber when it is the order's. */
+export async function provisionStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
+  const order = state.order;
+  if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Provision needs the order.');
+  const { customerInfo: _customerInfo, ...fields } = order.subscriber;
+  const body: ProvisionRequest = compact(fields);
+  const options = callOptions(deps, state, 'provision');
+  const outcome = await callWebex((o) => deps.webex.provision(body, o), options);
+  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'rejected') {
+    const { rejection } = outcome;
+    if (rejection.status === 409) return adopt(deps, state, { reason: '409', errors: rejection.errors });
+    await auditRejection(deps, state, 'provision', rejection, options.trackingId);
+    return fail(deps, state, 'ProvisioningFailed', { errors: rejection.errors });
+  }
+  const subscriber = outcome.value;
+  await audit(deps, state, {
+    id: stepId(state, 'provision'),
+    action: 'orderStep',
+    step: 'provision',
+    subscriberId: subscriber.id,
+    changes: describeChanges(body, deps.digester),
+    status: { to: subscriber.status },
+    outcome: { result: 'success', statusCode: 200 },
+    trackingId: options.trackingId,
+    webexTrackingId: outcome.webexTrackingId,
+  });
+  return evaluate(deps, state, subscriber, true);
+}
+
+/** CheckStatus: one Get, then the decision (done, failed, adopt on 10022, resend consent, or wait again). */
+export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
+  const subscriberId = state.subscriberId;
+  if (!subscriberId) throw new WorkflowTaskError('InvalidWorkflowState', 'CheckStatus needs a subscriberId.');
+  const options = callOptions(deps, state, 'checkStatus');
+  const outcome = await callWebex((o) => deps.webex.get(subscriberId, o), options);
+  if (outcome.kind === 'throttled') {
+    if (deadlinePassed(deps, state)) {
+      return fail(deps, state, 'ProvisioningTimedOut', { detail: 'Webex kept throttling until the deadline.' });
+    }
+    return throttled(state, outcome.retryAfterSeconds);
+  }
+  if (outcome.kind === 'rejected') {
+    const { rejection } = outcome;
+    if (rejection.status === 404) {
+      return fail(deps, state, 'ProvisioningFailed', {
+        errors: rejection.errors,
+        detail: 'The subscriber no longer exists in Webex.',
+      });
+    }
+    return fail(deps, state, 'UpstreamRejected', {
+      errors: rejection.errors,
+      detail: `Webex refused the status check (status ${rejection.status}).`,
+    });
+  }
+  return evaluate(deps, { ...state, checks: state.checks + 1 }, outcome.value, true);
+}
+
+/** ResendConsent: once, after the order's resendConsentAfterSeconds in pending_user_migration. */
+export async function resendConsentStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
+  const subscriberId = state.subscriberId;
+  if (!subscriberId) throw new WorkflowTaskError('InvalidWorkflowState', 'ResendConsent needs a subscriberId.');
+  const options = callOptions(deps, state, 'resendConsent');
+  const outcome = await callWebex((o) => deps.webex.consentMove(subscriberId, o), options);
+  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  const now = deps.clock.now();
+  if (outcome.kind === 'rejected') {
+    // Typically 409: the person consented meanwhile. The next status check tells.
+    await auditRejection(deps, state, 'resendConsent', outcome.rejection, options.trackingId);
+  } else {
+    await audit(deps, state, {
+      id: stepId(state, 'resendConsent'),
+      action: 'orderStep',
+      step: 'resendConsent',
+      subscriberId,
+      outcome: { result: 'success', statusCode: 204 },
+      trackingId: options.trackingId,
+      webexTrackingId: outcome.webexTrackingId,
+    });
+  }
+  return pollLater(deps, { ...state, consentResentAt: iso(now) });
+}
+
+/**
+ * RecordFailure: where the state machine's Catch leads once retries are exhausted (or on an unexpected error). Writes
+ * the finish record and the cause; the execution then ends in the Fail state named by `failure.error`.
+ */
+export async function recordFailureStep(
+  deps: WorkflowDeps,
+  payload: { state: unknown; executionName: string },
+): Promise<WorkflowState> {
+  const now = deps.clock.now();
+  const raw = isObject(payload.state) ? payload.state : {};
+  const caught = CaughtSchema.safeParse(raw.caught);
+  const errorName = caught.success ? caught.data.Error : 'Unknown';
+  const { caught: _caught, ...rest } = raw;
+  const parsed = WorkflowStateSchema.safeParse(rest);
+  const state: WorkflowState = parsed.success
+    ? parsed.data
+    : {
+        kind: isObject(rest.input) && 'tracking' in rest.input ? 'tracking' : 'order',
+        ref: payload.executionName,
+        startedAt: iso(now),
+        deadlineAt: iso(now),
+        checks: 0,
+        route: 'failed',
+        throttled: false,
+      };
+  const failure: FailureName = isTransientTaskError(errorName) ? 'UpstreamUnavailable' : 'InternalError';
+  deps.logger?.warn('workflow step failed for good', { orderId: state.ref, error: errorName });
+  return fail(deps, state, failure, { detail: errorName });
+}

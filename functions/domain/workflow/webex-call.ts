@@ -1,0 +1,76 @@
+/**
+ * How a workflow task calls Webex: throttling is handed back to the state machine (a Wait of exactly Retry-After),
+ * transient failures become a `UpstreamUnavailable` task error (Step Functions retries it with backoff and jitter), and
+ * a refusal (4xx) is an outcome the step decides on.
+ */
+import { RULES } from '../contract/rules';
+import type { WebexErrorItem } from '../contract/schemas';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  UpstreamError,
+  UpstreamProtocolError,
+  UpstreamThrottledError,
+  UpstreamUnavailableError,
+  ValidationError,
+} from '../errors';
+import type { WebexCallOptions, WebexResult } from '../ports/webex';
+import { WorkflowTaskError } from './task-errors';
+
+export interface Rejection {
+  status: number;
+  errors: WebexErrorItem[];
+  webexTrackingId?: string | undefined;
+}
+
+export type WebexOutcome<T> =
+  | { kind: 'ok'; value: T; webexTrackingId?: string | undefined }
+  | { kind: 'throttled'; retryAfterSeconds: number }
+  | { kind: 'rejected'; rejection: Rejection };
+
+/** The status and errors of a refusal, or undefined when `error` is not a refusal by Webex. */
+export function rejectionOf(error: unknown): Rejection | undefined {
+  if (error instanceof UpstreamError) {
+    return { status: error.status, errors: error.errors, webexTrackingId: error.webexTrackingId };
+  }
+  const statuses: ReadonlyArray<[new (...args: never[]) => Error, number]> = [
+    [ValidationError, 400],
+    [UnauthorizedError, 401],
+    [ForbiddenError, 403],
+    [NotFoundError, 404],
+    [ConflictError, 409],
+  ];
+  for (const [type, status] of statuses) {
+    if (error instanceof type) return { status, errors: (error as ValidationError).errors };
+  }
+  return undefined;
+}
+
+export async function callWebex<T>(
+  call: (options: WebexCallOptions) => Promise<WebexResult<T>>,
+  options: WebexCallOptions,
+): Promise<WebexOutcome<T>> {
+  try {
+    const result = await call({ ...options, onThrottle: 'throw' });
+    return { kind: 'ok', value: result.value, webexTrackingId: result.webexTrackingId };
+  } catch (error) {
+    if (error instanceof UpstreamThrottledError) {
+      return { kind: 'throttled', retryAfterSeconds: Math.max(0, Math.ceil(error.retryAfterSeconds)) };
+    }
+    if (error instanceof UpstreamUnavailableError || error instanceof UpstreamProtocolError) {
+      throw new WorkflowTaskError('UpstreamUnavailable', `Webex is unavailable (status ${error.status}).`);
+    }
+    const rejection = rejectionOf(error);
+    if (rejection && (rejection.status === 429 || rejection.status === 423)) {
+      return { kind: 'throttled', retryAfterSeconds: RULES.defaultRetryAfterSeconds };
+    }
+    if (rejection && rejection.status >= 500) {
+      // A 5xx the client did not retry (a POST answered 500): retrying is safe, a lost Provision is adopted on 409.
+      throw new WorkflowTaskError('UpstreamUnavailable', `Webex failed (status ${rejection.status}).`);
+    }
+    if (rejection) return { kind: 'rejected', rejection };
+    throw error;
+  }
+}
