@@ -1,0 +1,59 @@
+/**
+ * What every workflow task Lambda shares: dependencies from the composition root (module-scope singletons, built once
+ * per cold start), a structured log line per invocation (no personal data), and errors named for the state machine's
+ * Retry/Catch rules (`UpstreamUnavailable`, `AuditUnavailable`, …).
+ */
+import { getAuditStore, getClock, getConfig, getDigester, getWebex } from '../composition';
+import type { WorkflowDeps } from '../domain/workflow/steps';
+import { type Logger, logger as rootLogger } from '../shared/logger';
+
+export interface TaskContext {
+  awsRequestId?: string;
+}
+
+/** The ports the workflow steps need, from the composition root. */
+export async function workflowDependencies(logger: Logger): Promise<WorkflowDeps> {
+  getConfig(['webex', 'audit', 'digest']);
+  return {
+    webex: getWebex(),
+    audit: getAuditStore(),
+    digester: await getDigester(),
+    clock: getClock(),
+    logger,
+  };
+}
+
+function refOf(input: unknown): string | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const record = input as Record<string, unknown>;
+  if (typeof record.ref === 'string') return record.ref;
+  if (typeof record.executionName === 'string') return record.executionName;
+  return undefined;
+}
+
+/** Build a task handler: `step` turns the task's input into the next workflow state. */
+export function createTaskHandler<TOutput extends { route?: string; throttled?: boolean }>(
+  task: string,
+  step: (deps: WorkflowDeps, input: unknown) => Promise<TOutput>,
+) {
+  const baseLogger = rootLogger.child({ task });
+  return async (input: unknown, context?: TaskContext): Promise<TOutput> => {
+    const logger = baseLogger.child({ orderId: refOf(input), requestId: context?.awsRequestId });
+    const startedAt = Date.now();
+    try {
+      const output = await step(await workflowDependencies(logger), input);
+      logger.info('task done', {
+        route: output.route,
+        throttled: output.throttled,
+        latencyMs: Date.now() - startedAt,
+      });
+      return output;
+    } catch (error) {
+      logger.warn('task failed', {
+        errorName: error instanceof Error ? error.name : typeof error,
+        latencyMs: Date.now() - startedAt,
+      });
+      throw error;
+    }
+  };
+}
