@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { decodeJwt } from 'jose';
@@ -192,5 +193,44 @@ describe('local runtime start and stop', () => {
 
     // Assess
     await expect(fetch(`${started.runtime.urls.api}/health`)).rejects.toThrow();
+  });
+});
+
+describe('local runtime Step Functions hook', () => {
+  it('starts the component after the handler environment, points the handlers at it and stops it', async () => {
+    // Prepare
+    const stateMachineArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:webex-bw-provisioning-local';
+    const seen: Array<{ port: number; host: string; table: string | undefined }> = [];
+    let stopped = 0;
+    const fake = createHttpServer((_req, res) => res.end('{}'));
+    const hook = async ({ port, host }: { port: number; host: string }) => {
+      seen.push({ port, host, table: process.env.AUDIT_TABLE_NAME });
+      await new Promise<void>((resolve) => fake.listen(port, host, resolve));
+      const { port: bound } = fake.address() as { port: number };
+      return {
+        url: `http://${host}:${bound}`,
+        stateMachineArn,
+        stop: async () => {
+          stopped++;
+          await new Promise((resolve) => fake.close(resolve));
+        },
+      };
+    };
+
+    // Act
+    const started = await startTestRuntime({ stopAfterAll: false, stepFunctions: hook });
+    const env = { arn: process.env.STATE_MACHINE_ARN, endpoint: process.env.SFN_ENDPOINT };
+    const health = await started.api.get<{ components: Record<string, unknown> }>('/health', { token: null });
+    await started.stop();
+
+    // Assess
+    expect(seen).toEqual([{ port: 0, host: '127.0.0.1', table: started.runtime.auditTableName }]);
+    expect(started.runtime.urls.stepFunctions).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(started.runtime.stateMachineArn).toBe(stateMachineArn);
+    expect(env).toEqual({ arn: stateMachineArn, endpoint: started.runtime.urls.stepFunctions });
+    expect(health.status).toBe(200);
+    expect(health.body.components.stepFunctions).toEqual({ status: 'ok' });
+    expect(stopped).toBe(1);
+    expect(process.env.STATE_MACHINE_ARN).toBeUndefined();
   });
 });
