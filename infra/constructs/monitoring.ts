@@ -1,0 +1,299 @@
+/**
+ * Alarms (to one encrypted SNS topic) and one dashboard for the whole service.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+
+/** The namespace and metric names the refresh function emits (CloudWatch Embedded Metric Format). */
+export const TOKEN_METRICS = {
+  namespace: 'WebexBwProvisioning',
+  refreshFailed: 'PartnerTokenRefreshFailed',
+  refreshTokenDaysRemaining: 'RefreshTokenDaysRemaining',
+} as const;
+
+/** Dimensions the refresh function puts on its metrics (none: one partner token per stack). */
+export const TOKEN_METRIC_DIMENSIONS: Readonly<Record<string, string>> = {};
+
+export const ALARM_THRESHOLDS = {
+  /** API 5xx answers in 5 minutes (upstream Webex outages answer 502/503/504 and count too). */
+  api5xxPerFiveMinutes: 5,
+  /** Renew the partner's refresh token (re-authorize in Webex) before it runs out. */
+  refreshTokenDaysRemaining: 14,
+} as const;
+
+export interface MonitoredFunction {
+  readonly name: string;
+  readonly function: lambda.IFunction;
+}
+
+export interface MonitoringProps {
+  readonly api: apigw.HttpApi;
+  readonly stateMachine: sfn.StateMachine;
+  readonly functions: readonly MonitoredFunction[];
+  readonly refreshFunction: lambda.IFunction;
+  readonly refreshFailures: sqs.IQueue;
+  readonly alarmEmail?: string | undefined;
+}
+
+export class Monitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly action: SnsAction;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // A customer managed key: CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key.
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the alarm topic of the Webex for BroadWorks provisioning service',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Webex for BroadWorks provisioning alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    this.action = new SnsAction(this.topic);
+
+    if (props.alarmEmail !== undefined) this.subscribeEmail(props.alarmEmail);
+
+    this.apiAlarms(props.api);
+    this.workflowAlarms(props.stateMachine);
+    for (const { name, function: fn } of props.functions) this.functionAlarms(name, fn);
+    this.tokenAlarms(props.refreshFunction, props.refreshFailures);
+    this.dashboard = this.buildDashboard(props);
+  }
+
+  private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, props);
+    alarm.addAlarmAction(this.action);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  private subscribeEmail(email: string): void {
+    const undelivered = new sqs.Queue(this, 'AlarmEmailUndelivered', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      undelivered,
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue IS the redrive (dead-letter) queue of the alarm e-mail subscription.',
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: 'This queue IS the redrive queue of the alarm e-mail subscription.',
+      },
+    );
+    this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: undelivered }));
+  }
+
+  private apiAlarms(api: apigw.HttpApi): void {
+    this.alarm('Api5xx', {
+      alarmDescription: `The API answered ${ALARM_THRESHOLDS.api5xxPerFiveMinutes} or more 5xx in 5 minutes`,
+      metric: api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: ALARM_THRESHOLDS.api5xxPerFiveMinutes,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private workflowAlarms(stateMachine: sfn.StateMachine): void {
+    this.alarm('WorkflowExecutionsFailed', {
+      alarmDescription: 'A provisioning workflow execution failed (see its cause: Webex error, precheck, upstream)',
+      metric: stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm('WorkflowExecutionsTimedOut', {
+      alarmDescription: 'A provisioning workflow execution hit the state machine timeout',
+      metric: stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private functionAlarms(name: string, fn: lambda.IFunction): void {
+    this.alarm(`${name}Errors`, {
+      alarmDescription: `Lambda ${name} failed (an unhandled error, a timeout or a crash)`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm(`${name}Throttles`, {
+      alarmDescription: `Lambda ${name} was throttled (concurrency exhausted)`,
+      metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private tokenAlarms(refreshFunction: lambda.IFunction, refreshFailures: sqs.IQueue): void {
+    this.alarm('PartnerTokenRefreshFailed', {
+      alarmDescription:
+        'The Webex partner token refresh failed: the API will stop working when the access token expires',
+      metric: tokenMetric(TOKEN_METRICS.refreshFailed, cloudwatch.Stats.MAXIMUM, Duration.hours(1)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm('RefreshTokenExpiring', {
+      alarmDescription:
+        `The Webex partner refresh token expires in less than ${ALARM_THRESHOLDS.refreshTokenDaysRemaining} days: ` +
+        're-authorize the integration in Webex and load the new tokens into the secret',
+      metric: tokenMetric(TOKEN_METRICS.refreshTokenDaysRemaining, cloudwatch.Stats.MINIMUM, Duration.days(1)),
+      threshold: ALARM_THRESHOLDS.refreshTokenDaysRemaining,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // Keep the last state between the daily data points; a refresh that stops running alarms below.
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+    });
+    this.alarm('PartnerTokenRefreshNotRunning', {
+      alarmDescription: 'The daily Webex partner token refresh has not run for two days (schedule disabled?)',
+      metric: refreshFunction.metricInvocations({ period: Duration.days(1), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.alarm('PartnerTokenRefreshDeadLetters', {
+      alarmDescription: 'A token refresh invocation failed after all retries (message in the refresh failures queue)',
+      metric: refreshFailures.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private buildDashboard(props: MonitoringProps): cloudwatch.Dashboard {
+    const { api, stateMachine, functions } = props;
+    const fiveMinutes = Duration.minutes(5);
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(1),
+    });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'API requests and errors',
+        left: [
+          api.metricCount({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'requests' }),
+          api.metricClientError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: '4xx' }),
+          api.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: '5xx' }),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'API latency (ms)',
+        left: [
+          api.metricLatency({ period: fiveMinutes, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+          api.metricLatency({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+          api.metricIntegrationLatency({
+            period: fiveMinutes,
+            statistic: cloudwatch.Stats.p(99),
+            label: 'integration p99',
+          }),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Workflow executions',
+        left: [
+          stateMachine.metricStarted({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'started' }),
+          stateMachine.metricSucceeded({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'succeeded' }),
+          stateMachine.metricFailed({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'failed' }),
+          stateMachine.metricTimedOut({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'timed out' }),
+        ],
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Lambda errors',
+        left: functions.map(({ name, function: fn }) =>
+          fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: name }),
+        ),
+        stacked: true,
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda duration p99 (ms)',
+        left: functions.map(({ name, function: fn }) =>
+          fn.metricDuration({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99), label: name }),
+        ),
+        width: 12,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.SingleValueWidget({
+        title: 'Partner refresh token: days remaining',
+        metrics: [tokenMetric(TOKEN_METRICS.refreshTokenDaysRemaining, cloudwatch.Stats.MINIMUM, Duration.days(1))],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Partner token refresh',
+        left: [tokenMetric(TOKEN_METRICS.refreshTokenDaysRemaining, cloudwatch.Stats.MINIMUM, Duration.days(1))],
+        right: [tokenMetric(TOKEN_METRICS.refreshFailed, cloudwatch.Stats.MAXIMUM, Duration.days(1))],
+        width: 16,
+      }),
+    );
+    return dashboard;
+  }
+}
+
+function tokenMetric(metricName: string, statistic: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: TOKEN_METRICS.namespace,
+    metricName,
+    dimensionsMap: { ...TOKEN_METRIC_DIMENSIONS },
+    statistic,
+    period,
+  });
+}

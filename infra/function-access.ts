@@ -1,0 +1,63 @@
+/**
+ * What each function may touch: the one table the stack turns into IAM statements AND environment variables, so a
+ * function gets a permission exactly when it gets the variable naming the resource (and nothing else).
+ *
+ * Pure data (no CDK import). A route in `infra/routes.ts` without an entry here fails the synth: adding a route forces a
+ * decision about its permissions.
+ */
+import type { AuditIndexName } from '../functions/adapters/dynamodb/audit-table';
+
+export interface FunctionAccess {
+  /** `dynamodb:PutItem` on the audit table (append-only: never UpdateItem or DeleteItem). */
+  readonly auditAppend?: boolean;
+  /** `dynamodb:Query` on these indexes of the audit table (never on the base table, never Scan). */
+  readonly auditQuery?: readonly AuditIndexName[];
+  /** Calls Webex: `secretsmanager:GetSecretValue` on the partner token secret. */
+  readonly webex?: boolean;
+  /** Digests personal values for the audit trail: `secretsmanager:GetSecretValue` on the digest key secret. */
+  readonly digest?: boolean;
+  /** `states:StartExecution` on the provisioning state machine. */
+  readonly startExecution?: boolean;
+  /** `states:DescribeExecution` on the provisioning state machine's executions. */
+  readonly describeExecution?: boolean;
+}
+
+/** Every subscriber operation that changes something at Webex writes one audit record with digested personal values. */
+const MUTATING_SUBSCRIBER_OPERATION: FunctionAccess = { webex: true, auditAppend: true, digest: true };
+
+export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
+  listSubscribers: { webex: true },
+  getSubscriber: { webex: true },
+  // Provision and Update follow the subscriber with a tracking execution of the workflow.
+  provisionSubscriber: { ...MUTATING_SUBSCRIBER_OPERATION, startExecution: true },
+  updateSubscriber: { ...MUTATING_SUBSCRIBER_OPERATION, startExecution: true },
+  precheckSubscriber: MUTATING_SUBSCRIBER_OPERATION,
+  removeSubscriber: MUTATING_SUBSCRIBER_OPERATION,
+  resendConsent: MUTATING_SUBSCRIBER_OPERATION,
+  listSubscriberAudit: { auditQuery: ['bySubscriber'] },
+  // A repeated orderId answers the existing order, which needs DescribeExecution as well.
+  submitOrder: { startExecution: true, describeExecution: true },
+  getOrder: { describeExecution: true, auditQuery: ['byOrder'] },
+  getOpenApiDocument: {},
+  getApiDocs: {},
+};
+
+/** Workflow tasks call Webex and write one audit record per step and status change. */
+export const DEFAULT_WORKFLOW_TASK_ACCESS: FunctionAccess = { webex: true, auditAppend: true, digest: true };
+
+/** Tasks that need less than the default, by task name. */
+export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {};
+
+export function routeAccess(operationId: string): FunctionAccess {
+  const access = ROUTE_ACCESS[operationId];
+  if (access === undefined) {
+    throw new Error(
+      `Route ${operationId} has no entry in infra/function-access.ts ROUTE_ACCESS: declare what it may touch`,
+    );
+  }
+  return access;
+}
+
+export function workflowTaskAccess(taskName: string): FunctionAccess {
+  return WORKFLOW_TASK_ACCESS[taskName] ?? DEFAULT_WORKFLOW_TASK_ACCESS;
+}

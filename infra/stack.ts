@@ -1,0 +1,246 @@
+/**
+ * The deployable service: the Webex-compatible HTTP API (one Lambda per route of `infra/routes.ts`), the provisioning
+ * workflow (one Lambda per task of `infra/workflow-tasks.ts`), the append-only audit table, the partner token secret with
+ * its daily refresh, alarms and a dashboard.
+ *
+ * Least privilege: every function has its own role that can write its own logs and send X-Ray traces; everything else
+ * comes from `infra/function-access.ts`, turned into exact IAM statements here (never CDK's broad `grant*Data` helpers:
+ * `grantWriteData` would include UpdateItem and DeleteItem on an append-only trail).
+ */
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { StackConfig } from './config';
+import { AuditTable } from './constructs/audit-table';
+import { ProvisioningHttpApi } from './constructs/http-api';
+import { Monitoring } from './constructs/monitoring';
+import { PartnerCredentials } from './constructs/partner-token';
+import { ProvisioningStateMachine } from './constructs/provisioning-state-machine';
+import { ServiceFunction } from './constructs/service-function';
+import { type FunctionAccess, routeAccess, workflowTaskAccess } from './function-access';
+import { acknowledge, wildcardResourceFinding } from './nag';
+import { ROUTES } from './routes';
+import { TASK_FUNCTION_TIMEOUT } from './workflow/provisioning-workflow';
+import { WORKFLOW_TASKS } from './workflow-tasks';
+
+export interface ProvisioningStackProps extends StackProps {
+  readonly config: StackConfig;
+  /** Skip esbuild for a fast synth (tests). Not deployable. Default: context `skipBundling`. */
+  readonly skipBundling?: boolean;
+}
+
+export class ProvisioningStack extends Stack {
+  readonly auditTable: AuditTable;
+  readonly credentials: PartnerCredentials;
+  readonly workflow: ProvisioningStateMachine;
+  readonly httpApi: ProvisioningHttpApi;
+  readonly monitoring: Monitoring;
+  /** Route functions by operationId. */
+  readonly routeFunctions: ReadonlyMap<string, ServiceFunction>;
+  /** Workflow task functions by task name. */
+  readonly taskFunctions: ReadonlyMap<string, ServiceFunction>;
+  readonly config: StackConfig;
+
+  constructor(scope: Construct, id: string, props: ProvisioningStackProps) {
+    super(scope, id, {
+      description:
+        'Webex for BroadWorks provisioning service: Webex-compatible API, provisioning workflow, audit trail',
+      ...props,
+    });
+    const { config } = props;
+    this.config = config;
+    const functionDefaults = {
+      logRetentionDays: config.logRetentionDays,
+      logLevel: config.logLevel,
+      skipBundling: props.skipBundling,
+    };
+
+    this.auditTable = new AuditTable(this, 'Audit');
+    this.credentials = new PartnerCredentials(this, 'PartnerCredentials', {
+      webexBaseUrl: config.webexBaseUrl,
+      ...functionDefaults,
+    });
+
+    const taskFunctions = new Map<string, ServiceFunction>();
+    for (const task of WORKFLOW_TASKS) {
+      const fn = new ServiceFunction(this, `Task${upperFirst(task.name)}`, {
+        entry: task.entry,
+        role: 'workflow',
+        timeout: TASK_FUNCTION_TIMEOUT,
+        description: `Workflow task ${task.name}: ${task.summary}`,
+        ...functionDefaults,
+      });
+      taskFunctions.set(task.name, fn);
+    }
+    this.taskFunctions = taskFunctions;
+
+    this.workflow = new ProvisioningStateMachine(this, 'ProvisioningWorkflow', {
+      tasks: Object.fromEntries([...taskFunctions].map(([name, fn]) => [name, fn.function])),
+      logRetentionDays: config.logRetentionDays,
+    });
+    for (const [name, fn] of taskFunctions) this.applyAccess(fn, workflowTaskAccess(name));
+
+    const routeFunctions = new Map<string, ServiceFunction>();
+    for (const route of ROUTES) {
+      const fn = new ServiceFunction(this, upperFirst(route.operationId), {
+        entry: route.entry,
+        role: route.role,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+        ...functionDefaults,
+      });
+      this.applyAccess(fn, routeAccess(route.operationId));
+      routeFunctions.set(route.operationId, fn);
+    }
+    this.routeFunctions = routeFunctions;
+
+    this.httpApi = new ProvisioningHttpApi(this, 'HttpApi', {
+      functions: new Map([...routeFunctions].map(([operationId, fn]) => [operationId, fn.function])),
+      jwtIssuer: config.jwtIssuer,
+      jwtAudience: config.jwtAudience,
+      throttleRateLimit: config.throttleRateLimit,
+      throttleBurstLimit: config.throttleBurstLimit,
+      logRetentionDays: config.logRetentionDays,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.httpApi.api,
+      stateMachine: this.workflow.stateMachine,
+      functions: [
+        ...[...routeFunctions].map(([operationId, fn]) => ({ name: upperFirst(operationId), function: fn.function })),
+        ...[...taskFunctions].map(([name, fn]) => ({ name: `Task${upperFirst(name)}`, function: fn.function })),
+        { name: 'RefreshPartnerToken', function: this.credentials.refresh.function },
+      ],
+      refreshFunction: this.credentials.refresh.function,
+      refreshFailures: this.credentials.refreshFailures,
+      alarmEmail: config.alarmEmail,
+    });
+
+    this.outputs();
+    this.suppressFunctionFindings([...routeFunctions.values(), ...taskFunctions.values()], this.credentials.refresh);
+    this.suppressStateMachineFindings();
+  }
+
+  /** Turns one FunctionAccess into exact IAM statements plus the environment variables naming those resources. */
+  private applyAccess(fn: ServiceFunction, access: FunctionAccess): void {
+    const grant = (sid: string, actions: string[], resources: string[]) =>
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources }));
+    const table = this.auditTable.table;
+
+    if (access.auditAppend || (access.auditQuery?.length ?? 0) > 0) {
+      fn.function.addEnvironment('AUDIT_TABLE_NAME', table.tableName);
+    }
+    if (access.auditAppend) grant('AppendAuditRecords', ['dynamodb:PutItem'], [table.tableArn]);
+    if (access.auditQuery && access.auditQuery.length > 0) {
+      grant(
+        'QueryAuditIndexes',
+        ['dynamodb:Query'],
+        access.auditQuery.map((index) => this.auditTable.indexArn(index)),
+      );
+    }
+    if (access.webex) {
+      fn.function.addEnvironment('WEBEX_BASE_URL', this.config.webexBaseUrl);
+      fn.function.addEnvironment('PARTNER_TOKEN_SECRET_ID', this.credentials.tokenSecret.secretArn);
+      grant('ReadPartnerToken', ['secretsmanager:GetSecretValue'], [this.credentials.tokenSecret.secretArn]);
+    }
+    if (access.digest) {
+      fn.function.addEnvironment('AUDIT_DIGEST_SECRET_ID', this.credentials.digestSecret.secretArn);
+      grant('ReadAuditDigestKey', ['secretsmanager:GetSecretValue'], [this.credentials.digestSecret.secretArn]);
+    }
+    if (access.startExecution || access.describeExecution) {
+      fn.function.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
+    }
+    if (access.startExecution) {
+      grant('StartWorkflowExecutions', ['states:StartExecution'], [this.workflow.stateMachine.stateMachineArn]);
+    }
+    if (access.describeExecution) {
+      grant('DescribeWorkflowExecutions', ['states:DescribeExecution'], [this.executionArnPattern()]);
+      acknowledge(fn.role, {
+        id: wildcardResourceFinding(this, this.executionArnPattern()),
+        reason:
+          'DescribeExecution on the executions of THIS state machine only; execution names are order ids, not ' +
+          'known at deploy time.',
+      });
+    }
+  }
+
+  /** Every execution of the provisioning state machine (execution names are order ids, unknown in advance). */
+  executionArnPattern(): string {
+    return this.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.workflow.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  private outputs(): void {
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the Webex-compatible API (append /v1/broadworks/subscribers …)',
+      value: this.httpApi.url,
+      exportName: `${this.stackName}-ApiUrl`,
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      description: 'Provisioning workflow: StartExecution with an order (execution name = orderId)',
+      value: this.workflow.stateMachine.stateMachineArn,
+      exportName: `${this.stackName}-StateMachineArn`,
+    });
+    new CfnOutput(this, 'PartnerTokenSecretArn', {
+      description: 'Load the Webex partner tokens into this secret (see README, Deploy)',
+      value: this.credentials.tokenSecret.secretArn,
+    });
+    new CfnOutput(this, 'RefreshFunctionName', {
+      description: 'Invoke once after loading the partner tokens to check them',
+      value: this.credentials.refresh.function.functionName,
+    });
+    new CfnOutput(this, 'AuditTableName', { value: this.auditTable.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe your on-call channel to this topic',
+      value: this.monitoring.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+  }
+
+  private suppressFunctionFindings(synchronous: readonly ServiceFunction[], refresh: ServiceFunction): void {
+    const xray = {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    };
+    for (const fn of synchronous) {
+      acknowledge(fn.role, xray);
+      acknowledge(fn.function, {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously only (API Gateway, Step Functions): the caller gets the error and retries; a DLQ ' +
+          'would never receive anything.',
+      });
+    }
+    acknowledge(refresh.role, xray);
+    acknowledge(refresh.function, {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Uses an on-failure destination (the refresh failures queue, with an alarm) instead of the legacy DLQ: ' +
+        'destinations carry the error and the request.',
+    });
+  }
+
+  private suppressStateMachineFindings(): void {
+    const stateMachine = this.workflow.stateMachine;
+    acknowledge(stateMachine, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions logging to CloudWatch Logs (logs:CreateLogDelivery, …) and X-Ray tracing support no ' +
+        'resource-level permissions.',
+    });
+    for (const [name, fn] of this.taskFunctions) {
+      acknowledge(stateMachine, {
+        id: wildcardResourceFinding(this, `${fn.function.functionArn}:*`),
+        reason: `lambda:InvokeFunction on the versions and aliases of the ${name} task function (CDK's LambdaInvoke grant).`,
+      });
+    }
+  }
+}
+
+function upperFirst(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}
