@@ -141,7 +141,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     cleanups.push(() => dynamo.stop());
 
-    const simulator = createWebexSimulator({ ...options.simulator, logger: options.simulator?.logger ?? log });
+    const simulator = createWebexSimulator({
+      ...options.simulator,
+      logger: options.simulator?.logger ?? log.child({ component: 'webex-simulator' }),
+    });
     const { url: simulatorUrl } = await simulator
       .start({ port: ports.simulator, host: LOCAL_HOST })
       .catch((error: unknown) => {

@@ -62,10 +62,12 @@ export interface LocalGateway {
 export class HandlerLoadError extends Error {
   constructor(route: RouteDefinition, cause: unknown) {
     super(`Cannot load the handler of ${route.operationId} from ${route.entry}`);
-    this.name = 'HandlerLoadError';
+    // Enumerable, so the structured log shows why.
     this.cause = cause;
   }
 }
+// On the prototype, not the instance: the logger redacts an own `name` member as if it were a personal name.
+HandlerLoadError.prototype.name = 'HandlerLoadError';
 
 export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGateway {
   const compiled: CompiledRoute[] = compileRoutes(options.routes ?? ROUTES);
