@@ -42,7 +42,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { name: value.name, message: scrubString(value.message), ...(redact({ ...value }, depth + 1) as object) };
+    // An error's own `name` is its class name, not a person's: keep it (and the scrubbed message) after the own props.
+    return { ...(redact({ ...value }, depth + 1) as object), name: value.name, message: scrubString(value.message) };
   }
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

@@ -82,3 +82,22 @@ describe('logger', () => {
     });
   });
 });
+
+describe('logger with errors', () => {
+  it('keeps the class name of an error whose constructor sets its own name', () => {
+    // Prepare
+    class NamedError extends Error {
+      constructor(message: string) {
+        super(message);
+        this.name = 'NamedError';
+      }
+    }
+
+    // Act
+    const out = redact(new NamedError('failed for john@acme.com')) as Record<string, unknown>;
+
+    // Assess
+    expect(out.name).toBe('NamedError');
+    expect(out.message).toBe('failed for [REDACTED_EMAIL]');
+  });
+});
