@@ -38,6 +38,8 @@ export interface WaitInfo {
   executionArn: string;
   stateName: string;
   seconds: number;
+  /** The Wait state's input (the workflow state the last task returned). */
+  input: unknown;
 }
 
 export interface LocalEngineOptions {
@@ -77,8 +79,8 @@ interface RunningExecution {
   stopRequest?: { error?: string | undefined; cause?: string | undefined };
   /** Output of the last task: the input of the Wait states that follow it (Choice states pass data through). */
   lastTaskOutput: unknown;
-  /** Task Lambda events waiting to be placed before the task state's exit. */
-  pendingTaskEvents: h.EventDraft[];
+  /** Task Lambda events waiting to be placed before their task state's exit (the engine's log lags behind). */
+  pendingTaskEvents: Array<{ stateName: string; draft: h.EventDraft }>;
   consecutiveFailures: Map<string, number>;
 }
 
@@ -279,21 +281,23 @@ export class LocalStepFunctionsEngine {
   private onEngineEvent(execution: RunningExecution, event: EngineEvent, timedOut: boolean) {
     const record = execution.record;
     const state = event.state as { name: string; type: string; input: unknown; output?: unknown } | undefined;
-    const drain = () => {
-      for (const draft of execution.pendingTaskEvents.splice(0)) this.append(record, draft);
+    const drain = (stateName?: string) => {
+      const ready = execution.pendingTaskEvents.filter((p) => stateName === undefined || p.stateName === stateName);
+      execution.pendingTaskEvents = execution.pendingTaskEvents.filter((p) => !ready.includes(p));
+      for (const { draft } of ready) this.append(record, draft);
     };
     switch (event.type) {
       case 'StateEntered':
         if (state) this.append(record, h.stateEntered(state.type, state.name, state.input, event.timestamp));
         break;
       case 'StateExited':
-        drain();
+        drain(state?.name);
         if (state) this.append(record, h.stateExited(state.type, state.name, state.output, event.timestamp));
         break;
       case 'StateFailed':
       case 'StateRetried':
       case 'StateCaught':
-        drain();
+        drain(state?.name);
         break;
       case 'ExecutionSucceeded': {
         drain();
@@ -331,10 +335,9 @@ export class LocalStepFunctionsEngine {
     const resource = state.Resource ?? '';
     const taskName = taskNameOfArn(resource);
     const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : 60;
-    execution.pendingTaskEvents.push(
-      h.lambdaScheduled(resource, input, Date.now(), timeoutSeconds),
-      h.lambdaStarted(Date.now()),
-    );
+    const pending = (draft: h.EventDraft) => execution.pendingTaskEvents.push({ stateName, draft });
+    pending(h.lambdaScheduled(resource, input, Date.now(), timeoutSeconds));
+    pending(h.lambdaStarted(Date.now()));
     const handler = taskName ? this.handlers[taskName] : undefined;
     try {
       if (!handler) {
@@ -348,13 +351,13 @@ export class LocalStepFunctionsEngine {
         lambdaContext(resource, timeoutSeconds * 1000),
       );
       const output = result === undefined ? null : JSON.parse(JSON.stringify(result));
-      execution.pendingTaskEvents.push(h.lambdaSucceeded(output, Date.now()));
+      pending(h.lambdaSucceeded(output, Date.now()));
       execution.lastTaskOutput = output;
       execution.consecutiveFailures.delete(stateName);
       return output;
     } catch (thrown) {
       const failure = asLambdaError(thrown);
-      execution.pendingTaskEvents.push(h.lambdaFailed(failure.name, failure.message, Date.now()));
+      pending(h.lambdaFailed(failure.name, failure.message, Date.now()));
       execution.consecutiveFailures.set(stateName, (execution.consecutiveFailures.get(stateName) ?? 0) + 1);
       throw failure;
     }
@@ -377,7 +380,12 @@ export class LocalStepFunctionsEngine {
           return this.timeScale === 1 ? undefined : 0;
         }
         try {
-          this.options.onWait?.({ executionArn: execution.record.executionArn, stateName, seconds: raw });
+          this.options.onWait?.({
+            executionArn: execution.record.executionArn,
+            stateName,
+            seconds: raw,
+            input: execution.lastTaskOutput,
+          });
         } catch (error) {
           this.logger.warn('onWait hook failed', { stateName, error });
         }
