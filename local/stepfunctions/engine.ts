@@ -144,7 +144,8 @@ export class LocalStepFunctionsEngine {
     );
     // The overall timeout is enforced by the engine below (a 30-day timer would overflow Node's timers).
     const { TimeoutSeconds: _timeout, ...runnable } = this.definition;
-    this.machine = new StateMachine(runnable as ConstructorParameters<typeof StateMachine>[0]);
+    // A copy: the engine annotates the definition it is given (QueryLanguage on every state).
+    this.machine = new StateMachine(structuredClone(runnable) as ConstructorParameters<typeof StateMachine>[0]);
   }
 
   executionArnOf(name: string): string {
