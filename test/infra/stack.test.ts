@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_TABLE } from '../../functions/adapters/dynamodb/audit-table';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/http-api';
-import { PARTNER_TOKEN_TEMPLATE } from '../../infra/constructs/partner-token';
+import { TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from '../../infra/constructs/monitoring';
+import { PARTNER_TOKEN_TEMPLATE, REFRESH_FUNCTION_ENTRY } from '../../infra/constructs/partner-token';
+import { REPO_ROOT } from '../../infra/paths';
 import { ROUTES, SCOPES } from '../../infra/routes';
 import { WORKFLOW_TIMEOUT } from '../../infra/workflow/provisioning-workflow';
 import { WORKFLOW_TASKS } from '../../infra/workflow-tasks';
@@ -21,6 +25,17 @@ function functionProps(logicalId: string): Record<string, unknown> {
 }
 
 describe('the provisioning stack: functions', () => {
+  it('finds every handler entry it deploys (a bundling synth would fail on a missing one)', () => {
+    // Prepare
+    const entries = [...ROUTES.map((r) => r.entry), ...WORKFLOW_TASKS.map((t) => t.entry), REFRESH_FUNCTION_ENTRY];
+
+    // Act
+    const missing = entries.filter((entry) => !existsSync(join(REPO_ROOT, entry)));
+
+    // Assess
+    expect(missing).toEqual([]);
+  });
+
   it('has one function per route, per workflow task, plus the token refresh', () => {
     // Prepare
     const expected = ROUTES.length + WORKFLOW_TASKS.length + 1;
@@ -411,6 +426,22 @@ describe('the provisioning stack: alarms and dashboard', () => {
     expect(alarmsOn('5xx', 'AWS/ApiGateway')).toHaveLength(1);
     expect(alarmsOn('ExecutionsFailed', 'AWS/States')).toHaveLength(1);
     expect(alarmsOn('ExecutionsTimedOut', 'AWS/States')).toHaveLength(1);
+  });
+
+  it('watches exactly the metrics the refresh function emits', async () => {
+    // Act
+    const emitted = await import('../../functions/scheduled/refresh-partner-token');
+
+    // Assess
+    expect(TOKEN_METRICS).toEqual({
+      namespace: emitted.METRIC_NAMESPACE,
+      refreshFailed: emitted.METRIC_REFRESH_FAILED,
+      refreshTokenDaysRemaining: emitted.METRIC_DAYS_REMAINING,
+    });
+    const line = JSON.parse(emitted.metricLine(0, { failed: 1, daysRemaining: 3 })) as {
+      _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
+    };
+    expect(line._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([Object.keys(TOKEN_METRIC_DIMENSIONS)]);
   });
 
   it('alarms when the token refresh fails, stops running, or the refresh token nears expiry', () => {
