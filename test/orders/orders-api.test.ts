@@ -1,0 +1,143 @@
+/**
+ * The order entry points through the local runtime: the API gateway (JWT, payload 2.0), the handlers on H3a's middy
+ * stack, the local Step Functions endpoint running the workflow, the simulator and dynalite.
+ */
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../functions/domain/ports/audit';
+import type { OrderView } from '../../functions/domain/workflow/orders';
+import { type LocalStepFunctions, startLocalStepFunctions } from '../../local/stepfunctions';
+import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { anOrder } from '../workflow/harness';
+
+let t: TestRuntime;
+let sfn: LocalStepFunctions | undefined;
+
+beforeAll(async () => {
+  t = await startTestRuntime({
+    stopAfterAll: false,
+    stepFunctions: async ({ port, host, logger }) => {
+      sfn = await startLocalStepFunctions({
+        port,
+        host,
+        logger,
+        timeScale: 0,
+        onWait: (wait) => t.clock.advance(wait.seconds * 1000),
+      });
+      return sfn;
+    },
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function settled(executionArn: string) {
+  if (!sfn) throw new Error('no local step functions');
+  return sfn.engine.waitForExecution(executionArn);
+}
+
+describe('POST /v1/orders and GET /v1/orders/{orderId}', () => {
+  it('starts an order (202), then shows it provisioned with its audit records newest first', async () => {
+    // Prepare
+    const order = anOrder();
+
+    // Act
+    const submitted = await t.api.post<OrderView>('/v1/orders', order);
+    await settled(submitted.body.executionArn);
+    const read = await t.api.get<OrderView>(`/v1/orders/${order.orderId}`, { token: t.runtime.tokens.read });
+
+    // Assess
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toMatchObject({ orderId: order.orderId, status: 'RUNNING' });
+    expect(submitted.headers.get('trackingid')).toBeTruthy();
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      orderId: order.orderId,
+      status: 'SUCCEEDED',
+      subscriber: { userId: order.subscriber.userId, status: 'provisioned' },
+    });
+    const items = read.body.audit?.items ?? [];
+    expect(items.map((r: AuditRecord) => r.step ?? r.status?.to)).toEqual(
+      expect.arrayContaining(['validateOrder', 'precheck', 'provision', 'provisioned', 'finish']),
+    );
+    const times = items.map((r: AuditRecord) => Date.parse(r.at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('answers the existing order with 200 for the same order, and 409 for other content under its orderId', async () => {
+    // Prepare
+    const order = anOrder();
+    const first = await t.api.post<OrderView>('/v1/orders', order);
+    await settled(first.body.executionArn);
+
+    // Act
+    const again = await t.api.post<OrderView>('/v1/orders', order);
+    const different = await t.api.post('/v1/orders', {
+      ...order,
+      subscriber: { ...order.subscriber, firstName: 'Grace' },
+    });
+
+    // Assess
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ executionArn: first.body.executionArn, status: 'SUCCEEDED' });
+    expect(different.status).toBe(409);
+    expect(different.body).toMatchObject({ message: expect.any(String), trackingId: expect.any(String) });
+    expect(t.runtime.simulator.stats().requests.byOperation.provisionSubscriber?.total).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses invalid orders with Webex error bodies before starting anything', async () => {
+    // Act
+    const invalid = await t.api.post('/v1/orders', { orderId: 'x', subscriber: { firstName: 'Ada' } });
+    const notJson = await t.api.post('/v1/orders', '{', { headers: { 'content-type': 'application/json' } });
+    const readOnly = await t.api.post('/v1/orders', anOrder(), { token: t.runtime.tokens.read });
+
+    // Assess
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({
+      errors: expect.arrayContaining([
+        { description: expect.any(String), errorCode: 1001, fieldName: 'subscriber.userId' },
+      ]),
+    });
+    expect(notJson.status).toBe(400);
+    expect(readOnly.status).toBe(403);
+  });
+
+  it('answers 404 for an unknown order and 400 for a malformed orderId', async () => {
+    // Act
+    const unknown = await t.api.get('/v1/orders/never-submitted');
+    const malformed = await t.api.get('/v1/orders/bad.id');
+
+    // Assess
+    expect(unknown.status).toBe(404);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({
+      errors: [expect.objectContaining({ errorCode: 1002, fieldName: 'orderId' })],
+    });
+  });
+
+  it('follows an API Provision with a tracking execution', async () => {
+    // Prepare
+    const order = anOrder();
+    const client = new SFNClient({
+      endpoint: t.runtime.urls.stepFunctions,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    // Act
+    const provisioned = await t.api.post<{ id: string }>('/v1/broadworks/subscribers', order.subscriber, {
+      headers: { TrackingID: 'CALLER_tracking-1' },
+    });
+    const list = await client.send(new ListExecutionsCommand({ stateMachineArn: t.runtime.stateMachineArn }));
+
+    // Assess
+    expect(provisioned.status).toBe(200);
+    const tracking = list.executions?.find((e) => e.name?.startsWith('track-provision-CALLER_tracking-1-'));
+    expect(tracking).toBeDefined();
+    const done = await settled(tracking?.executionArn as string);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? '{}').subscriber.id).toBe(provisioned.body.id);
+    client.destroy();
+  });
+});
