@@ -116,8 +116,8 @@ export class ProvisioningStack extends Stack {
     });
 
     this.outputs();
-    this.suppressFunctionFindings([...routeFunctions.values(), ...taskFunctions.values()], this.credentials.refresh);
-    this.suppressStateMachineFindings();
+    this.acknowledgeFunctionFindings([...routeFunctions.values(), ...taskFunctions.values()], this.credentials.refresh);
+    this.acknowledgeStateMachineFindings();
   }
 
   /** Turns one FunctionAccess into exact IAM statements plus the environment variables naming those resources. */
@@ -200,7 +200,7 @@ export class ProvisioningStack extends Stack {
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 
-  private suppressFunctionFindings(synchronous: readonly ServiceFunction[], refresh: ServiceFunction): void {
+  private acknowledgeFunctionFindings(synchronous: readonly ServiceFunction[], refresh: ServiceFunction): void {
     const xray = {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -224,7 +224,7 @@ export class ProvisioningStack extends Stack {
     });
   }
 
-  private suppressStateMachineFindings(): void {
+  private acknowledgeStateMachineFindings(): void {
     const stateMachine = this.workflow.stateMachine;
     acknowledge(stateMachine, {
       id: 'AwsSolutions-IAM5[Resource::*]',
