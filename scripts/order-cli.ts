@@ -1,0 +1,209 @@
+/**
+ * Start an order on the provisioning workflow and (with --follow) print each step and status change as it happens.
+ *
+ *   npm run order -- examples/order.json --follow            # local: http://127.0.0.1:8083 (npm start)
+ *   STATE_MACHINE_ARN=arn:... npm run order -- order.json --follow --aws   # AWS, default credentials chain
+ *
+ * Local mode talks to SFN_ENDPOINT (default http://127.0.0.1:8083) and finds the state machine with ListStateMachines
+ * unless STATE_MACHINE_ARN is set. AWS mode (--aws, SFN_ENDPOINT unset) needs STATE_MACHINE_ARN.
+ * Exit codes: 0 provisioned (or started, without --follow); 1 the order failed (the cause is printed); 2 usage or setup.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+
+const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:8083';
+const POLL_MS = 1000;
+
+const USAGE = `Usage: npm run order -- <order.json> [--follow] [--aws]
+
+  --follow   print each step and status change until the order ends; exit 0 when provisioned
+  --aws      use AWS (default credentials chain) with STATE_MACHINE_ARN; SFN_ENDPOINT must be unset
+Environment: SFN_ENDPOINT (local endpoint, default ${DEFAULT_LOCAL_ENDPOINT}), STATE_MACHINE_ARN, AWS_REGION`;
+
+class UsageError extends Error {}
+
+interface Options {
+  file: string;
+  follow: boolean;
+  aws: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const files = argv.filter((a) => !a.startsWith('--'));
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  if (flags.has('--help')) throw new UsageError(USAGE);
+  for (const flag of flags) {
+    if (!['--follow', '--aws'].includes(flag)) throw new UsageError(`Unknown option ${flag}\n\n${USAGE}`);
+  }
+  const file = files[0];
+  if (!file || files.length > 1) throw new UsageError(USAGE);
+  return { file, follow: flags.has('--follow'), aws: flags.has('--aws') };
+}
+
+function regionOfArn(arn: string | undefined): string | undefined {
+  return arn?.split(':')[3] || undefined;
+}
+
+async function connect(options: Options): Promise<{ client: SFNClient; stateMachineArn: string; where: string }> {
+  const configuredArn = process.env.STATE_MACHINE_ARN?.trim() || undefined;
+  if (options.aws) {
+    if (process.env.SFN_ENDPOINT) throw new UsageError('--aws talks to AWS: unset SFN_ENDPOINT.');
+    if (!configuredArn) throw new UsageError('--aws needs STATE_MACHINE_ARN (the stack output).');
+    const region = process.env.AWS_REGION ?? regionOfArn(configuredArn);
+    return { client: new SFNClient(region ? { region } : {}), stateMachineArn: configuredArn, where: 'AWS' };
+  }
+  const endpoint = process.env.SFN_ENDPOINT?.trim() || DEFAULT_LOCAL_ENDPOINT;
+  const client = new SFNClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  if (configuredArn) return { client, stateMachineArn: configuredArn, where: endpoint };
+  const machines = await client.send(new ListStateMachinesCommand({})).catch((error: unknown) => {
+    throw new UsageError(
+      `No Step Functions endpoint at ${endpoint} (${(error as Error).message}). Start it with npm start, or use --aws.`,
+    );
+  });
+  const list = machines.stateMachines ?? [];
+  const machine = list.find((m) => m.name === 'ProvisioningWorkflow') ?? (list.length === 1 ? list[0] : undefined);
+  if (!machine?.stateMachineArn) throw new UsageError(`No provisioning state machine at ${endpoint}.`);
+  return { client, stateMachineArn: machine.stateMachineArn, where: endpoint };
+}
+
+function elapsed(since: number, at: Date | undefined): string {
+  const seconds = ((at?.getTime() ?? Date.now()) - since) / 1000;
+  return `[${seconds.toFixed(1).padStart(8)}s]`;
+}
+
+function parse(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line per event worth seeing: steps, waits, retries, status changes, the end. Never personal data. */
+export function describeEvent(event: HistoryEvent, lastStatus: { value?: string }): string | undefined {
+  switch (event.type) {
+    case 'TaskStateEntered':
+      return `step      ${event.stateEnteredEventDetails?.name}`;
+    case 'WaitStateEntered': {
+      const input = parse(event.stateEnteredEventDetails?.input);
+      const name = event.stateEnteredEventDetails?.name ?? '';
+      const seconds = name.endsWith('throttled') ? input?.retryAfterSeconds : input?.waitSeconds;
+      return `wait      ${name} (${seconds ?? '?'} s)`;
+    }
+    case 'LambdaFunctionFailed':
+      return `retry     ${event.lambdaFunctionFailedEventDetails?.error ?? 'error'} (Step Functions retries)`;
+    case 'TaskStateExited': {
+      const output = parse(event.stateExitedEventDetails?.output);
+      const status = typeof output?.lastStatus === 'string' ? output.lastStatus : undefined;
+      if (status && status !== lastStatus.value) {
+        lastStatus.value = status;
+        return `status    ${status}${typeof output?.subscriberId === 'string' ? ` (subscriber ${output.subscriberId})` : ''}`;
+      }
+      return undefined;
+    }
+    case 'ExecutionSucceeded':
+      return 'done      provisioned';
+    case 'ExecutionFailed':
+      return `failed    ${event.executionFailedEventDetails?.error}: ${event.executionFailedEventDetails?.cause ?? ''}`;
+    case 'ExecutionAborted':
+      return 'aborted   the execution was stopped';
+    case 'ExecutionTimedOut':
+      return 'timed out the state machine timeout ended the execution';
+    default:
+      return undefined;
+  }
+}
+
+async function follow(client: SFNClient, executionArn: string, pollMs: number): Promise<number> {
+  const startedAt = Date.now();
+  let origin: number | undefined;
+  let seen = 0;
+  const lastStatus: { value?: string } = {};
+  for (;;) {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    origin ??= events[0]?.timestamp?.getTime() ?? startedAt;
+    for (const event of events.slice(seen)) {
+      const line = describeEvent(event, lastStatus);
+      if (line) process.stdout.write(`${elapsed(origin, event.timestamp)} ${line}\n`);
+    }
+    seen = events.length;
+    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    if (described.status !== 'RUNNING' && described.status !== 'PENDING_REDRIVE') {
+      if (described.status === 'SUCCEEDED') {
+        const output = parse(described.output);
+        const subscriber = output?.subscriber as { id?: string; status?: string } | undefined;
+        process.stdout.write(`subscriber ${subscriber?.id ?? '?'} is ${subscriber?.status ?? '?'}\n`);
+        return 0;
+      }
+      process.stderr.write(`order ended ${described.status}: ${described.error ?? ''} ${described.cause ?? ''}\n`);
+      return 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+export async function main(argv: string[], settings: { pollMs?: number } = {}): Promise<number> {
+  try {
+    const options = parseArgs(argv);
+    const text = await readFile(options.file, 'utf8').catch(() => {
+      throw new UsageError(`Cannot read ${options.file}.`);
+    });
+    const order = parse(text);
+    const orderId = order?.orderId;
+    if (typeof orderId !== 'string') throw new UsageError(`${options.file} is not an order: it needs an orderId.`);
+    const { client, stateMachineArn, where } = await connect(options);
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
+    const existing = await client.send(new DescribeExecutionCommand({ executionArn })).catch((error: unknown) => {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    });
+    if (existing) {
+      process.stdout.write(
+        `order ${orderId} exists already (${existing.status}; not started again)\nexecution ${executionArn}\n`,
+      );
+    } else {
+      try {
+        await client.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: text }));
+        process.stdout.write(`order ${orderId} started on ${where}\nexecution ${executionArn}\n`);
+      } catch (error) {
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+        process.stdout.write(`order ${orderId} exists already (not started again)\nexecution ${executionArn}\n`);
+      }
+    }
+    const code = options.follow ? await follow(client, executionArn, settings.pollMs ?? POLL_MS) : 0;
+    client.destroy();
+    return code;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
