@@ -69,6 +69,26 @@ describe('Webex simulator HTTP surface', () => {
     });
   });
 
+  describe('credentials', () => {
+    it('always hold a working access token, renewing an expired one when read', async () => {
+      // Prepare
+      const before = h.sim.credentials;
+      h.clock.advance(3600 * 1000);
+
+      // Act
+      const stale = await h.call('GET', '/v1/broadworks/subscribers', { token: before.accessToken });
+      const after = h.sim.credentials;
+      const fresh = await h.call('GET', '/v1/broadworks/subscribers', { token: after.accessToken });
+
+      // Assess
+      expect(stale.status).toBe(401);
+      expect(after.accessToken).not.toBe(before.accessToken);
+      expect(after.refreshToken).toBe(before.refreshToken);
+      expect(after.clientId).toBe(before.clientId);
+      expect(fresh.status).toBe(200);
+    });
+  });
+
   describe('POST /v1/access_token', () => {
     it('issues a new working access token and keeps the old one valid until it expires', async () => {
       // Prepare
