@@ -357,7 +357,15 @@ class Simulator implements WebexSimulator {
       if (check !== 'valid') throw new UnauthorizedError(UNAUTHORIZED_MESSAGES[check]);
     }
     const latency = this.faults.latencyFor(operation);
-    if (latency > 0) await this.clock.sleep(latency, this.abort.signal);
+    if (latency > 0) {
+      try {
+        await this.clock.sleep(latency, this.abort.signal);
+      } catch (error) {
+        // Stopped while the request waited: nobody to answer any more.
+        if (this.abort.signal.aborted) return void req.socket.destroy();
+        throw error;
+      }
+    }
     const fault = this.faults.decide(operation);
     if (fault) return this.injectFault(exchange, fault);
 

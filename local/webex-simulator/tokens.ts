@@ -14,6 +14,8 @@ export const REFRESH_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
 /** A refresh token older than this is replaced on the next refresh. */
 export const REFRESH_TOKEN_ROTATION_MS = 24 * 3600 * 1000;
 
+const FORGET_EXPIRED_AFTER_MS = 30 * 24 * 3600 * 1000;
+
 export interface TokenGrant {
   access_token: string;
   expires_in: number;
@@ -123,8 +125,13 @@ export class TokenAuthority {
   }
 
   private issueAccessToken(): string {
+    const now = this.clock.now();
+    // Forget tokens long expired (they then answer "not valid" instead of "expired"), so the map stays small.
+    for (const [issued, expiresMs] of this.accessTokens) {
+      if (expiresMs + FORGET_EXPIRED_AFTER_MS <= now) this.accessTokens.delete(issued);
+    }
     const value = token(48);
-    this.accessTokens.set(value, this.clock.now() + this.accessTokenTtlSeconds * 1000);
+    this.accessTokens.set(value, now + this.accessTokenTtlSeconds * 1000);
     return value;
   }
 

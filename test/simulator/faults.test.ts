@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FaultConfig } from '../../local/webex-simulator';
+import { createLogger } from '../../functions/shared/logger';
+import { createManualClock, createWebexSimulator, type FaultConfig } from '../../local/webex-simulator';
 import { errorItems, type Harness, provisionBody, seededRandom, startHarness } from './harness';
 
 describe('Webex simulator fault injection', () => {
@@ -137,6 +138,32 @@ describe('Webex simulator fault injection', () => {
       expect(earlyAnswer).toBe(false);
       expect(reply.status).toBe(200);
       expect(sim.sim.stats().faults.latency).toBe(1);
+    });
+  });
+
+  describe('stopping', () => {
+    it('stops promptly while a request waits on injected latency, without logging an error', async () => {
+      // Prepare
+      const lines: string[] = [];
+      const clock = createManualClock(0);
+      const sim = createWebexSimulator({
+        clock,
+        logger: createLogger({}, { level: 'debug', sink: (l) => lines.push(l) }),
+      });
+      const { url } = await sim.start();
+      sim.setFaults({ latencyMs: 60_000 });
+      const waiting = fetch(`${url}/v1/broadworks/subscribers`, {
+        headers: { Authorization: `Bearer ${sim.credentials.accessToken}` },
+      });
+      await clock.whenSleeping();
+
+      // Act
+      await sim.stop();
+
+      // Assess
+      await expect(waiting).rejects.toThrow();
+      expect(clock.pendingSleeps()).toBe(0);
+      expect(lines.filter((l) => JSON.parse(l).level === 'error')).toEqual([]);
     });
   });
 
