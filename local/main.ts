@@ -3,12 +3,14 @@
  * holding the URLs, ready sandbox tokens and a copy-paste example. Ctrl-C (SIGINT) or SIGTERM stops every component and
  * exits 0; a second signal exits at once.
  *
- * Ports: PORT (API, 3000), DYNAMODB_PORT (8000), SIMULATOR_PORT (3001), SFN_PORT (8083). LOG_LEVEL sets the log level.
+ * Ports: PORT (API, 3000), DYNAMODB_PORT (8000), SIMULATOR_PORT (3001), SFN_PORT (8083). LOG_LEVEL sets the log level;
+ * LOCAL_TIME_SCALE scales the workflow's waits (1 = real time, the default; 0.1 = ten times faster).
  */
 
 import { formatBanner } from './banner';
 import { InvalidPortError, PortInUseError } from './ports';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime';
+import { startLocalStepFunctions } from './stepfunctions';
 
 async function main(options: LocalRuntimeOptions = {}): Promise<LocalRuntime | undefined> {
   let runtime: LocalRuntime;
@@ -46,4 +48,7 @@ async function main(options: LocalRuntimeOptions = {}): Promise<LocalRuntime | u
   return runtime;
 }
 
-await main();
+// The workflow engine is part of `npm start`: waits run in real time unless LOCAL_TIME_SCALE says otherwise.
+await main({
+  stepFunctions: ({ port, host, logger }) => startLocalStepFunctions({ port, host, logger }),
+});
