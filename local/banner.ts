@@ -38,6 +38,13 @@ export function formatBanner(runtime: LocalRuntime, provisioningId: string = TRU
     `    | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).id')`,
     `  curl -s ${api}/v1/broadworks/subscribers/$ID -H "Authorization: Bearer $TOKEN"`,
     `  curl -s ${api}/v1/broadworks/subscribers/$ID/audit -H "Authorization: Bearer $TOKEN"`,
+    ...(runtime.urls.stepFunctions
+      ? [
+          '',
+          'Run an order through the provisioning workflow (precheck, provision, poll to a final status):',
+          '  npm run order -- examples/order.json --follow',
+        ]
+      : []),
     '',
     'Ctrl-C stops everything.',
     '',

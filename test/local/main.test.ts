@@ -27,6 +27,7 @@ function startMain(env: Record<string, string>): MainProcess {
       PORT: '0',
       DYNAMODB_PORT: '0',
       SIMULATOR_PORT: '0',
+      SFN_PORT: '0',
       LOG_LEVEL: 'warn',
       LOCAL_JWT_KEY_FILE: path.join(dir, 'jwt-key.json'),
       ...env,
@@ -73,7 +74,11 @@ describe('npm start', () => {
 
       // Assess
       expect(health.status).toBe(200);
+      expect(((await health.json()) as { components: Record<string, unknown> }).components).toHaveProperty(
+        'stepFunctions',
+      );
       expect(list.status).toBe(200);
+      expect(banner).toMatch(/Step Functions\s+http:\/\/127\.0\.0\.1:\d+/);
       expect(banner).toContain('npm run -s token -- write');
       expect(banner).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/v1\/broadworks\/subscribers/);
       expect(code).toBe(0);
