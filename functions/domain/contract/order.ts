@@ -2,6 +2,7 @@
  * The order an ordering system hands the provisioning workflow (our extension of the contract).
  */
 import * as z from 'zod';
+import { RULES } from './rules';
 import { CustomerInfoSchema, ProvisionRequestSchema, requirePhoneOrExtension } from './schemas';
 
 /** Step Functions execution names: 1 to 80 characters of letters, digits, `-` and `_`. The orderId is the name. */
@@ -15,7 +16,9 @@ export const OrderOptionsSchema = z
         .number({ error: 'must be a number of seconds' })
         .int({ error: 'must be a whole number of seconds' })
         .min(60, { error: 'must be at least 60 seconds' })
-        .max(365 * 24 * 3600, { error: 'must be at most one year' })
+        .max(RULES.maxOrderDeadlineSeconds, {
+          error: `must be at most ${RULES.maxOrderDeadlineSeconds} seconds (29 days)`,
+        })
         .optional(),
       /** Resend the consent email once after this many seconds in pending_user_migration (off when absent). */
       resendConsentAfterSeconds: z

@@ -23,6 +23,11 @@ export const RULES = {
   listMaxMax: 100,
   /** Retry-After to assume when Webex answers 429/423 without the header (seconds). */
   defaultRetryAfterSeconds: 5,
+  /**
+   * An order's longest deadline: one day below the state machine's 30-day timeout, so the workflow (not Step Functions)
+   * always ends the order with ProvisioningTimedOut and a cause.
+   */
+  maxOrderDeadlineSeconds: 29 * 24 * 3600,
   /** Request bodies larger than this are refused with 413 before parsing. */
   maxRequestBodyBytes: 64 * 1024,
 } as const;

@@ -8,7 +8,6 @@ import { type Subscriber, SubscriberSchema } from '../contract/schemas';
 import { parseOrThrow } from '../contract/validation';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { AuditRecord, AuditStore } from '../ports/audit';
-import { WORKFLOW_LIMITS } from './state';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
@@ -48,20 +47,9 @@ export interface OrderView {
   audit?: { items: AuditRecord[] };
 }
 
-/** Validate an order as the workflow will: the contract schema plus the workflow's own limit on the deadline. */
+/** Validate an order as the workflow will (the deadline's upper bound is part of the contract schema). */
 export function parseOrder(body: unknown): Order {
-  const order = parseOrThrow(OrderSchema, body, 'order');
-  const deadline = order.options?.deadlineSeconds;
-  if (deadline !== undefined && deadline > WORKFLOW_LIMITS.maxDeadlineSeconds) {
-    throw new ValidationError('The order is invalid.', [
-      {
-        description: `options.deadlineSeconds must be at most ${WORKFLOW_LIMITS.maxDeadlineSeconds} seconds`,
-        errorCode: ERROR_CODES.invalidValue,
-        fieldName: 'options.deadlineSeconds',
-      },
-    ]);
-  }
-  return order;
+  return parseOrThrow(OrderSchema, body, 'order');
 }
 
 /** JSON with object keys sorted: two orders are the same when their canonical forms are. */

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import { OrderSchema } from '../contract/order';
+import { RULES } from '../contract/rules';
 import { StatusSchema, SubscriberIdSchema, SubscriberSchema } from '../contract/schemas';
 
 /** Limits of the workflow; the state machine's overall timeout is derived from them (infra/workflow). */
@@ -17,7 +18,7 @@ export const WORKFLOW_LIMITS = {
   /** An order's deadline when it sets none: pending states wait on a person and may last days. */
   defaultDeadlineSeconds: 14 * 24 * 3600,
   /** The longest deadline an order may ask for: one day below the state machine's timeout. */
-  maxDeadlineSeconds: 29 * 24 * 3600,
+  maxDeadlineSeconds: RULES.maxOrderDeadlineSeconds,
   /** Safety net far below Step Functions' 25,000 history events (a status check is about 11 events). */
   maxStatusChecks: 2000,
   /** Budget of one Webex call made by a task (all of the client's own attempts included). */

@@ -378,13 +378,6 @@ export async function validateOrderStep(deps: WorkflowDeps, payload: StartPayloa
   const deadlineSeconds = parsed.success
     ? (parsed.data.options?.deadlineSeconds ?? WORKFLOW_LIMITS.defaultDeadlineSeconds)
     : WORKFLOW_LIMITS.defaultDeadlineSeconds;
-  if (parsed.success && deadlineSeconds > WORKFLOW_LIMITS.maxDeadlineSeconds) {
-    errors.push({
-      description: `options.deadlineSeconds must be at most ${WORKFLOW_LIMITS.maxDeadlineSeconds} seconds`,
-      errorCode: ERROR_CODES.invalidValue,
-      fieldName: 'options.deadlineSeconds',
-    });
-  }
   if (parsed.success && parsed.data.orderId !== executionName) {
     errors.push({
       description: 'orderId must be the execution name (start the execution with the orderId as its name)',
