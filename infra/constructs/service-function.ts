@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type OutputFormat, type SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLING } from '../bundling';
 import { REPO_ROOT } from '../paths';
+
+export { ESM_REQUIRE_BANNER };
 
 /** What kind of work a function does; picks its memory and timeout. */
 export type FunctionRole = 'api' | 'docs' | 'workflow' | 'scheduled';
@@ -37,10 +40,6 @@ export const FUNCTION_SIZING: Readonly<Record<FunctionRole, FunctionSizing>> = {
 
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
-
-/** Lets bundled CommonJS dependencies call `require` inside the ESM bundle. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /** The code used instead of a bundle when bundling is skipped: fails loudly if ever deployed. */
 const NOT_BUNDLED_CODE =
@@ -121,17 +120,17 @@ export class ServiceFunction extends Construct {
             bundling: {
               // The local esbuild devDependency; CDK would only fall back to Docker if it were missing.
               forceDockerBundling: false,
-              format: OutputFormat.ESM,
-              mainFields: ['module', 'main'],
-              target: 'node24',
-              minify: true,
-              sourceMap: true,
-              sourceMapMode: SourceMapMode.EXTERNAL,
-              sourcesContent: false,
-              // The SDK version we test with ships in the bundle instead of the runtime's.
-              bundleAwsSDK: true,
-              externalModules: [],
-              banner: ESM_REQUIRE_BANNER,
+              // infra/bundling.ts: the same options the cold-start benchmark bundles with.
+              format: LAMBDA_BUNDLING.format as OutputFormat,
+              mainFields: [...LAMBDA_BUNDLING.mainFields],
+              target: LAMBDA_BUNDLING.target,
+              minify: LAMBDA_BUNDLING.minify,
+              sourceMap: LAMBDA_BUNDLING.sourceMap,
+              sourceMapMode: LAMBDA_BUNDLING.sourceMapMode as SourceMapMode,
+              sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+              bundleAwsSDK: LAMBDA_BUNDLING.bundleAwsSDK,
+              externalModules: [...LAMBDA_BUNDLING.externalModules],
+              banner: LAMBDA_BUNDLING.banner,
             },
           }
         : { code: lambda.Code.fromInline(NOT_BUNDLED_CODE), handler: 'index.handler' }),
