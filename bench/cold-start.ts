@@ -1,0 +1,177 @@
+/**
+ * Cold start: for every Lambda of the stack, the bundle CDK would deploy (esbuild with infra/bundling.ts, minified ESM)
+ * and its module load time — the median over several fresh `node` processes of `await import(bundle)`, with the
+ * functions' own NODE_OPTIONS (`--enable-source-maps`) — next to a baseline bundle holding only middy and the DynamoDB
+ * client, built and loaded in the same run (ratios, since the machine is shared). Node 20 (this process) and Node 24
+ * (what Lambda runs; installed from the npm registry into .bench-cache when missing).
+ *
+ * Goal (issue 7): the heaviest function at most 1.25× the baseline's size and load time.
+ *
+ *   npm run bench:cold-start                   # BENCH_COLD_RUNS=9 for more processes per bundle
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLE_FILE_NAME, esbuildOptionsFor } from '../infra/bundling';
+import { REFRESH_FUNCTION_ENTRY } from '../infra/constructs/partner-token';
+import { ROUTES } from '../infra/routes';
+import { WORKFLOW_TASKS } from '../infra/workflow-tasks';
+import { findNode24 } from './support/node24';
+import { BENCH_CACHE, REPO_ROOT } from './support/paths';
+import { type BenchSection, isMain, runStandalone } from './support/report';
+import { kb, median, ms, ratio, table } from './support/stats';
+
+export const GOAL_RATIO = 1.25;
+const BASELINE = { name: 'baseline (middy + DynamoDB client)', entry: 'bench/fixtures/baseline-handler.ts' };
+/** What the stack sets on every function (infra/constructs/service-function.ts). */
+const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
+interface Bundle {
+  name: string;
+  entry: string;
+  file: string;
+  bytes: number;
+}
+
+export interface ColdStartOptions {
+  /** Fresh processes per bundle and Node version (default BENCH_COLD_RUNS or 7). */
+  runs?: number;
+}
+
+/** Every deployed function: API routes, workflow tasks and the scheduled token refresh. */
+export function deployedFunctions(): Array<{ name: string; entry: string }> {
+  return [
+    ...ROUTES.map((r) => ({ name: r.operationId, entry: r.entry })),
+    ...WORKFLOW_TASKS.map((t) => ({ name: `task ${t.name}`, entry: t.entry })),
+    { name: 'scheduled refreshPartnerToken', entry: REFRESH_FUNCTION_ENTRY },
+  ];
+}
+
+async function bundleAll(outRoot: string): Promise<Bundle[]> {
+  const functions = [BASELINE, ...deployedFunctions()];
+  const bundles: Bundle[] = [];
+  for (const [index, fn] of functions.entries()) {
+    const file = join(outRoot, String(index), BUNDLE_FILE_NAME);
+    await build(esbuildOptionsFor(resolve(REPO_ROOT, fn.entry), file));
+    bundles.push({ ...fn, file, bytes: statSync(file).size });
+  }
+  return bundles;
+}
+
+const PROBE = `
+const started = performance.now();
+const module = await import(process.argv[2]);
+const loadMs = performance.now() - started;
+if (typeof module.handler !== 'function') { process.stderr.write('no handler export'); process.exit(2); }
+process.stdout.write(JSON.stringify({ loadMs }));
+`;
+
+/** Module load time of `file` in one fresh process of `node`. */
+function loadOnce(node: string, probe: string, file: string): number {
+  const result = spawnSync(node, [probe, pathToFileURL(file).href], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH,
+      NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+      AWS_REGION: 'us-east-1',
+      LOG_LEVEL: 'info',
+    },
+  });
+  if (result.status !== 0) throw new Error(`loading ${file} failed: ${result.stderr || result.error?.message}`);
+  return (JSON.parse(result.stdout) as { loadMs: number }).loadMs;
+}
+
+/** Median load time per bundle; processes interleaved across bundles so drift in machine load hits all alike. */
+function loadTimes(node: string, probe: string, bundles: Bundle[], runs: number): number[] {
+  const samples = bundles.map(() => [] as number[]);
+  for (const bundle of bundles) loadOnce(node, probe, bundle.file); // warm the file cache
+  for (let run = 0; run < runs; run++) {
+    for (const [index, bundle] of bundles.entries()) samples[index]?.push(loadOnce(node, probe, bundle.file));
+  }
+  return samples.map((s) => median(s));
+}
+
+/** What pulls a bundle's weight: the largest input packages (from esbuild's metafile). */
+export async function heaviestInputs(entry: string, top = 6): Promise<Array<[string, number]>> {
+  const dir = join(BENCH_CACHE, 'cold-start', 'meta');
+  const result = await build({
+    ...esbuildOptionsFor(resolve(REPO_ROOT, entry), join(dir, BUNDLE_FILE_NAME)),
+    metafile: true,
+  });
+  const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const key = match?.[1] ?? 'ours (functions/, infra/)';
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top);
+}
+
+export async function runColdStart(options: ColdStartOptions = {}): Promise<BenchSection> {
+  const runs = options.runs ?? Number(process.env.BENCH_COLD_RUNS ?? 7);
+  const outRoot = join(BENCH_CACHE, 'cold-start');
+  rmSync(outRoot, { recursive: true, force: true });
+  mkdirSync(outRoot, { recursive: true });
+  const probe = join(outRoot, 'probe.mjs');
+  writeFileSync(probe, PROBE);
+
+  const bundles = await bundleAll(outRoot);
+  const node24 = findNode24();
+  const nodes: Array<{ label: string; path: string }> = [{ label: `Node ${process.version}`, path: process.execPath }];
+  if (node24.version !== undefined && node24.path !== process.execPath)
+    nodes.push({ label: `Node ${node24.version}`, path: node24.path });
+  const times = nodes.map((n) => loadTimes(n.path, probe, bundles, runs));
+
+  const baseline = bundles[0] as Bundle;
+  const rows = bundles.map((b, i) => [
+    b.name,
+    kb(b.bytes),
+    ratio(b.bytes / baseline.bytes),
+    ...times.flatMap((t) => [ms(t[i] as number), ratio((t[i] as number) / (t[0] as number))]),
+  ]);
+  const functions = bundles.slice(1);
+  const heaviest = functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const sizeRatio = heaviest.bytes / baseline.bytes;
+  const goals = [
+    {
+      goal: `heaviest function bundle ≤ ${GOAL_RATIO}× the baseline's size`,
+      measured: `${heaviest.name} ${kb(heaviest.bytes)} = ${ratio(sizeRatio)} of ${kb(baseline.bytes)}`,
+      met: sizeRatio <= GOAL_RATIO,
+    },
+    ...nodes.map((node, n) => {
+      const t = times[n] as number[];
+      const slowest = Math.max(...t.slice(1));
+      const slowestName = functions[t.slice(1).indexOf(slowest)]?.name ?? '?';
+      const heaviestLoad = t[bundles.indexOf(heaviest)] as number;
+      const worst = Math.max(slowest, heaviestLoad) / (t[0] as number);
+      return {
+        goal: `heaviest function load time ≤ ${GOAL_RATIO}× the baseline's (${node.label})`,
+        measured: `heaviest ${heaviest.name} ${ms(heaviestLoad)} = ${ratio(heaviestLoad / (t[0] as number))}; slowest ${slowestName} ${ms(slowest)} = ${ratio(slowest / (t[0] as number))} of ${ms(t[0] as number)}`,
+        met: worst <= GOAL_RATIO,
+      };
+    }),
+  ];
+  const inputs = await heaviestInputs(heaviest.entry);
+  const body = [
+    table(['function', 'bundle', '× base', ...nodes.flatMap((n) => [`load ${n.label}`, '× base'])], rows),
+    '',
+    `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled).`,
+    `Load: median of ${runs} fresh processes per bundle and Node version, interleaved, \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}.`,
+    ...(node24.version === undefined ? [node24.reason] : []),
+    `Largest inputs of ${heaviest.name}: ${inputs.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')}.`,
+  ].join('\n');
+  return { title: 'Cold start (bundle size and module load time)', body, goals };
+}
+
+function readEsbuildVersion(): string {
+  const pkg = JSON.parse(readFileSync(resolve(REPO_ROOT, 'node_modules/esbuild/package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+if (isMain(import.meta.url)) await runStandalone(() => runColdStart());
