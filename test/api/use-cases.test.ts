@@ -163,7 +163,13 @@ describe('provisionSubscriber', () => {
     const serialised = JSON.stringify(record);
     for (const value of PERSONAL_VALUES) expect(serialised).not.toContain(value);
     expect(tracked).toEqual([
-      { subscriberId: 'SUB1', reason: 'provision', trackingId: 'TRACK_1', actor: 'ordering-system' },
+      {
+        subscriberId: 'SUB1',
+        reason: 'provision',
+        requestId: 'req-1',
+        trackingId: 'TRACK_1',
+        actor: 'ordering-system',
+      },
     ]);
   });
 

@@ -206,6 +206,7 @@ describe('trackingExecutionName', () => {
       subscriberId: 's1',
       reason: 'update' as const,
       trackingId: `caller:${'x'.repeat(120)}`,
+      requestId: 'req-1',
       actor: 'a',
     };
 
@@ -217,5 +218,6 @@ describe('trackingExecutionName', () => {
     expect(name).toMatch(/^track-update-caller_x+-[0-9a-f]{16}$/);
     expect(name.length).toBeLessThanOrEqual(80);
     expect(trackingExecutionName({ ...input, subscriberId: 's2' })).not.toBe(name);
+    expect(trackingExecutionName({ ...input, requestId: 'req-2' })).not.toBe(name);
   });
 });

@@ -227,7 +227,13 @@ describe('local Step Functions endpoint', () => {
     const order = anOrder();
     const subscriber = await h.provisionDirectly(order.subscriber);
     const tracker = new StepFunctionsSubscriberTracker({ client, stateMachineArn: endpoint.stateMachineArn });
-    const input = { subscriberId: subscriber.id, reason: 'provision' as const, trackingId: 'WBXPROV_x:1', actor: 'c' };
+    const input = {
+      subscriberId: subscriber.id,
+      reason: 'provision' as const,
+      trackingId: 'WBXPROV_x:1',
+      requestId: 'req-1',
+      actor: 'c',
+    };
 
     // Act
     await tracker.trackSubscriber(input);

@@ -3,9 +3,10 @@
  * execution whose input `{ tracking: {...} }` enters the definition at the polling stage, so the subscriber's status
  * transitions reach the audit trail as an order's do.
  *
- * The execution name is derived from the API call's trackingId (plus the subscriber and the reason), so a retried API
- * request does not start a second execution: AWS answers the running one for the same name and input, and
- * ExecutionAlreadyExists once it has ended — both mean "already followed".
+ * The execution name is derived from the API request (its request id and trackingId, the subscriber and the reason), so
+ * a retried API request does not start a second execution — AWS answers the running one for the same name and input,
+ * and ExecutionAlreadyExists once it has ended, both meaning "already followed" — while two Updates that reuse one
+ * caller TrackingID are still followed each.
  */
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -16,7 +17,7 @@ const MAX_NAME_LENGTH = 80;
 /** A Step Functions execution name (≤ 80 characters of letters, digits, - and _) derived from the call. */
 export function trackingExecutionName(input: TrackSubscriberInput): string {
   const hash = createHash('sha256')
-    .update([input.trackingId, input.subscriberId, input.reason].join('\u001f'))
+    .update([input.requestId, input.trackingId, input.subscriberId, input.reason].join('\u001f'))
     .digest('hex')
     .slice(0, 16);
   const prefix = `track-${input.reason}-`;

@@ -7,8 +7,10 @@ export interface TrackSubscriberInput {
   subscriberId: string;
   /** What the API call that started the background work was. */
   reason: 'provision' | 'update';
-  /** Our trackingId of the API call, for correlation. */
+  /** Our trackingId of the API call, for correlation (a caller may reuse its own TrackingID across calls). */
   trackingId: string;
+  /** API Gateway's request id of the call: unique per request, stable across a retry of the same request. */
+  requestId: string;
   /** Who made the API call. */
   actor: string;
 }

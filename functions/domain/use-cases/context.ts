@@ -5,9 +5,9 @@
 import type { Logger } from '../../shared/logger';
 import { auditId } from '../audit';
 import { DomainError, UpstreamError } from '../errors';
-import type { AuditAction, AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
+import type { AuditAction, AuditChange, AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
 import type { Clock } from '../ports/clock';
-import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
+import type { WebexCallOptions, WebexResult, WebexSubscribersPort } from '../ports/webex';
 import type { SubscriberTracker } from '../ports/workflow';
 
 /** The caller and the request, as the HTTP layer established them. */
@@ -113,7 +113,13 @@ export async function startTracking(
 ): Promise<string | undefined> {
   if (!deps.tracker) return undefined;
   try {
-    await deps.tracker.trackSubscriber({ subscriberId, reason, trackingId: context.trackingId, actor: context.actor });
+    await deps.tracker.trackSubscriber({
+      subscriberId,
+      reason,
+      trackingId: context.trackingId,
+      requestId: context.requestId,
+      actor: context.actor,
+    });
     return undefined;
   } catch (error) {
     const name = error instanceof Error ? error.name : 'unknown';
@@ -125,4 +131,49 @@ export async function startTracking(
     });
     return `tracking-not-started:${name}`;
   }
+}
+
+export interface AuditedMutation<T> {
+  action: AuditAction;
+  /** The subscriber the call is about, when the request names it. */
+  subscriberId?: string | undefined;
+  /** What the request sets (personal values already digested). */
+  changes?: AuditChange[] | undefined;
+  /** The status the service answers on success (Webex's: 200 or 204). */
+  successStatusCode: number;
+  /** The Webex call itself. */
+  call: (options: WebexCallOptions) => Promise<WebexResult<T>>;
+  /** Fields the success record takes from Webex's answer (the subscriber's id and status, a tracking detail). */
+  onSuccess?: (result: WebexResult<T>) => Promise<Partial<AuditRecord>> | Partial<AuditRecord>;
+}
+
+/**
+ * The one shape of every API mutation: call Webex, then write exactly one audit record — on failure with Webex's status
+ * and error codes (and rethrow), on success with the outcome and whatever `onSuccess` adds.
+ */
+export async function auditedMutation<T>(
+  deps: Pick<MutationDependencies, 'audit' | 'clock' | 'logger'>,
+  context: CallContext,
+  mutation: AuditedMutation<T>,
+): Promise<WebexResult<T>> {
+  const about = {
+    ...(mutation.subscriberId === undefined ? {} : { subscriberId: mutation.subscriberId }),
+    ...(mutation.changes === undefined ? {} : { changes: mutation.changes }),
+  };
+  let result: WebexResult<T>;
+  try {
+    result = await mutation.call(webexCallOptions(context));
+  } catch (error) {
+    await writeAudit(deps, { ...auditBase(deps, context, mutation.action), ...about, ...failureFields(error) });
+    throw error;
+  }
+  const extra = mutation.onSuccess ? await mutation.onSuccess(result) : {};
+  await writeAudit(deps, {
+    ...auditBase(deps, context, mutation.action),
+    ...about,
+    outcome: { result: 'success', statusCode: mutation.successStatusCode },
+    ...(result.webexTrackingId === undefined ? {} : { webexTrackingId: result.webexTrackingId }),
+    ...extra,
+  });
+  return result;
 }

@@ -1,31 +1,16 @@
 /** Remove a subscriber at Webex (204); audit the attempt. */
 import type { WebexResult } from '../ports/webex';
-import {
-  auditBase,
-  type CallContext,
-  failureFields,
-  type MutationDependencies,
-  webexCallOptions,
-  writeAudit,
-} from './context';
+import { auditedMutation, type CallContext, type MutationDependencies } from './context';
 
-export async function removeSubscriber(
+export function removeSubscriber(
   deps: Omit<MutationDependencies, 'digester' | 'tracker'>,
   context: CallContext,
   subscriberId: string,
 ): Promise<WebexResult<void>> {
-  let result: WebexResult<void>;
-  try {
-    result = await deps.webex.remove(subscriberId, webexCallOptions(context));
-  } catch (error) {
-    await writeAudit(deps, { ...auditBase(deps, context, 'remove'), subscriberId, ...failureFields(error) });
-    throw error;
-  }
-  await writeAudit(deps, {
-    ...auditBase(deps, context, 'remove'),
+  return auditedMutation(deps, context, {
+    action: 'remove',
     subscriberId,
-    outcome: { result: 'success', statusCode: 204 },
-    ...(result.webexTrackingId === undefined ? {} : { webexTrackingId: result.webexTrackingId }),
+    successStatusCode: 204,
+    call: (options) => deps.webex.remove(subscriberId, options),
   });
-  return result;
 }

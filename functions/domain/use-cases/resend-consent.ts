@@ -1,31 +1,16 @@
 /** Ask Webex to resend the consent email of a subscriber in pending_user_migration (204); audit the attempt. */
 import type { WebexResult } from '../ports/webex';
-import {
-  auditBase,
-  type CallContext,
-  failureFields,
-  type MutationDependencies,
-  webexCallOptions,
-  writeAudit,
-} from './context';
+import { auditedMutation, type CallContext, type MutationDependencies } from './context';
 
-export async function resendConsent(
+export function resendConsent(
   deps: Omit<MutationDependencies, 'digester' | 'tracker'>,
   context: CallContext,
   subscriberId: string,
 ): Promise<WebexResult<void>> {
-  let result: WebexResult<void>;
-  try {
-    result = await deps.webex.consentMove(subscriberId, webexCallOptions(context));
-  } catch (error) {
-    await writeAudit(deps, { ...auditBase(deps, context, 'resendConsent'), subscriberId, ...failureFields(error) });
-    throw error;
-  }
-  await writeAudit(deps, {
-    ...auditBase(deps, context, 'resendConsent'),
+  return auditedMutation(deps, context, {
+    action: 'resendConsent',
     subscriberId,
-    outcome: { result: 'success', statusCode: 204 },
-    ...(result.webexTrackingId === undefined ? {} : { webexTrackingId: result.webexTrackingId }),
+    successStatusCode: 204,
+    call: (options) => deps.webex.consentMove(subscriberId, options),
   });
-  return result;
 }
