@@ -2,6 +2,8 @@
  * What every benchmark returns: its section of the table printed by `npm run bench` (and by its own script), plus the
  * goals it checked. Benchmarks print; they never fail on a timing (the machine is shared and noisy).
  */
+import { writeFileSync } from 'node:fs';
+
 export interface BenchGoal {
   goal: string;
   measured: string;
@@ -20,10 +22,15 @@ export function renderSection(section: BenchSection): string {
   return `## ${section.title}\n\n${section.body}\n${goals === '' ? '' : `\nGoals:\n${goals}\n`}`;
 }
 
+/** Where `run-all.ts` asks a benchmark child process to leave its section as JSON. */
+export const SECTION_OUT_ENV = 'BENCH_SECTION_OUT';
+
 /** Runs one benchmark as a script: prints its section (the per-figure `npm run bench:*` entry points). */
 export async function runStandalone(run: () => Promise<BenchSection>): Promise<void> {
   try {
     const section = await run();
+    const out = process.env[SECTION_OUT_ENV];
+    if (out) writeFileSync(out, JSON.stringify(section));
     process.stdout.write(`${renderSection(section)}\n`);
     process.exit(0);
   } catch (error) {

@@ -1,0 +1,105 @@
+/**
+ * The provisioning workflow as the benchmarks drive it: the REAL rendered definition on the local Step Functions engine,
+ * the REAL task handler modules, the Webex simulator and the audit table on dynalite — the same pieces as the workflow
+ * tests (test/workflow/harness.ts), with the simulator's delays, faults and clock chosen per benchmark.
+ */
+import { resetCompositionForTests } from '../../functions/composition';
+import type { Order } from '../../functions/domain/contract/order';
+import type { Clock } from '../../functions/domain/ports/clock';
+import { LocalStepFunctionsEngine, type TaskHandler, type WaitInfo } from '../../local/stepfunctions';
+import {
+  createWebexSimulator,
+  type SimulatorOptions,
+  TRUSTED_TEMPLATE_ID,
+  type WebexSimulator,
+} from '../../local/webex-simulator';
+import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../test/audit/dynalite';
+
+export interface WorkflowRig {
+  sim: WebexSimulator;
+  engine: LocalStepFunctionsEngine;
+  dynamo: TestDynamo;
+  stop(): Promise<void>;
+}
+
+export interface WorkflowRigOptions {
+  clock: Clock;
+  simulator: Omit<SimulatorOptions, 'clock'>;
+  /** Engine time scale: 0 = waits only move the (manual) clock through `onWait`. */
+  timeScale: number;
+  onWait?: (wait: WaitInfo) => void;
+  wrapTask?: (taskName: string, handler: TaskHandler) => TaskHandler;
+  /** Reuse a running dynalite (one per benchmark run). */
+  dynamo?: TestDynamo;
+  maxClosedExecutions?: number;
+}
+
+export async function startWorkflowRig(options: WorkflowRigOptions): Promise<WorkflowRig> {
+  process.env.LOG_LEVEL = 'silent';
+  const sim = createWebexSimulator({ ...options.simulator, clock: options.clock });
+  const { url } = await sim.start({ port: 0, host: '127.0.0.1' });
+  const dynamo = options.dynamo ?? (await startTestDynamo('audit-bench'));
+  const credentials = sim.credentials;
+  Object.assign(process.env, {
+    ...TEST_AWS_ENV,
+    AUDIT_TABLE_NAME: dynamo.tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    WEBEX_BASE_URL: `${url}/v1`,
+    WEBEX_REFRESH_TOKEN: credentials.refreshToken,
+    WEBEX_CLIENT_ID: credentials.clientId,
+    WEBEX_CLIENT_SECRET: credentials.clientSecret,
+    AUDIT_DIGEST_KEY: 'bench-digest-key-0123456789abcdef0123456789',
+    LOG_LEVEL: 'silent',
+  });
+  for (const name of ['PARTNER_TOKEN_SECRET_ID', 'AUDIT_DIGEST_SECRET_ID', 'STATE_MACHINE_ARN', 'SFN_ENDPOINT']) {
+    delete process.env[name];
+  }
+  // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.
+  resetCompositionForTests({ clock: options.clock, webexClient: { maxAttempts: 1 } });
+  const engine = new LocalStepFunctionsEngine({
+    timeScale: options.timeScale,
+    ...(options.onWait ? { onWait: options.onWait } : {}),
+    ...(options.wrapTask ? { wrapTask: options.wrapTask } : {}),
+    maxClosedExecutions: options.maxClosedExecutions ?? 2000,
+  });
+  return {
+    sim,
+    engine,
+    dynamo,
+    async stop() {
+      await engine.close();
+      await sim.stop();
+      if (!options.dynamo) await dynamo.stop();
+      resetCompositionForTests();
+    },
+  };
+}
+
+let sequence = 0;
+
+/** A valid order that provisions directly (trusted template, an email of an unknown domain). */
+export function benchOrder(prefix = 'bench'): Order {
+  sequence += 1;
+  const n = `${Date.now().toString(36)}-${sequence}`;
+  return {
+    orderId: `${prefix}-${n}`,
+    subscriber: {
+      provisioningId: TRUSTED_TEMPLATE_ID,
+      userId: `${prefix}-${n}@sp.example.com`,
+      spEnterpriseId: 'enterprise-1',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      package: 'standard',
+      primaryPhoneNumber: '+1 408 555 0100',
+      email: `${prefix}-${n}@customer.example.com`,
+    } as Order['subscriber'],
+  };
+}
+
+/** Webex calls the simulator answered, by operation (the token grant left out: once per cold start, not per order). */
+export function webexCalls(sim: WebexSimulator): number {
+  const { byOperation } = sim.stats().requests;
+  return Object.entries(byOperation)
+    .filter(([operation]) => operation !== 'accessToken')
+    .reduce((sum, [, value]) => sum + (value?.total ?? 0), 0);
+}
