@@ -1,0 +1,218 @@
+/**
+ * The reliability harness: the REAL rendered workflow on the local engine, the REAL task handler modules, the Webex
+ * simulator with seeded fault injection, and the audit table on dynalite — with time that never passes for real.
+ *
+ * - One manual clock drives everything. Every Wait state advances it by exactly the seconds the definition asked for
+ *   (the engine runs with `timeScale: 0`); a latency fault (the simulator sleeping before it answers) is served at once
+ *   by moving the clock to the sleeper's due time, so "answers slowly" costs no real time either.
+ * - The simulator draws every fault decision from a seeded generator: the same seed and order sequence give the same
+ *   faults.
+ * - Task crashes are injected between Step Functions and the handler (`crash`): before the handler runs (Lambda never
+ *   started) or after it returned (its effects happened, the answer was lost) — exactly once for a chosen task.
+ * - Person actions (enter an email, validate it, consent) happen at the first Wait spent in a pending status.
+ *
+ * The webex client makes one attempt per task invocation: every retry is Step Functions' (visible in the history).
+ */
+import { DynamoAuditStore } from '../../../functions/adapters/dynamodb/audit-store';
+import { resetCompositionForTests } from '../../../functions/composition';
+import type { SubscriberStatus } from '../../../functions/domain/contract/schemas';
+import type { AuditRecord } from '../../../functions/domain/ports/audit';
+import type { Clock } from '../../../functions/domain/ports/clock';
+import type { WorkflowState } from '../../../functions/domain/workflow/state';
+import { createLogger } from '../../../functions/shared/logger';
+import { type ExecutionRecord, LocalStepFunctionsEngine, type TaskHandler } from '../../../local/stepfunctions';
+import {
+  createManualClock,
+  createWebexSimulator,
+  type DuplicateUserIdMode,
+  type ManualClock,
+  type PersonAction,
+  type WebexSimulator,
+} from '../../../local/webex-simulator';
+import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../audit/dynalite';
+import { seededRandom } from './seeded-random';
+
+export const CLOCK_START = Date.UTC(2025, 2, 3, 8, 0, 0);
+
+/** Where a task crash happens: before the handler ran, or after it ran and its answer was lost. */
+export type CrashPoint = 'before' | 'after';
+export interface CrashPlan {
+  task: string;
+  point: CrashPoint;
+}
+
+export interface FaultHarnessOptions {
+  /** Seed of the simulator's fault decisions. */
+  seed: number;
+  provisioningDelayMs?: number;
+  updateDelayMs?: number;
+  duplicateUserIdMode?: DuplicateUserIdMode;
+}
+
+export interface FaultHarness {
+  clock: ManualClock;
+  sim: WebexSimulator;
+  engine: LocalStepFunctionsEngine;
+  audit: DynamoAuditStore;
+  dynamo: TestDynamo;
+  /** The Webex base URL (`…/v1`). */
+  webexBaseUrl: string;
+  /** Crash plans by execution name (one crash each, at most). */
+  crashes: Map<string, CrashPlan>;
+  /** Crashes that actually happened, by execution name. */
+  crashed: Map<string, CrashPlan>;
+  /** Person actions taken, by subscriber id. */
+  personActions: Map<string, PersonAction['action']>;
+  /** Start an execution named `name` and wait until it has ended. */
+  run(input: unknown, name: string): Promise<ExecutionRecord>;
+  /** Every audit record of an order (oldest first), all pages. */
+  orderRecords(orderId: string): Promise<AuditRecord[]>;
+  reset(seed: number): void;
+  stop(): Promise<void>;
+}
+
+const PERSON_ACTIONS: Partial<Record<SubscriberStatus, PersonAction>> = {
+  pending_email_input: { action: 'enterEmail', email: 'entered.later@customer.example.com' },
+  pending_email_validation: { action: 'validateEmail' },
+  pending_user_migration: { action: 'consent' },
+};
+
+/** The execution a task input belongs to: `executionName` of a start payload, else the workflow state's `ref`. */
+export function executionOfTaskInput(input: unknown): string | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const record = input as Record<string, unknown>;
+  if (typeof record.executionName === 'string') return record.executionName;
+  if (typeof record.ref === 'string') return record.ref;
+  const state = record.state as Record<string, unknown> | undefined;
+  return typeof state?.ref === 'string' ? state.ref : undefined;
+}
+
+/** A clock for the simulator: the shared manual clock, but a sleep (a latency fault) is served at once. */
+function servedAtOnce(clock: ManualClock): Clock {
+  return {
+    now: () => clock.now(),
+    sleep(ms, signal) {
+      const sleeping = clock.sleep(ms, signal);
+      // Time passes for this request alone: move the clock to its due time (waking anyone else due by then).
+      if (Number.isFinite(ms) && ms > 0) clock.advance(ms);
+      return sleeping;
+    },
+  };
+}
+
+export async function startFaultHarness(options: FaultHarnessOptions): Promise<FaultHarness> {
+  process.env.LOG_LEVEL = 'silent';
+  const clock = createManualClock(CLOCK_START);
+  let random = seededRandom(options.seed);
+  const sim = createWebexSimulator({
+    clock: servedAtOnce(clock),
+    random: () => random(),
+    provisioningDelayMs: options.provisioningDelayMs ?? 60_000,
+    updateDelayMs: options.updateDelayMs ?? 30_000,
+    duplicateUserIdMode: options.duplicateUserIdMode ?? '409',
+    logger: createLogger({ component: 'webex-simulator' }, { level: 'silent' }),
+  });
+  const { url } = await sim.start({ port: 0, host: '127.0.0.1' });
+  const dynamo = await startTestDynamo('audit-reliability');
+  const credentials = sim.credentials;
+  Object.assign(process.env, {
+    ...TEST_AWS_ENV,
+    AUDIT_TABLE_NAME: dynamo.tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    WEBEX_BASE_URL: `${url}/v1`,
+    WEBEX_REFRESH_TOKEN: credentials.refreshToken,
+    WEBEX_CLIENT_ID: credentials.clientId,
+    WEBEX_CLIENT_SECRET: credentials.clientSecret,
+    AUDIT_DIGEST_KEY: 'reliability-test-digest-key-0123456789abcdef',
+    LOG_LEVEL: 'silent',
+  });
+  delete process.env.PARTNER_TOKEN_SECRET_ID;
+  delete process.env.AUDIT_DIGEST_SECRET_ID;
+  delete process.env.STATE_MACHINE_ARN;
+  resetCompositionForTests({ clock, webexClient: { maxAttempts: 1 } });
+
+  const crashes = new Map<string, CrashPlan>();
+  const crashed = new Map<string, CrashPlan>();
+  const personActions = new Map<string, PersonAction['action']>();
+
+  const crashing =
+    (taskName: string, handler: TaskHandler): TaskHandler =>
+    async (input, context) => {
+      const execution = executionOfTaskInput(input);
+      const plan = execution === undefined ? undefined : crashes.get(execution);
+      const due = plan !== undefined && plan.task === taskName && execution !== undefined && !crashed.has(execution);
+      const crash = () => {
+        crashed.set(execution as string, plan as CrashPlan);
+        const error = new Error(`injected crash ${plan?.point} ${taskName}`);
+        error.name = plan?.point === 'before' ? 'Lambda.ServiceException' : 'Sandbox.Timedout';
+        return error;
+      };
+      if (due && plan.point === 'before') throw crash();
+      const output = await handler(input, context);
+      if (due && plan.point === 'after') throw crash();
+      return output;
+    };
+
+  const engine = new LocalStepFunctionsEngine({
+    timeScale: 0,
+    maxClosedExecutions: 100_000,
+    logger: createLogger({ component: 'local-stepfunctions' }, { level: 'silent' }),
+    onWait: (wait) => {
+      clock.advance(wait.seconds * 1000);
+      const state = wait.input as Partial<WorkflowState> | undefined;
+      const status = state?.lastStatus;
+      const subscriberId = state?.subscriberId;
+      const action = status === undefined ? undefined : PERSON_ACTIONS[status];
+      if (action && subscriberId && !personActions.has(subscriberId)) {
+        personActions.set(subscriberId, action.action);
+        sim.personAction(subscriberId, action);
+      }
+    },
+    wrapTask: crashing,
+  });
+
+  const audit = new DynamoAuditStore({ client: dynamo.client, tableName: dynamo.tableName });
+  const harness: FaultHarness = {
+    clock,
+    sim,
+    engine,
+    audit,
+    dynamo,
+    webexBaseUrl: `${url}/v1`,
+    crashes,
+    crashed,
+    personActions,
+    async run(input, name) {
+      const { executionArn } = engine.startExecution({
+        stateMachineArn: engine.stateMachineArn,
+        name,
+        input: JSON.stringify(input),
+      });
+      return engine.waitForExecution(executionArn);
+    },
+    async orderRecords(orderId) {
+      const records: AuditRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await audit.listByOrder(orderId, { max: 100, cursor });
+        records.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+      return records.reverse();
+    },
+    reset(seed) {
+      sim.reset();
+      random = seededRandom(seed);
+      crashes.clear();
+      crashed.clear();
+      personActions.clear();
+    },
+    async stop() {
+      await engine.close();
+      await sim.stop();
+      await dynamo.stop();
+      resetCompositionForTests();
+    },
+  };
+  return harness;
+}
