@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { OrderSchema } from '../contract/order';
 import { RULES } from '../contract/rules';
-import { StatusSchema, SubscriberIdSchema, SubscriberSchema } from '../contract/schemas';
+import { StatusSchema, SubscriberIdSchema, SubscriberSchema, WebexErrorItemSchema } from '../contract/schemas';
 
 /** Limits of the workflow; the state machine's overall timeout is derived from them (infra/workflow). */
 export const WORKFLOW_LIMITS = {
@@ -66,6 +66,17 @@ export const WorkflowStateSchema = z.object({
   /** The status the subscriber is in, and since when (for the poll policy and the consent resend). */
   phase: z.object({ status: StatusSchema, since: IsoSchema }).optional(),
   consentResentAt: IsoSchema.optional(),
+  /**
+   * An adoption whose lookup Webex throttled: the task retried after the Wait goes straight back to the lookup (a
+   * repeated Provision or Get would take the request the rate limit allows, and the lookup would never get one).
+   */
+  adopting: z
+    .object({
+      reason: z.enum(['409', '10022']),
+      exclude: z.string().optional(),
+      errors: z.array(WebexErrorItemSchema),
+    })
+    .optional(),
   checks: z.number().int().min(0),
   route: z.enum(ROUTES),
   throttled: z.boolean(),

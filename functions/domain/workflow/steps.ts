@@ -112,7 +112,7 @@ function errorCodesOf(errors: ReadonlyArray<{ errorCode?: number | undefined }>)
 
 /** The state without the previous step's routing fields. */
 function settled(state: WorkflowState): WorkflowState {
-  const { retryAfterSeconds: _r, waitSeconds: _w, failure: _f, ...rest } = state;
+  const { retryAfterSeconds: _r, waitSeconds: _w, failure: _f, adopting: _a, ...rest } = state;
   return { ...rest, throttled: false };
 }
 
@@ -329,7 +329,10 @@ async function adopt(
     (o) => deps.webex.list({ userId, spEnterpriseId, max: '100' }, o),
     callOptions(deps, state, 'adopt'),
   );
-  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') {
+    // Retry the lookup itself after the Wait (see `adopting`), never the call that led here.
+    return { ...throttled(state, outcome.retryAfterSeconds), adopting: compact({ ...context }) };
+  }
   if (outcome.kind === 'rejected') {
     return fail(deps, state, 'ProvisioningFailed', {
       errors: context.errors,
@@ -359,6 +362,7 @@ async function adopt(
     webexTrackingId: outcome.webexTrackingId,
   });
   const switched: WorkflowState = { ...state, subscriberId: existing.id };
+  delete switched.adopting;
   delete switched.lastStatus;
   delete switched.lastStatusChange;
   delete switched.phase;
@@ -514,6 +518,7 @@ async function auditRejection(
 export async function provisionStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
   const order = state.order;
   if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Provision needs the order.');
+  if (state.adopting) return adopt(deps, state, state.adopting);
   const { customerInfo: _customerInfo, ...fields } = order.subscriber;
   const body: ProvisionRequest = compact(fields);
   const options = callOptions(deps, state, 'provision');
@@ -544,6 +549,7 @@ export async function provisionStep(deps: WorkflowDeps, state: WorkflowState): P
 export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
   const subscriberId = state.subscriberId;
   if (!subscriberId) throw new WorkflowTaskError('InvalidWorkflowState', 'CheckStatus needs a subscriberId.');
+  if (state.adopting) return adopt(deps, state, state.adopting);
   const options = callOptions(deps, state, 'checkStatus');
   const outcome = await callWebex((o) => deps.webex.get(subscriberId, o), options);
   if (outcome.kind === 'throttled') {
