@@ -342,7 +342,11 @@ async function adopt(
   const candidates = outcome.value.items.filter(
     (s) => s.userId === userId && s.spEnterpriseId === spEnterpriseId && s.id !== context.exclude,
   );
-  const existing = candidates.find((s) => s.status !== 'error');
+  // After a 409, a subscriber of the order's userId and enterprise in `error` is the order's own (typically created by
+  // a Provision whose answer was lost): follow it to report its background errors. After 10022 the duplicate in error
+  // is excluded above, and only a live subscriber can be the one to carry on with.
+  const existing =
+    candidates.find((s) => s.status !== 'error') ?? (context.reason === '409' ? candidates[0] : undefined);
   if (!existing) {
     return fail(deps, state, 'ProvisioningFailed', {
       errors: context.errors,

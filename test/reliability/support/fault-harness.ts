@@ -39,6 +39,8 @@ export type CrashPoint = 'before' | 'after';
 export interface CrashPlan {
   task: string;
   point: CrashPoint;
+  /** Called when the crash happens (a test moves the clock: the retry comes later). */
+  onCrash?: () => void;
 }
 
 export interface FaultHarnessOptions {
@@ -143,6 +145,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       const due = plan !== undefined && plan.task === taskName && execution !== undefined && !crashed.has(execution);
       const crash = () => {
         crashed.set(execution as string, plan as CrashPlan);
+        plan?.onCrash?.();
         const error = new Error(`injected crash ${plan?.point} ${taskName}`);
         error.name = plan?.point === 'before' ? 'Lambda.ServiceException' : 'Sandbox.Timedout';
         return error;
