@@ -33,6 +33,8 @@ import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../audit/dyna
 import { seededRandom } from './seeded-random';
 
 export const CLOCK_START = Date.UTC(2025, 2, 3, 8, 0, 0);
+const IDLE_TICK_MS = 50;
+const IDLE_TICKS_BEFORE_STALL = 20;
 
 /** Where a task crash happens: before the handler ran, or after it ran and its answer was lost. */
 export type CrashPoint = 'before' | 'after';
@@ -65,6 +67,8 @@ export interface FaultHarness {
   crashed: Map<string, CrashPlan>;
   /** Person actions taken, by subscriber id. */
   personActions: Map<string, PersonAction['action']>;
+  /** Times the idle watchdog moved the clock to the next sleeper (see `startFaultHarness`). */
+  readonly stalls: number;
   /** Start an execution named `name` and wait until it has ended. */
   run(input: unknown, name: string): Promise<ExecutionRecord>;
   /** Every audit record of an order (oldest first), all pages. */
@@ -174,6 +178,23 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     wrapTask: crashing,
   });
 
+  // Idle watchdog: time on the manual clock only moves when the workflow waits or Webex answers slowly. Should
+  // everything stand still (an HTTP exchange that never completes, which a real attempt timeout would end), let the
+  // time pass to the next sleeper — as it would — instead of hanging. Sequential runs never need it.
+  let stalls = 0;
+  let lastSeen = '';
+  let idleTicks = 0;
+  const watchdog = setInterval(() => {
+    const seen = `${clock.now()}:${sim.stats().requests.total}`;
+    idleTicks = seen === lastSeen && clock.pendingSleeps() > 0 ? idleTicks + 1 : 0;
+    lastSeen = seen;
+    if (idleTicks >= IDLE_TICKS_BEFORE_STALL && clock.advanceToNext()) {
+      stalls++;
+      idleTicks = 0;
+    }
+  }, IDLE_TICK_MS);
+  watchdog.unref();
+
   const audit = new DynamoAuditStore({ client: dynamo.client, tableName: dynamo.tableName });
   const harness: FaultHarness = {
     clock,
@@ -185,6 +206,9 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     crashes,
     crashed,
     personActions,
+    get stalls() {
+      return stalls;
+    },
     async run(input, name) {
       const { executionArn } = engine.startExecution({
         stateMachineArn: engine.stateMachineArn,
@@ -211,6 +235,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       personActions.clear();
     },
     async stop() {
+      clearInterval(watchdog);
       await engine.close();
       await sim.stop();
       await dynamo.stop();

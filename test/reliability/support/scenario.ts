@@ -157,6 +157,8 @@ export interface BatchReport {
   duplicateAudit: number;
   unexpectedAudit: number;
   violations: Violation[];
+  /** Times the harness's idle watchdog had to let time pass (an HTTP exchange that never completed). */
+  stalls: number;
   wallMs: number;
 }
 
@@ -304,6 +306,7 @@ export async function runBatch(
   options: { baseline: Baseline; seed: number; concurrency?: number },
 ): Promise<{ report: BatchReport; results: OrderResult[] }> {
   h.reset(options.seed);
+  const stallsBefore = h.stalls;
   if (mix.faults) h.sim.setFaults(mix.faults);
   if (mix.crashShare) planCrashes(h, orders, mix.crashShare, options.seed + 1);
   const started = performance.now();
@@ -369,6 +372,7 @@ export async function runBatch(
       duplicateAudit,
       unexpectedAudit,
       violations,
+      stalls: h.stalls - stallsBefore,
       wallMs,
     },
   };
