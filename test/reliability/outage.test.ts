@@ -32,13 +32,12 @@ const outage = {
   failures: new Map<string, number>(),
   waiters: [] as Array<() => void>,
   back: Promise.resolve(),
-  endOutage: () => undefined as void,
   /** Order held at its first status check until the outage starts. */
   held: new Map<string, { reached: () => void; release: Promise<void> }>(),
 };
 
 function deferred() {
-  let resolve = () => undefined as void;
+  let resolve: () => void = () => undefined;
   const promise = new Promise<void>((r) => {
     resolve = r;
   });
