@@ -34,4 +34,31 @@ export const GATEWAY_MESSAGES = {
   badGateway: 'The function answered with a response the gateway could not use.',
   gatewayTimeout: 'The function did not answer in time.',
   starting: 'The local runtime is still starting; try again in a moment.',
+  badRequest: 'The request could not be understood by the server due to malformed syntax.',
+  headersTooLarge: 'The request line or headers are too large.',
+  requestTimeout: 'The request was not received in time.',
 } as const;
+
+/**
+ * The raw HTTP answer to a request Node's parser refused (over-long URL or headers, not HTTP at all, too slow): the
+ * Webex error body with a new TrackingID, and the connection closed.
+ */
+export function parserErrorResponse(code: string | undefined): string {
+  const [status, reason, message] =
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', GATEWAY_MESSAGES.headersTooLarge]
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', GATEWAY_MESSAGES.requestTimeout]
+        : [400, 'Bad Request', GATEWAY_MESSAGES.badRequest];
+  const trackingId = resolveTrackingId(undefined);
+  const body = JSON.stringify(webexErrorBody(message, trackingId));
+  return [
+    `HTTP/1.1 ${status} ${reason}`,
+    'Content-Type: application/json',
+    `TrackingID: ${trackingId}`,
+    'Connection: close',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
+}

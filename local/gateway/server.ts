@@ -13,7 +13,7 @@ import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
 import { TokenRejectedError, type TokenVerifier } from '../auth/local-idp';
 import { REPO_ROOT } from '../paths';
 import { listen } from '../ports';
-import { GATEWAY_MESSAGES, resolveTrackingId, webexErrorBody } from './errors';
+import { GATEWAY_MESSAGES, parserErrorResponse, resolveTrackingId, webexErrorBody } from './errors';
 import { type AuthorizerResult, buildContext, buildEvent, type GatewayEvent, newRequestId } from './event';
 import { type HttpResponse, mapHandlerResult } from './response';
 import { type CompiledRoute, compileRoutes, matchRoute } from './router';
@@ -335,8 +335,9 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
     async start({ port, host = '127.0.0.1' }) {
       if (server) throw new Error('The local gateway is already started');
       const created = createServer(onRequest);
-      created.on('clientError', (_error, socket) => {
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      created.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+        // Refused by Node's parser before any route: still the Webex error body, never an empty answer.
+        if (socket.writable) socket.end(parserErrorResponse(error.code));
         else socket.destroy();
       });
       listeningPort = await listen(created, 'api', port, host);
