@@ -41,9 +41,9 @@ export const GATEWAY_MESSAGES = {
 
 /**
  * The raw HTTP answer to a request Node's parser refused (over-long URL or headers, not HTTP at all, too slow): the
- * Webex error body with a new TrackingID, and the connection closed.
+ * Webex error body with a new TrackingID, and the connection closed. `rawPacket` is what Node had read of the request.
  */
-export function parserErrorResponse(code: string | undefined): string {
+export function parserErrorResponse(code: string | undefined, rawPacket?: Buffer): string {
   const [status, reason, message] =
     code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request Header Fields Too Large', GATEWAY_MESSAGES.headersTooLarge]
@@ -59,6 +59,7 @@ export function parserErrorResponse(code: string | undefined): string {
     'Connection: close',
     `Content-Length: ${Buffer.byteLength(body)}`,
     '',
-    body,
+    // The answer to a HEAD request carries no body (the client would take it for the start of another answer).
+    rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' ? '' : body,
   ].join('\r\n');
 }

@@ -335,9 +335,9 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
     async start({ port, host = '127.0.0.1' }) {
       if (server) throw new Error('The local gateway is already started');
       const created = createServer(onRequest);
-      created.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      created.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
         // Refused by Node's parser before any route: still the Webex error body, never an empty answer.
-        if (socket.writable) socket.end(parserErrorResponse(error.code));
+        if (socket.writable) socket.end(parserErrorResponse(error.code, error.rawPacket));
         else socket.destroy();
       });
       listeningPort = await listen(created, 'api', port, host);

@@ -55,6 +55,16 @@ describe('requests the HTTP parser refuses', () => {
     expect(webexErrorProblem(res)).toBeUndefined();
   });
 
+  it('answers an over-long HEAD request with 431 and no body', async () => {
+    // Act
+    const res = await sendRaw(ctx.apiUrl, { method: 'HEAD', path: `/${'a'.repeat(20_000)}`, headers: [] });
+
+    // Assess
+    expect(res.status).toBe(431);
+    expect(res.text).toBe('');
+    expect(res.headers.trackingid).toMatch(/^WBXPROV_/);
+  });
+
   it('answers over-long headers with 431 and a Webex error body', async () => {
     // Act
     const res = await sendRaw(ctx.apiUrl, { method: 'GET', path: '/health', headers: [['x-big', 'y'.repeat(20_000)]] });
