@@ -1,0 +1,85 @@
+/**
+ * Request bodies over the documented limit are refused with 413 and a Webex error body, on every route that takes a
+ * body, through the real runtime: `RULES.maxRequestBodyBytes` (64 KiB, the handlers' limit, as Webex's) and the local
+ * gateway's hard limit (1 MiB, where it stops reading). At the limit exactly, the body is read and judged on content.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RULES } from '../../functions/domain/contract/rules';
+import { ROUTES } from '../../infra/routes';
+import { DEFAULT_MAX_BODY_BYTES } from '../../local/gateway/server';
+import { sendRaw, webexErrorProblem } from '../fuzz/support/raw-http';
+import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
+
+let t: TestRuntime;
+
+beforeAll(async () => {
+  t = await startTestRuntime({ stopAfterAll: false });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const BODY_ROUTES = ROUTES.filter((r) => r.method === 'POST' || r.method === 'PUT');
+
+/** A JSON object of exactly `bytes` bytes. */
+function jsonOfSize(bytes: number): string {
+  const frame = '{"firstName":""}';
+  return `{"firstName":"${'a'.repeat(bytes - frame.length)}"}`;
+}
+
+function pathOf(path: string): string {
+  return path.replace(/\{[^}]+\}/g, 'Y2lzY29zcGFyazovL3Vz');
+}
+
+describe('request body size limit', () => {
+  it('documents 64 KiB, below the gateway hard limit', () => {
+    // Assess
+    expect(RULES.maxRequestBodyBytes).toBe(64 * 1024);
+    expect(DEFAULT_MAX_BODY_BYTES).toBeGreaterThan(RULES.maxRequestBodyBytes);
+    expect(BODY_ROUTES.map((r) => r.operationId).sort()).toEqual(
+      ['precheckSubscriber', 'provisionSubscriber', 'resendConsent', 'submitOrder', 'updateSubscriber'].sort(),
+    );
+  });
+
+  for (const route of BODY_ROUTES) {
+    describe(`${route.method} ${route.path}`, () => {
+      const send = (body: string) =>
+        sendRaw(t.runtime.urls.api, {
+          method: route.method,
+          path: pathOf(route.path),
+          headers: [
+            ['authorization', `Bearer ${t.runtime.tokens.write}`],
+            ['content-type', 'application/json'],
+          ],
+          body,
+        });
+
+      it('refuses one byte over the limit with 413 and a Webex error body', async () => {
+        // Act
+        const res = await send(jsonOfSize(RULES.maxRequestBodyBytes + 1));
+
+        // Assess
+        expect(res.status).toBe(413);
+        expect(webexErrorProblem(res)).toBeUndefined();
+      });
+
+      it('reads a body of exactly the limit and judges it on its content', async () => {
+        // Act
+        const res = await send(jsonOfSize(RULES.maxRequestBodyBytes));
+
+        // Assess
+        expect(res.status).not.toBe(413);
+        expect(res.status).toBeLessThan(500);
+      });
+
+      it('refuses a body over the gateway hard limit with 413 and a Webex error body', async () => {
+        // Act
+        const res = await send(jsonOfSize(DEFAULT_MAX_BODY_BYTES + 1));
+
+        // Assess
+        expect(res.status).toBe(413);
+        expect(webexErrorProblem(res)).toBeUndefined();
+      });
+    });
+  }
+});
