@@ -137,6 +137,9 @@ async function follow(client: SFNClient, executionArn: string, pollMs: number): 
   let seen = 0;
   const lastStatus: { value?: string } = {};
   for (;;) {
+    // Describe BEFORE reading the history: once the execution has ended, the history read after it holds every event,
+    // so the last steps (and `done`) are never lost to a race between the two calls.
+    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
@@ -150,7 +153,6 @@ async function follow(client: SFNClient, executionArn: string, pollMs: number): 
       if (line) process.stdout.write(`${elapsed(origin, event.timestamp)} ${line}\n`);
     }
     seen = events.length;
-    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
     if (described.status !== 'RUNNING' && described.status !== 'PENDING_REDRIVE') {
       if (described.status === 'SUCCEEDED') {
         const output = parse(described.output);
