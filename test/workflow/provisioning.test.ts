@@ -452,6 +452,26 @@ describe('provisioning workflow: throttling and outages', () => {
     expect(records.filter((r) => r.step === 'provision')).toHaveLength(1);
   });
 
+  it('ends in ProvisioningTimedOut when Webex throttles the precheck until the deadline, provisioning nothing', async () => {
+    // Prepare
+    const order = anOrder({ options: { deadlineSeconds: 600 } });
+    h.sim.setFaults({ lockedShare: 1, lockedRetryAfterSeconds: 120, operations: ['precheckSubscriber'] });
+
+    // Act
+    const execution = await h.runOrder(order);
+
+    // Assess
+    expect(execution.error).toBe('ProvisioningTimedOut');
+    expect(parsedCause(execution)).toMatchObject({ error: 'ProvisioningTimedOut', orderId: order.orderId });
+    expect(h.waits.map((w) => w.seconds)).toEqual([120, 120, 120, 120, 120]);
+    expect(h.calls('precheckSubscriber')).toEqual({ 423: 6 });
+    expect(h.calls('provisionSubscriber')).toEqual({});
+    const records = await h.orderRecords(order.orderId);
+    expect(records.filter((r) => r.step === 'finish')).toEqual([
+      expect.objectContaining({ detail: 'ProvisioningTimedOut' }),
+    ]);
+  });
+
   it('retries a 5xx storm with Step Functions Retry, then succeeds', async () => {
     // Prepare
     const order = anOrder();

@@ -120,6 +120,22 @@ function throttled(state: WorkflowState, retryAfterSeconds: number): WorkflowSta
   return { ...settled(state), throttled: true, retryAfterSeconds };
 }
 
+/**
+ * Webex answered 429/423: wait exactly Retry-After and run the same task again — unless the order's deadline has
+ * passed, so a Webex that throttles forever ends the order with ProvisioningTimedOut at any step, not only while polling.
+ */
+async function throttledOrTimedOut(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  retryAfterSeconds: number,
+  extra: Partial<WorkflowState> = {},
+): Promise<WorkflowState> {
+  if (deadlinePassed(deps, state)) {
+    return fail(deps, state, 'ProvisioningTimedOut', { detail: 'Webex kept throttling until the deadline.' });
+  }
+  return { ...throttled(state, retryAfterSeconds), ...extra };
+}
+
 function callOptions(deps: WorkflowDeps, state: WorkflowState, step: string): WebexCallOptions {
   return {
     trackingId: `WBXPROV_${state.ref}_${step}_${state.checks}`.slice(0, 128),
@@ -331,7 +347,7 @@ async function adopt(
   );
   if (outcome.kind === 'throttled') {
     // Retry the lookup itself after the Wait (see `adopting`), never the call that led here.
-    return { ...throttled(state, outcome.retryAfterSeconds), adopting: compact({ ...context }) };
+    return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds, { adopting: compact({ ...context }) });
   }
   if (outcome.kind === 'rejected') {
     return fail(deps, state, 'ProvisioningFailed', {
@@ -478,7 +494,7 @@ export async function precheckStep(deps: WorkflowDeps, state: WorkflowState): Pr
   const body: PrecheckRequest = compact({ ...order.subscriber, email });
   const options = callOptions(deps, state, 'precheck');
   const outcome = await callWebex((o) => deps.webex.precheck(body, o), options);
-  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
   if (outcome.kind === 'rejected') {
     await auditRejection(deps, state, 'precheck', outcome.rejection, options.trackingId);
     return fail(deps, state, 'PrecheckFailed', { errors: outcome.rejection.errors });
@@ -527,7 +543,7 @@ export async function provisionStep(deps: WorkflowDeps, state: WorkflowState): P
   const body: ProvisionRequest = compact(fields);
   const options = callOptions(deps, state, 'provision');
   const outcome = await callWebex((o) => deps.webex.provision(body, o), options);
-  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
   if (outcome.kind === 'rejected') {
     const { rejection } = outcome;
     if (rejection.status === 409) return adopt(deps, state, { reason: '409', errors: rejection.errors });
@@ -556,12 +572,7 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
   if (state.adopting) return adopt(deps, state, state.adopting);
   const options = callOptions(deps, state, 'checkStatus');
   const outcome = await callWebex((o) => deps.webex.get(subscriberId, o), options);
-  if (outcome.kind === 'throttled') {
-    if (deadlinePassed(deps, state)) {
-      return fail(deps, state, 'ProvisioningTimedOut', { detail: 'Webex kept throttling until the deadline.' });
-    }
-    return throttled(state, outcome.retryAfterSeconds);
-  }
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
   if (outcome.kind === 'rejected') {
     const { rejection } = outcome;
     if (rejection.status === 404) {
@@ -584,7 +595,7 @@ export async function resendConsentStep(deps: WorkflowDeps, state: WorkflowState
   if (!subscriberId) throw new WorkflowTaskError('InvalidWorkflowState', 'ResendConsent needs a subscriberId.');
   const options = callOptions(deps, state, 'resendConsent');
   const outcome = await callWebex((o) => deps.webex.consentMove(subscriberId, o), options);
-  if (outcome.kind === 'throttled') return throttled(state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
   const now = deps.clock.now();
   if (outcome.kind === 'rejected') {
     // Typically 409: the person consented meanwhile. The next status check tells.
