@@ -168,6 +168,14 @@ const epochOrIso = str().refine(
   },
 );
 
+/** The `max` query parameter of every paged listing: a whole number from 1 to `RULES.listMaxMax`, as a string. */
+export const PageSizeSchema = z
+  .string({ error: 'must be a whole number' })
+  .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${RULES.listMaxMax}` })
+  .refine((v) => Number(v) >= 1 && Number(v) <= RULES.listMaxMax, {
+    error: `must be a whole number from 1 to ${RULES.listMaxMax}`,
+  });
+
 /**
  * List query parameters. Known filters are validated; any other parameter (such as an upstream paging cursor carried in a
  * `Link` URL) is kept as it is, so paging works against the real Webex whose cursor parameter is not public.
@@ -188,13 +196,7 @@ export const ListQuerySchema = z
       lastStatusChange: epochOrIso.optional(),
       after: epochOrIso.optional(),
       selfActivated: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-      max: z
-        .string({ error: 'must be a whole number' })
-        .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${RULES.listMaxMax}` })
-        .refine((v) => Number(v) >= 1 && Number(v) <= RULES.listMaxMax, {
-          error: `must be a whole number from 1 to ${RULES.listMaxMax}`,
-        })
-        .optional(),
+      max: PageSizeSchema.optional(),
     },
     { error: 'must be a set of query parameters' },
   )

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { RULES } from '../contract/rules';
-import { StatusSchema, TimestampSchema } from '../contract/schemas';
+import { PageSizeSchema, StatusSchema, TimestampSchema } from '../contract/schemas';
 import { AUDIT_ACTIONS, type AuditPage, type AuditStore } from '../ports/audit';
 
 export const AUDIT_DEFAULT_MAX = RULES.listDefaultMax;
@@ -12,13 +12,7 @@ export const AUDIT_DEFAULT_MAX = RULES.listDefaultMax;
 export const AuditListQuerySchema = z
   .looseObject(
     {
-      max: z
-        .string({ error: 'must be a whole number' })
-        .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${RULES.listMaxMax}` })
-        .refine((v) => Number(v) >= 1 && Number(v) <= RULES.listMaxMax, {
-          error: `must be a whole number from 1 to ${RULES.listMaxMax}`,
-        })
-        .optional(),
+      max: PageSizeSchema.optional(),
       cursor: z
         .string({ error: 'must be a string' })
         .min(1, { error: 'must not be empty' })
