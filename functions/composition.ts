@@ -169,16 +169,14 @@ export function getTracker(): Promise<SubscriberTracker | undefined> {
   return singletons.tracker;
 }
 
-/** Everything a mutating use case needs, with the request's logger. */
-export async function getMutationDependencies(logger: Logger): Promise<MutationDependencies> {
+/** Webex, the audit trail, the digester and the clock, with the caller's logger: what every mutation and task needs. */
+export async function getAuditedWebexDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'tracker'>> {
   // Check every variable first, so one error names all that are missing.
   getConfig(['webex', 'audit', 'digest']);
-  return {
-    webex: getWebex(),
-    audit: getAuditStore(),
-    digester: await getDigester(),
-    clock: getClock(),
-    logger,
-    tracker: await getTracker(),
-  };
+  return { webex: getWebex(), audit: getAuditStore(), digester: await getDigester(), clock: getClock(), logger };
+}
+
+/** Everything a mutating use case needs, with the request's logger. */
+export async function getMutationDependencies(logger: Logger): Promise<MutationDependencies> {
+  return { ...(await getAuditedWebexDependencies(logger)), tracker: await getTracker() };
 }

@@ -3,7 +3,7 @@
  * per cold start), a structured log line per invocation (no personal data), and errors named for the state machine's
  * Retry/Catch rules (`UpstreamUnavailable`, `AuditUnavailable`, …).
  */
-import { getAuditStore, getClock, getConfig, getDigester, getWebex } from '../composition';
+import { getAuditedWebexDependencies } from '../composition';
 import type { WorkflowDeps } from '../domain/workflow/steps';
 import { type Logger, logger as rootLogger } from '../shared/logger';
 
@@ -12,15 +12,8 @@ export interface TaskContext {
 }
 
 /** The ports the workflow steps need, from the composition root. */
-export async function workflowDependencies(logger: Logger): Promise<WorkflowDeps> {
-  getConfig(['webex', 'audit', 'digest']);
-  return {
-    webex: getWebex(),
-    audit: getAuditStore(),
-    digester: await getDigester(),
-    clock: getClock(),
-    logger,
-  };
+export function workflowDependencies(logger: Logger): Promise<WorkflowDeps> {
+  return getAuditedWebexDependencies(logger);
 }
 
 function refOf(input: unknown): string | undefined {
