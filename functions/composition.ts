@@ -169,11 +169,17 @@ export function getTracker(): Promise<SubscriberTracker | undefined> {
   return singletons.tracker;
 }
 
+/** The audit trail, the digester and the clock, with the caller's logger: what a step that never calls Webex needs. */
+export async function getAuditDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'tracker' | 'webex'>> {
+  // Check every variable first, so one error names all that are missing.
+  getConfig(['audit', 'digest']);
+  return { audit: getAuditStore(), digester: await getDigester(), clock: getClock(), logger };
+}
+
 /** Webex, the audit trail, the digester and the clock, with the caller's logger: what every mutation and task needs. */
 export async function getAuditedWebexDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'tracker'>> {
-  // Check every variable first, so one error names all that are missing.
   getConfig(['webex', 'audit', 'digest']);
-  return { webex: getWebex(), audit: getAuditStore(), digester: await getDigester(), clock: getClock(), logger };
+  return { ...(await getAuditDependencies(logger)), webex: getWebex() };
 }
 
 /** Everything a mutating use case needs, with the request's logger. */

@@ -46,7 +46,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
 export const DEFAULT_WORKFLOW_TASK_ACCESS: FunctionAccess = { webex: true, auditAppend: true, digest: true };
 
 /** Tasks that need less than the default, by task name. */
-export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {};
+export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
+  // These tasks never call Webex (createAuditOnlyTaskHandler): no partner token for them.
+  validateOrder: { auditAppend: true, digest: true },
+  startTracking: { auditAppend: true, digest: true },
+  recordFailure: { auditAppend: true, digest: true },
+};
 
 export function routeAccess(operationId: string): FunctionAccess {
   const access = ROUTE_ACCESS[operationId];

@@ -1,8 +1,8 @@
 /** Workflow task `recordFailure`: audit a failure caught after retries and build its machine-readable cause. */
 import { readStartPayload, recordFailureStep } from '../domain/workflow/steps';
-import { createTaskHandler } from './task-handler';
+import { createAuditOnlyTaskHandler } from './task-handler';
 
-export const handler = createTaskHandler('recordFailure', (deps, input) => {
+export const handler = createAuditOnlyTaskHandler('recordFailure', (deps, input) => {
   const { executionName } = readStartPayload(input);
   const state = input !== null && typeof input === 'object' ? (input as { state?: unknown }).state : undefined;
   return recordFailureStep(deps, { state, executionName });

@@ -1,7 +1,7 @@
 /** Workflow task `startTracking`: Start following a subscriber after an API Provision or Update (enters at the polling stage). */
 import { readStartPayload, startTrackingStep } from '../domain/workflow/steps';
-import { createTaskHandler } from './task-handler';
+import { createAuditOnlyTaskHandler } from './task-handler';
 
-export const handler = createTaskHandler('startTracking', (deps, input) =>
+export const handler = createAuditOnlyTaskHandler('startTracking', (deps, input) =>
   startTrackingStep(deps, readStartPayload(input)),
 );

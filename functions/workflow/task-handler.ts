@@ -3,8 +3,8 @@
  * per cold start), a structured log line per invocation (no personal data), and errors named for the state machine's
  * Retry/Catch rules (`UpstreamUnavailable`, `AuditUnavailable`, …).
  */
-import { getAuditedWebexDependencies } from '../composition';
-import type { WorkflowDeps } from '../domain/workflow/steps';
+import { getAuditDependencies, getAuditedWebexDependencies } from '../composition';
+import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/steps';
 import { type Logger, logger as rootLogger } from '../shared/logger';
 
 export interface TaskContext {
@@ -24,17 +24,38 @@ function refOf(input: unknown): string | undefined {
   return undefined;
 }
 
+type TaskOutput = { route?: string; throttled?: boolean };
+
 /** Build a task handler: `step` turns the task's input into the next workflow state. */
-export function createTaskHandler<TOutput extends { route?: string; throttled?: boolean }>(
+export function createTaskHandler<TOutput extends TaskOutput>(
   task: string,
   step: (deps: WorkflowDeps, input: unknown) => Promise<TOutput>,
+) {
+  return buildTaskHandler(task, workflowDependencies, step);
+}
+
+/**
+ * Build the handler of a task that never calls Webex (it validates, records or routes): it needs no Webex credentials,
+ * so its function is not granted the partner token (`infra/function-access.ts`).
+ */
+export function createAuditOnlyTaskHandler<TOutput extends TaskOutput>(
+  task: string,
+  step: (deps: AuditOnlyWorkflowDeps, input: unknown) => Promise<TOutput>,
+) {
+  return buildTaskHandler(task, getAuditDependencies, step);
+}
+
+function buildTaskHandler<TDeps, TOutput extends TaskOutput>(
+  task: string,
+  dependencies: (logger: Logger) => Promise<TDeps>,
+  step: (deps: TDeps, input: unknown) => Promise<TOutput>,
 ) {
   const baseLogger = rootLogger.child({ task });
   return async (input: unknown, context?: TaskContext): Promise<TOutput> => {
     const logger = baseLogger.child({ orderId: refOf(input), requestId: context?.awsRequestId });
     const startedAt = Date.now();
     try {
-      const output = await step(await workflowDependencies(logger), input);
+      const output = await step(await dependencies(logger), input);
       logger.info('task done', {
         route: output.route,
         throttled: output.throttled,

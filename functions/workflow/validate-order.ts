@@ -1,7 +1,7 @@
 /** Workflow task `validateOrder`: Validate the order; a bad order ends the workflow with InvalidOrder. */
 import { readStartPayload, validateOrderStep } from '../domain/workflow/steps';
-import { createTaskHandler } from './task-handler';
+import { createAuditOnlyTaskHandler } from './task-handler';
 
-export const handler = createTaskHandler('validateOrder', (deps, input) =>
+export const handler = createAuditOnlyTaskHandler('validateOrder', (deps, input) =>
   validateOrderStep(deps, readStartPayload(input)),
 );

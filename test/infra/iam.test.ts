@@ -183,7 +183,10 @@ describe('least privilege: API functions', () => {
 });
 
 describe('least privilege: workflow tasks and the token refresh', () => {
-  for (const task of WORKFLOW_TASKS) {
+  // Tasks that never call Webex: they validate, start following a subscriber or record a failure.
+  const auditOnlyTasks = ['validateOrder', 'startTracking', 'recordFailure'];
+
+  for (const task of WORKFLOW_TASKS.filter((t) => !auditOnlyTasks.includes(t.name))) {
     it(`task ${task.name}: appends audit records and reads the token and the digest key, nothing else`, () => {
       // Prepare
       const fn = synth.stack.taskFunctions.get(task.name);
@@ -200,6 +203,21 @@ describe('least privilege: workflow tasks and the token refresh', () => {
         'PARTNER_TOKEN_SECRET_ID',
         'WEBEX_BASE_URL',
       ]);
+    });
+  }
+
+  for (const name of auditOnlyTasks) {
+    it(`task ${name}: appends audit records and reads the digest key, but never the partner token`, () => {
+      // Prepare
+      const fn = synth.stack.taskFunctions.get(name);
+      if (fn === undefined) throw new Error(name);
+
+      // Act
+      const actual = permissionsOf(fn);
+
+      // Assess
+      expect(actual).toEqual(sorted([LOGS, XRAY, READ_DIGEST, APPEND_AUDIT]));
+      expect(variablesOf(fn)).toEqual(['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME']);
     });
   }
 

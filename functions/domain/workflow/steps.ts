@@ -43,6 +43,9 @@ export interface WorkflowDeps {
   tuning?: PollTuning | undefined;
 }
 
+/** What a step that never calls Webex needs (validate an order, start tracking, record a failure). */
+export type AuditOnlyWorkflowDeps = Omit<WorkflowDeps, 'webex'>;
+
 /** What the state machine hands the first task: the execution input as it is, and the execution's name. */
 export interface StartPayload {
   input: unknown;
@@ -81,7 +84,7 @@ export function parseWorkflowState(input: unknown): WorkflowState {
 
 type RecordDraft = Omit<AuditRecord, 'at' | 'actor'> & { at?: string | undefined };
 
-async function audit(deps: WorkflowDeps, state: WorkflowState, draft: RecordDraft): Promise<void> {
+async function audit(deps: AuditOnlyWorkflowDeps, state: WorkflowState, draft: RecordDraft): Promise<void> {
   const record = compact({
     ...draft,
     at: draft.at ?? iso(deps.clock.now()),
@@ -151,7 +154,7 @@ interface FailureDetails {
 
 /** End the workflow with `error`: the finish record, and the machine-readable cause the Fail state reports. */
 async function fail(
-  deps: WorkflowDeps,
+  deps: AuditOnlyWorkflowDeps,
   state: WorkflowState,
   error: FailureName,
   details: FailureDetails = {},
@@ -202,7 +205,7 @@ async function succeed(deps: WorkflowDeps, state: WorkflowState, subscriber: Sub
   };
 }
 
-function deadlinePassed(deps: WorkflowDeps, state: WorkflowState): boolean {
+function deadlinePassed(deps: AuditOnlyWorkflowDeps, state: WorkflowState): boolean {
   return deps.clock.now() >= Date.parse(state.deadlineAt);
 }
 
@@ -246,7 +249,7 @@ async function observe(deps: WorkflowDeps, state: WorkflowState, subscriber: Sub
 }
 
 /** Poll again later, or give up at the deadline. */
-async function pollLater(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
+async function pollLater(deps: AuditOnlyWorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
   const status: SubscriberStatus = state.phase?.status ?? state.lastStatus ?? 'provisioning';
   if (deadlinePassed(deps, state)) {
     return fail(deps, state, 'ProvisioningTimedOut', { detail: 'The deadline passed before a final status.' });
@@ -394,7 +397,7 @@ async function adopt(
 // -----------------------------------------------------------------------------------------------------------------
 
 /** ValidateOrder: a bad order fails at once with InvalidOrder and the validation errors (Webex items). */
-export async function validateOrderStep(deps: WorkflowDeps, payload: StartPayload): Promise<WorkflowState> {
+export async function validateOrderStep(deps: AuditOnlyWorkflowDeps, payload: StartPayload): Promise<WorkflowState> {
   const now = deps.clock.now();
   const { input, executionName } = payload;
   const parsed = OrderSchema.safeParse(input);
@@ -440,7 +443,7 @@ export async function validateOrderStep(deps: WorkflowDeps, payload: StartPayloa
 }
 
 /** StartTracking: an API Provision or Update is followed from the polling stage on. */
-export async function startTrackingStep(deps: WorkflowDeps, payload: StartPayload): Promise<WorkflowState> {
+export async function startTrackingStep(deps: AuditOnlyWorkflowDeps, payload: StartPayload): Promise<WorkflowState> {
   const now = deps.clock.now();
   const parsed = (() => {
     const tracking = isObject(payload.input) ? payload.input.tracking : undefined;
@@ -619,7 +622,7 @@ export async function resendConsentStep(deps: WorkflowDeps, state: WorkflowState
  * the finish record and the cause; the execution then ends in the Fail state named by `failure.error`.
  */
 export async function recordFailureStep(
-  deps: WorkflowDeps,
+  deps: AuditOnlyWorkflowDeps,
   payload: { state: unknown; executionName: string },
 ): Promise<WorkflowState> {
   const now = deps.clock.now();
