@@ -2,10 +2,10 @@
  * GET /v1/orders/{orderId} — an order (extension): its status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED), the
  * subscriber once provisioned, the failure cause, and its audit records newest first.
  */
-import * as z from 'zod';
 import { getOrderExecutions } from '../adapters/sfn/order-composition';
 import { getAuditStore } from '../composition';
 import { ORDER_ID_PATTERN } from '../domain/contract/order';
+import * as z from '../domain/contract/zod';
 import { getOrder } from '../domain/workflow/orders';
 import { createHttpHandler } from '../http/handler';
 import { json } from '../http/responses';
@@ -13,7 +13,7 @@ import { json } from '../http/responses';
 const OrderPathSchema = z.object({
   orderId: z
     .string({ error: 'must be a string' })
-    .regex(ORDER_ID_PATTERN, { error: 'must be 1 to 80 letters, digits, - or _' }),
+    .check(z.regex(ORDER_ID_PATTERN, { error: 'must be 1 to 80 letters, digits, - or _' })),
 });
 
 export const handler = createHttpHandler({

@@ -17,9 +17,9 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import type * as z from 'zod';
 import { ROUTES, type RouteDefinition } from '../../infra/routes';
 import { parseOrThrow } from '../domain/contract/validation';
+import type * as z from '../domain/contract/zod';
 import type { CallContext } from '../domain/use-cases/context';
 import { type Logger, logger as rootLogger } from '../shared/logger';
 import { type Caller, resolveCaller } from './caller';
@@ -47,10 +47,10 @@ export interface HttpInput<TParams, TQuery, TBody> {
 export interface HttpOperation<TParams, TQuery, TBody> {
   /** The route's operationId in `infra/routes.ts`; the scope to check comes from there. */
   operationId: string;
-  params?: z.ZodType<TParams>;
-  query?: z.ZodType<TQuery>;
+  params?: z.core.$ZodType<TParams>;
+  query?: z.core.$ZodType<TQuery>;
   /** The route takes a JSON body validated with this schema. Routes without it ignore any body sent. */
-  body?: z.ZodType<TBody>;
+  body?: z.core.$ZodType<TBody>;
   /** Extra Content-Security-Policy directives (HTML responses only), e.g. a style hash for the docs page. */
   contentSecurityPolicy?: Record<string, string>;
   handle(input: HttpInput<TParams, TQuery, TBody>): Promise<ApiResult>;

@@ -1,6 +1,7 @@
 /** Path parameter schemas shared by the API functions. */
-import * as z from 'zod';
+
 import { SubscriberIdSchema } from '../domain/contract/schemas';
+import * as z from '../domain/contract/zod';
 
 export const SubscriberPathSchema = z.object({ subscriberId: SubscriberIdSchema });
 export type SubscriberPath = z.infer<typeof SubscriberPathSchema>;

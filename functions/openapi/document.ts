@@ -4,7 +4,6 @@
  * route table (`infra/routes.ts`: paths, methods, operationIds, scopes). Our extensions (audit, orders) are described
  * the same way.
  */
-import * as z from 'zod';
 import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
 import { ORDER_ID_PATTERN, OrderOptionsSchema, OrderSchema, OrderSubscriberSchema } from '../domain/contract/order';
 import {
@@ -18,6 +17,7 @@ import {
   UpdateRequestSchema,
   WebexErrorBodySchema,
 } from '../domain/contract/schemas';
+import * as z from '../domain/contract/zod';
 import {
   AuditChangeSchema,
   AuditListQuerySchema,
@@ -39,7 +39,7 @@ export interface OpenApiOptions {
  * Published schemas. Every schema with an id that another one nests must be listed too (it becomes its own component
  * and is referenced); `buildOpenApiDocument` fails loudly if one is missing.
  */
-const REQUEST_SCHEMAS: readonly z.ZodType[] = [
+const REQUEST_SCHEMAS: readonly z.core.$ZodType[] = [
   ProvisionRequestSchema,
   UpdateRequestSchema,
   PrecheckRequestSchema,
@@ -47,7 +47,7 @@ const REQUEST_SCHEMAS: readonly z.ZodType[] = [
   OrderSubscriberSchema,
   OrderOptionsSchema,
 ];
-const RESPONSE_SCHEMAS: readonly z.ZodType[] = [
+const RESPONSE_SCHEMAS: readonly z.core.$ZodType[] = [
   SubscriberSchema,
   SubscriberListResponseSchema,
   PrecheckResponseSchema,
@@ -59,17 +59,18 @@ const RESPONSE_SCHEMAS: readonly z.ZodType[] = [
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
-function schemaId(schema: z.ZodType): string {
-  const id = (schema.meta() as { id?: string } | undefined)?.id;
-  if (!id) throw new Error('every schema published in the OpenAPI document needs .meta({ id })');
+function schemaId(schema: z.core.$ZodType): string {
+  const id = z.globalRegistry.get(schema)?.id;
+  if (!id)
+    throw new Error('every schema published in the OpenAPI document needs an id: .register(z.globalRegistry, { id })');
   return id;
 }
 
 /** Components for `schemas`, nested schemas with an id included as their own components. */
-function components(schemas: readonly z.ZodType[], io: 'input' | 'output'): Record<string, JsonObject> {
+function components(schemas: readonly z.core.$ZodType[], io: 'input' | 'output'): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
-  const seen = new Set<z.ZodType>();
-  const add = (schema: z.ZodType) => {
+  const seen = new Set<z.core.$ZodType>();
+  const add = (schema: z.core.$ZodType) => {
     if (seen.has(schema)) return;
     seen.add(schema);
     registry.add(schema, { id: schemaId(schema) });
@@ -95,18 +96,18 @@ function components(schemas: readonly z.ZodType[], io: 'input' | 'output'): Reco
 }
 
 /** A component schema for one property of a Zod object, as a parameter schema (no `required`, no component refs). */
-function propertySchema(schema: z.ZodType): JsonObject {
+function propertySchema(schema: z.core.$ZodType): JsonObject {
   const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonObject;
   const { $schema: _s, ...rest } = json;
   return rest;
 }
 
-function queryParameters(schema: z.ZodObject): JsonObject[] {
+function queryParameters(schema: z.ZodMiniObject): JsonObject[] {
   return Object.entries(schema.shape).map(([name, property]) => ({
     name,
     in: 'query',
     required: false,
-    schema: propertySchema(property as z.ZodType),
+    schema: propertySchema(property),
   }));
 }
 
@@ -154,8 +155,8 @@ function errorResponse(status: number): JsonObject {
 interface OperationShape {
   tags: string[];
   description?: string;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  query?: z.ZodMiniObject;
+  body?: z.core.$ZodType;
   success: { status: number; description: string; schema?: JsonObject; contentType?: string; headers?: JsonObject };
   extraSuccess?: { status: number; description: string; schema?: JsonObject };
   upstream: boolean;

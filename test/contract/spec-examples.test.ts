@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   compact,
   ListQuerySchema,
@@ -45,7 +45,7 @@ function responseExample(path: string, method: string, status: string): unknown 
   return operation(path, method).responses[status]?.content?.['application/json']?.example;
 }
 
-const requestCases: Array<[string, string, z.ZodType]> = [
+const requestCases: Array<[string, string, z.ZodMiniType]> = [
   ['/broadworks/subscribers', 'post', ProvisionRequestSchema],
   ['/broadworks/subscribers/{subscriberId}', 'put', UpdateRequestSchema],
   ['/broadworks/subscribers/validate', 'post', PrecheckRequestSchema],

@@ -3,7 +3,7 @@
  * value 1002, each with `fieldName`, and several problems give several error items.
  */
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { RULES } from '../../functions/domain/contract/rules';
 import {
   ListQuerySchema,
@@ -24,7 +24,7 @@ const validProvision = {
   primaryPhoneNumber: '+1-240-555-1212',
 };
 
-function errorsOf(schema: z.ZodType, input: unknown): WebexErrorItem[] {
+function errorsOf(schema: z.ZodMiniType, input: unknown): WebexErrorItem[] {
   try {
     parseOrThrow(schema, input);
   } catch (error) {

@@ -19,7 +19,6 @@
  *   with status 503 for a 503, 504 for timeouts (ours or Webex's 504) and 502 otherwise. Each attempt's timeout is also
  *   capped by the time left. All waiting (backoff and attempt timeouts) runs on the injected Clock.
  */
-import type * as z from 'zod';
 import { ERROR_CODES, RULES } from '../../domain/contract/rules';
 import {
   compact,
@@ -34,6 +33,7 @@ import {
   type UpdateRequest,
   WebexErrorBodyFromWebexSchema,
 } from '../../domain/contract/schemas';
+import * as z from '../../domain/contract/zod';
 import {
   ConfigurationError,
   UpstreamError,
@@ -455,8 +455,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-function parseBody<S extends z.ZodType>(response: RawResponse, schema: S, operation: WebexOperation): z.output<S> {
-  const result = schema.safeParse(parseJson(response.text));
+function parseBody<S extends z.core.$ZodType>(
+  response: RawResponse,
+  schema: S,
+  operation: WebexOperation,
+): z.output<S> {
+  const result = z.safeParse(schema, parseJson(response.text));
   if (result.success) return result.data;
   throw new UpstreamProtocolError(`Webex answered ${operation} with a body that does not match the contract.`, {
     status: 502,

@@ -6,8 +6,8 @@
  * - request schemas and the strict `Subscriber` are what this project accepts and emits;
  * - `*FromWebex` schemas read what Webex sends, lenient exactly where Cisco's own examples are (`selfActivated: "false"`).
  */
-import * as z from 'zod';
 import { IMMUTABLE_ON_UPDATE, isIanaTimeZone, RULES } from './rules';
+import * as z from './zod';
 
 export const PACKAGES = ['softphone', 'basic', 'standard', 'premium'] as const;
 export const STATUSES = [
@@ -30,31 +30,35 @@ export type SubscriberStatus = z.infer<typeof StatusSchema>;
 const str = () =>
   z
     .string({ error: 'must be a string' })
-    .max(RULES.maxStringLength, { error: `must be at most ${RULES.maxStringLength} characters` });
-const requiredStr = () => str().min(1, { error: 'must not be empty' });
+    .check(z.maxLength(RULES.maxStringLength, { error: `must be at most ${RULES.maxStringLength} characters` }));
+const requiredStr = () => str().check(z.minLength(1, { error: 'must not be empty' }));
 
 export const EmailSchema = z
   .string({ error: 'must be a string' })
-  .max(RULES.maxEmailLength, { error: `must be at most ${RULES.maxEmailLength} characters` })
-  .regex(RULES.emailPattern, { error: 'must be a valid email address' });
-export const PhoneSchema = str().regex(RULES.phonePattern, {
-  error: 'must be digits with an optional leading + and - ( ) or space separators',
-});
+  .check(
+    z.maxLength(RULES.maxEmailLength, { error: `must be at most ${RULES.maxEmailLength} characters` }),
+    z.regex(RULES.emailPattern, { error: 'must be a valid email address' }),
+  );
+export const PhoneSchema = str().check(
+  z.regex(RULES.phonePattern, { error: 'must be digits with an optional leading + and - ( ) or space separators' }),
+);
 /** Update accepts an empty string for phone fields: it removes the value. */
 const PhoneOrEmptySchema = z.union([z.literal(''), PhoneSchema], {
   error: 'must be empty or digits with an optional leading + and - ( ) or space separators',
 });
-export const LanguageSchema = str().regex(RULES.languagePattern, { error: 'must be a language code like en or en_US' });
-export const TimezoneSchema = str().refine(isIanaTimeZone, {
-  error: 'must be an IANA time zone id like America/Los_Angeles',
-});
+export const LanguageSchema = str().check(
+  z.regex(RULES.languagePattern, { error: 'must be a language code like en or en_US' }),
+);
+export const TimezoneSchema = str().check(
+  z.refine(isIanaTimeZone, { error: 'must be an IANA time zone id like America/Los_Angeles' }),
+);
 export const SubscriberIdSchema = z
   .string({ error: 'must be a string' })
-  .regex(RULES.subscriberIdPattern, { error: 'is not a valid subscriber id' });
+  .check(z.regex(RULES.subscriberIdPattern, { error: 'is not a valid subscriber id' }));
 /** ISO 8601 with milliseconds and `Z`, as Webex emits timestamps. */
 export const TimestampSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, { error: 'must be an ISO 8601 timestamp' });
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, { error: 'must be an ISO 8601 timestamp' }));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
@@ -67,12 +71,12 @@ const provisionFields = {
   firstName: requiredStr(),
   lastName: requiredStr(),
   package: PackageSchema,
-  primaryPhoneNumber: PhoneSchema.optional(),
-  mobilePhoneNumber: PhoneSchema.optional(),
-  extension: PhoneSchema.optional(),
-  email: EmailSchema.optional(),
-  language: LanguageSchema.optional(),
-  timezone: TimezoneSchema.optional(),
+  primaryPhoneNumber: z.optional(PhoneSchema),
+  mobilePhoneNumber: z.optional(PhoneSchema),
+  extension: z.optional(PhoneSchema),
+  email: z.optional(EmailSchema),
+  language: z.optional(LanguageSchema),
+  timezone: z.optional(TimezoneSchema),
 };
 
 /** Run a cross-field rule even when other fields already failed, so every problem is reported at once. */
@@ -100,38 +104,40 @@ export const requirePhoneOrExtension = {
 
 export const ProvisionRequestSchema = z
   .object(provisionFields, { error: 'must be a JSON object' })
-  .refine(requirePhoneOrExtension.check, requirePhoneOrExtension.options)
-  .meta({ id: 'ProvisionRequest' });
+  .check(z.refine(requirePhoneOrExtension.check, requirePhoneOrExtension.options))
+  .register(z.globalRegistry, { id: 'ProvisionRequest' });
 export type ProvisionRequest = z.infer<typeof ProvisionRequestSchema>;
 
 const immutable = (field: string) =>
-  z
-    .never({ error: `cannot be changed by Update (${field} is fixed at Provision)` })
-    .optional() as z.ZodOptional<z.ZodNever>;
+  z.optional(
+    z.never({ error: `cannot be changed by Update (${field} is fixed at Provision)` }),
+  ) as z.ZodMiniOptional<z.ZodMiniNever>;
 
 export const UpdateRequestSchema = z
   .object(
     {
-      userId: requiredStr().optional(),
-      firstName: requiredStr().optional(),
-      lastName: requiredStr().optional(),
-      primaryPhoneNumber: PhoneOrEmptySchema.optional(),
-      mobilePhoneNumber: PhoneOrEmptySchema.optional(),
-      extension: PhoneOrEmptySchema.optional(),
-      timezone: TimezoneSchema.optional(),
-      package: PackageSchema.optional(),
+      userId: z.optional(requiredStr()),
+      firstName: z.optional(requiredStr()),
+      lastName: z.optional(requiredStr()),
+      primaryPhoneNumber: z.optional(PhoneOrEmptySchema),
+      mobilePhoneNumber: z.optional(PhoneOrEmptySchema),
+      extension: z.optional(PhoneOrEmptySchema),
+      timezone: z.optional(TimezoneSchema),
+      package: z.optional(PackageSchema),
       /** Accepted and ignored [DOC, older page]. */
-      language: LanguageSchema.optional(),
+      language: z.optional(LanguageSchema),
       ...Object.fromEntries(IMMUTABLE_ON_UPDATE.map((f) => [f, immutable(f)])),
     },
     { error: 'must be a JSON object' },
   )
-  .refine((value) => !(field(value, 'primaryPhoneNumber') === '' && field(value, 'extension') === ''), {
-    ...always,
-    path: ['primaryPhoneNumber'],
-    error: 'and extension cannot both be removed: a subscriber keeps at least one',
-  })
-  .meta({ id: 'UpdateRequest' });
+  .check(
+    z.refine((value) => !(field(value, 'primaryPhoneNumber') === '' && field(value, 'extension') === ''), {
+      ...always,
+      path: ['primaryPhoneNumber'],
+      error: 'and extension cannot both be removed: a subscriber keeps at least one',
+    }),
+  )
+  .register(z.globalRegistry, { id: 'UpdateRequest' });
 export type UpdateRequest = Omit<z.infer<typeof UpdateRequestSchema>, (typeof IMMUTABLE_ON_UPDATE)[number]>;
 
 export const CustomerInfoSchema = z.object(
@@ -142,39 +148,38 @@ export const CustomerInfoSchema = z.object(
 export const PrecheckRequestSchema = z
   .object(
     {
-      provisioningId: requiredStr().optional(),
-      userId: requiredStr().optional(),
-      spEnterpriseId: requiredStr().optional(),
-      firstName: requiredStr().optional(),
-      lastName: requiredStr().optional(),
-      package: PackageSchema.optional(),
-      primaryPhoneNumber: PhoneSchema.optional(),
-      mobilePhoneNumber: PhoneSchema.optional(),
-      extension: PhoneSchema.optional(),
+      provisioningId: z.optional(requiredStr()),
+      userId: z.optional(requiredStr()),
+      spEnterpriseId: z.optional(requiredStr()),
+      firstName: z.optional(requiredStr()),
+      lastName: z.optional(requiredStr()),
+      package: z.optional(PackageSchema),
+      primaryPhoneNumber: z.optional(PhoneSchema),
+      mobilePhoneNumber: z.optional(PhoneSchema),
+      extension: z.optional(PhoneSchema),
       email: EmailSchema,
-      language: LanguageSchema.optional(),
-      timezone: TimezoneSchema.optional(),
-      customerInfo: CustomerInfoSchema.optional(),
+      language: z.optional(LanguageSchema),
+      timezone: z.optional(TimezoneSchema),
+      customerInfo: z.optional(CustomerInfoSchema),
     },
     { error: 'must be a JSON object' },
   )
-  .meta({ id: 'PrecheckRequest' });
+  .register(z.globalRegistry, { id: 'PrecheckRequest' });
 export type PrecheckRequest = z.infer<typeof PrecheckRequestSchema>;
 
-const epochOrIso = str().refine(
-  (v) => /^\d{1,15}$/.test(v) || (/^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))),
-  {
+const epochOrIso = str().check(
+  z.refine((v) => /^\d{1,15}$/.test(v) || (/^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))), {
     error: 'must be epoch milliseconds or an ISO 8601 date',
-  },
+  }),
 );
 
 /** The `max` query parameter of every paged listing: a whole number from 1 to `RULES.listMaxMax`, as a string. */
-export const PageSizeSchema = z
-  .string({ error: 'must be a whole number' })
-  .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${RULES.listMaxMax}` })
-  .refine((v) => Number(v) >= 1 && Number(v) <= RULES.listMaxMax, {
+export const PageSizeSchema = z.string({ error: 'must be a whole number' }).check(
+  z.regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${RULES.listMaxMax}` }),
+  z.refine((v) => Number(v) >= 1 && Number(v) <= RULES.listMaxMax, {
     error: `must be a whole number from 1 to ${RULES.listMaxMax}`,
-  });
+  }),
+);
 
 /**
  * List query parameters. Known filters are validated; any other parameter (such as an upstream paging cursor carried in a
@@ -183,24 +188,26 @@ export const PageSizeSchema = z
 export const ListQuerySchema = z
   .looseObject(
     {
-      userId: str().optional(),
-      personId: str().optional(),
-      email: str().optional(),
-      provisioningId: str().optional(),
-      spEnterpriseId: str().optional(),
-      status: str()
-        .refine((v) => v.split(',').every((s) => (STATUSES as readonly string[]).includes(s)), {
-          error: `must be a comma-separated list of ${STATUSES.join(', ')}`,
-        })
-        .optional(),
-      lastStatusChange: epochOrIso.optional(),
-      after: epochOrIso.optional(),
-      selfActivated: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-      max: PageSizeSchema.optional(),
+      userId: z.optional(str()),
+      personId: z.optional(str()),
+      email: z.optional(str()),
+      provisioningId: z.optional(str()),
+      spEnterpriseId: z.optional(str()),
+      status: z.optional(
+        str().check(
+          z.refine((v) => v.split(',').every((s) => (STATUSES as readonly string[]).includes(s)), {
+            error: `must be a comma-separated list of ${STATUSES.join(', ')}`,
+          }),
+        ),
+      ),
+      lastStatusChange: z.optional(epochOrIso),
+      after: z.optional(epochOrIso),
+      selfActivated: z.optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+      max: z.optional(PageSizeSchema),
     },
     { error: 'must be a set of query parameters' },
   )
-  .meta({ id: 'ListQuery' });
+  .register(z.globalRegistry, { id: 'ListQuery' });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 
 /** Parse the `lastStatusChange` / `after` filter value (epoch ms or ISO 8601) to epoch ms. */
@@ -221,51 +228,51 @@ export type BackgroundError = z.infer<typeof BackgroundErrorSchema>;
 export const SubscriberSchema = z
   .strictObject({
     id: z.string(),
-    personId: z.string().optional(),
+    personId: z.optional(z.string()),
     userId: z.string(),
     spEnterpriseId: z.string(),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
-    email: z.string().optional(),
-    primaryPhoneNumber: z.string().optional(),
-    mobilePhoneNumber: z.string().optional(),
-    extension: z.string().optional(),
+    firstName: z.optional(z.string()),
+    lastName: z.optional(z.string()),
+    email: z.optional(z.string()),
+    primaryPhoneNumber: z.optional(z.string()),
+    mobilePhoneNumber: z.optional(z.string()),
+    extension: z.optional(z.string()),
     package: PackageSchema,
     status: StatusSchema,
-    errors: z.array(BackgroundErrorSchema).optional(),
+    errors: z.optional(z.array(BackgroundErrorSchema)),
     created: TimestampSchema,
     lastStatusChange: TimestampSchema,
     provisioningId: z.string(),
     selfActivated: z.boolean(),
   })
-  .meta({ id: 'Subscriber' });
+  .register(z.globalRegistry, { id: 'Subscriber' });
 export type Subscriber = z.infer<typeof SubscriberSchema>;
 
 export const SubscriberListResponseSchema = z
   .strictObject({ items: z.array(SubscriberSchema) })
-  .meta({ id: 'SubscriberListResponse' });
+  .register(z.globalRegistry, { id: 'SubscriberListResponse' });
 export type SubscriberListResponse = z.infer<typeof SubscriberListResponseSchema>;
 
 export const PrecheckInfoSchema = z.strictObject({ infoCode: z.number(), description: z.string() });
 export const PrecheckResponseSchema = z
   .strictObject({ message: z.string(), info: z.array(PrecheckInfoSchema) })
-  .meta({ id: 'SubscriberProvisioningPrecheckResponse' });
+  .register(z.globalRegistry, { id: 'SubscriberProvisioningPrecheckResponse' });
 export type PrecheckResponse = z.infer<typeof PrecheckResponseSchema>;
 
 export const WebexErrorItemSchema = z.strictObject({
   description: z.string(),
-  errorCode: z.number().optional(),
-  fieldName: z.string().optional(),
+  errorCode: z.optional(z.number()),
+  fieldName: z.optional(z.string()),
 });
 export type WebexErrorItem = z.infer<typeof WebexErrorItemSchema>;
 
 export const WebexErrorBodySchema = z
   .strictObject({
     message: z.string(),
-    errors: z.array(WebexErrorItemSchema).optional(),
+    errors: z.optional(z.array(WebexErrorItemSchema)),
     trackingId: z.string(),
   })
-  .meta({ id: 'WebexError' });
+  .register(z.globalRegistry, { id: 'WebexError' });
 export type WebexErrorBody = z.infer<typeof WebexErrorBodySchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -273,30 +280,38 @@ export type WebexErrorBody = z.infer<typeof WebexErrorBodySchema>;
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Cisco's examples show `selfActivated: "false"`: read the strings "true"/"false" as booleans. */
-const lenientBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const lenientBoolean = z.union([
+  z.boolean(),
+  z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v: 'true' | 'false') => v === 'true'),
+  ),
+]);
 
-export const SubscriberFromWebexSchema = z
-  .object({
-    id: z.string(),
-    personId: z.string().optional(),
-    userId: z.string().optional(),
-    spEnterpriseId: z.string().optional(),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
-    email: z.string().optional(),
-    primaryPhoneNumber: z.string().optional(),
-    mobilePhoneNumber: z.string().optional(),
-    extension: z.string().optional(),
-    package: PackageSchema.optional(),
-    status: StatusSchema,
-    errors: z.array(z.object({ errorCode: z.number(), description: z.string() })).optional(),
-    created: z.string().optional(),
-    lastStatusChange: z.string().optional(),
-    provisioningId: z.string().optional(),
-    selfActivated: lenientBoolean.optional(),
-  })
-  .transform(
-    (s): Subscriber => ({
+const SubscriberFromWebexFields = z.object({
+  id: z.string(),
+  personId: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  spEnterpriseId: z.optional(z.string()),
+  firstName: z.optional(z.string()),
+  lastName: z.optional(z.string()),
+  email: z.optional(z.string()),
+  primaryPhoneNumber: z.optional(z.string()),
+  mobilePhoneNumber: z.optional(z.string()),
+  extension: z.optional(z.string()),
+  package: z.optional(PackageSchema),
+  status: StatusSchema,
+  errors: z.optional(z.array(z.object({ errorCode: z.number(), description: z.string() }))),
+  created: z.optional(z.string()),
+  lastStatusChange: z.optional(z.string()),
+  provisioningId: z.optional(z.string()),
+  selfActivated: z.optional(lenientBoolean),
+});
+
+export const SubscriberFromWebexSchema = z.pipe(
+  SubscriberFromWebexFields,
+  z.transform(
+    (s: z.output<typeof SubscriberFromWebexFields>): Subscriber => ({
       ...s,
       userId: s.userId ?? '',
       spEnterpriseId: s.spEnterpriseId ?? '',
@@ -307,33 +322,42 @@ export const SubscriberFromWebexSchema = z
       selfActivated: s.selfActivated ?? false,
       errors: s.errors?.map((e) => ({ errorCode: e.errorCode, description: e.description })),
     }),
-  );
+  ),
+);
 
 export const SubscriberListFromWebexSchema = z.object({ items: z.array(SubscriberFromWebexSchema) });
 
+const PrecheckInfoFromWebexSchema = z.object({ infoCode: z.number(), description: z.string() });
+type PrecheckInfoFromWebex = z.output<typeof PrecheckInfoFromWebexSchema>;
+
 export const PrecheckResponseFromWebexSchema = z.object({
   message: z.string(),
-  info: z
-    .union([
-      z.array(z.object({ infoCode: z.number(), description: z.string() })),
-      z.object({ infoCode: z.number(), description: z.string() }).transform((i) => [i]),
-    ])
-    .optional()
-    .transform((i) => i ?? []),
+  info: z.pipe(
+    z.optional(
+      z.union([
+        z.array(PrecheckInfoFromWebexSchema),
+        z.pipe(
+          PrecheckInfoFromWebexSchema,
+          z.transform((i: PrecheckInfoFromWebex) => [i]),
+        ),
+      ]),
+    ),
+    z.transform((i: PrecheckInfoFromWebex[] | undefined) => i ?? []),
+  ),
 });
 
 export const WebexErrorBodyFromWebexSchema = z.object({
-  message: z.string().optional(),
-  errors: z
-    .array(
+  message: z.optional(z.string()),
+  errors: z.optional(
+    z.array(
       z.object({
-        description: z.string().optional(),
-        errorCode: z.number().optional(),
-        fieldName: z.string().optional(),
+        description: z.optional(z.string()),
+        errorCode: z.optional(z.number()),
+        fieldName: z.optional(z.string()),
       }),
-    )
-    .optional(),
-  trackingId: z.string().optional(),
+    ),
+  ),
+  trackingId: z.optional(z.string()),
 });
 
 function normalizeTimestamp(value: string | undefined): string {

@@ -2,9 +2,9 @@
  * Turns Zod issues into Webex error items: a missing field is errorCode 1001, any other bad value 1002, each with
  * `fieldName`. Several problems give several items.
  */
-import type * as z from 'zod';
 import { ValidationError, type WebexErrorItem } from '../errors';
 import { ERROR_CODES } from './rules';
+import * as z from './zod';
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = input;
@@ -40,8 +40,8 @@ export function issuesToErrorItems(issues: readonly z.core.$ZodIssue[], input: u
 }
 
 /** Parse `input` with `schema`, or throw a `ValidationError` carrying one Webex error item per problem. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.output<S> {
-  const result = schema.safeParse(input);
+export function parseOrThrow<S extends z.core.$ZodType>(schema: S, input: unknown, what = 'request'): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const errors = issuesToErrorItems(result.error.issues, input);
   throw new ValidationError(`The ${what} is invalid.`, errors);

@@ -2,9 +2,9 @@
  * A subscriber's audit trail, newest first, one page at a time (our extension of the contract). It reads only the audit
  * trail, never Webex: the trail of a removed subscriber stays readable, and an unknown id simply has no records.
  */
-import * as z from 'zod';
 import { RULES } from '../contract/rules';
 import { PageSizeSchema, StatusSchema, TimestampSchema } from '../contract/schemas';
+import * as z from '../contract/zod';
 import { AUDIT_ACTIONS, type AuditPage, type AuditStore } from '../ports/audit';
 
 export const AUDIT_DEFAULT_MAX = RULES.listDefaultMax;
@@ -12,29 +12,29 @@ export const AUDIT_DEFAULT_MAX = RULES.listDefaultMax;
 export const AuditListQuerySchema = z
   .looseObject(
     {
-      max: PageSizeSchema.optional(),
-      cursor: z
-        .string({ error: 'must be a string' })
-        .min(1, { error: 'must not be empty' })
-        .max(1024, { error: 'is not a valid paging cursor' })
-        .optional(),
+      max: z.optional(PageSizeSchema),
+      cursor: z.optional(
+        z
+          .string({ error: 'must be a string' })
+          .check(
+            z.minLength(1, { error: 'must not be empty' }),
+            z.maxLength(1024, { error: 'is not a valid paging cursor' }),
+          ),
+      ),
     },
     { error: 'must be a set of query parameters' },
   )
-  .meta({ id: 'AuditListQuery' });
+  .register(z.globalRegistry, { id: 'AuditListQuery' });
 export type AuditListQuery = z.infer<typeof AuditListQuerySchema>;
 
 export const AuditChangeSchema = z
   .strictObject({
     field: z.string(),
-    value: z.string().optional(),
-    digest: z
-      .string()
-      .regex(/^hmac-sha256:[0-9a-f]{16}$/)
-      .optional(),
-    removed: z.boolean().optional(),
+    value: z.optional(z.string()),
+    digest: z.optional(z.string().check(z.regex(/^hmac-sha256:[0-9a-f]{16}$/))),
+    removed: z.optional(z.boolean()),
   })
-  .meta({ id: 'AuditChange' });
+  .register(z.globalRegistry, { id: 'AuditChange' });
 
 export const AuditRecordSchema = z
   .strictObject({
@@ -42,25 +42,25 @@ export const AuditRecordSchema = z
     at: TimestampSchema,
     actor: z.string(),
     action: z.enum(AUDIT_ACTIONS),
-    subscriberId: z.string().optional(),
-    orderId: z.string().optional(),
-    changes: z.array(AuditChangeSchema).optional(),
+    subscriberId: z.optional(z.string()),
+    orderId: z.optional(z.string()),
+    changes: z.optional(z.array(AuditChangeSchema)),
     outcome: z.strictObject({
       result: z.enum(['success', 'failure']),
-      statusCode: z.number().int().optional(),
-      errorCodes: z.array(z.number()).optional(),
+      statusCode: z.optional(z.number().check(z.int())),
+      errorCodes: z.optional(z.array(z.number())),
     }),
-    status: z.strictObject({ from: StatusSchema.optional(), to: StatusSchema }).optional(),
-    step: z.string().optional(),
-    trackingId: z.string().optional(),
-    webexTrackingId: z.string().optional(),
-    detail: z.string().optional(),
+    status: z.optional(z.strictObject({ from: z.optional(StatusSchema), to: StatusSchema })),
+    step: z.optional(z.string()),
+    trackingId: z.optional(z.string()),
+    webexTrackingId: z.optional(z.string()),
+    detail: z.optional(z.string()),
   })
-  .meta({ id: 'AuditRecord' });
+  .register(z.globalRegistry, { id: 'AuditRecord' });
 
 export const AuditListResponseSchema = z
   .strictObject({ items: z.array(AuditRecordSchema) })
-  .meta({ id: 'AuditListResponse' });
+  .register(z.globalRegistry, { id: 'AuditListResponse' });
 export type AuditListResponse = z.infer<typeof AuditListResponseSchema>;
 
 export function listSubscriberAudit(

@@ -6,10 +6,10 @@
  * to go next) and, when `route` is `failed`, `failure.error` (which Fail state). Wait states read `waitSeconds` or
  * `retryAfterSeconds`; the Fail states read `failure.cause`; the Succeed state outputs `result`.
  */
-import * as z from 'zod';
 import { OrderSchema } from '../contract/order';
 import { RULES } from '../contract/rules';
 import { StatusSchema, SubscriberIdSchema, SubscriberSchema, WebexErrorItemSchema } from '../contract/schemas';
+import * as z from '../contract/zod';
 
 /** Limits of the workflow; the state machine's overall timeout is derived from them (infra/workflow). */
 export const WORKFLOW_LIMITS = {
@@ -45,53 +45,54 @@ export const TrackingSchema = z.strictObject({
   reason: z.enum(['provision', 'update'], { error: 'must be provision or update' }),
   trackingId: z
     .string({ error: 'must be a string' })
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'must be 1 to 128 letters, digits or _.:-' }),
-  actor: z.string({ error: 'must be a string' }).min(1).max(255),
+    .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'must be 1 to 128 letters, digits or _.:-' })),
+  actor: z.string({ error: 'must be a string' }).check(z.minLength(1), z.maxLength(255)),
 });
 export type Tracking = z.infer<typeof TrackingSchema>;
 
 const IsoSchema = z.iso.datetime({ offset: false });
+const count = () => z.number().check(z.int(), z.gte(0));
 
 export const WorkflowStateSchema = z.object({
   kind: z.enum(['order', 'tracking']),
   /** The execution name: the orderId for an order, a name derived from the API call's trackingId for tracking. */
-  ref: z.string().min(1).max(80),
-  order: OrderSchema.optional(),
-  tracking: TrackingSchema.optional(),
+  ref: z.string().check(z.minLength(1), z.maxLength(80)),
+  order: z.optional(OrderSchema),
+  tracking: z.optional(TrackingSchema),
   startedAt: IsoSchema,
   deadlineAt: IsoSchema,
-  subscriberId: z.string().optional(),
-  lastStatus: StatusSchema.optional(),
-  lastStatusChange: z.string().optional(),
+  subscriberId: z.optional(z.string()),
+  lastStatus: z.optional(StatusSchema),
+  lastStatusChange: z.optional(z.string()),
   /** The status the subscriber is in, and since when (for the poll policy and the consent resend). */
-  phase: z.object({ status: StatusSchema, since: IsoSchema }).optional(),
-  consentResentAt: IsoSchema.optional(),
+  phase: z.optional(z.object({ status: StatusSchema, since: IsoSchema })),
+  consentResentAt: z.optional(IsoSchema),
   /**
    * An adoption whose lookup Webex throttled: the task retried after the Wait goes straight back to the lookup (a
    * repeated Provision or Get would take the request the rate limit allows, and the lookup would never get one).
    */
-  adopting: z
-    .object({
+  adopting: z.optional(
+    z.object({
       reason: z.enum(['409', '10022']),
-      exclude: z.string().optional(),
+      exclude: z.optional(z.string()),
       errors: z.array(WebexErrorItemSchema),
-    })
-    .optional(),
-  checks: z.number().int().min(0),
+    }),
+  ),
+  checks: count(),
   route: z.enum(ROUTES),
   throttled: z.boolean(),
-  retryAfterSeconds: z.number().int().min(0).optional(),
-  waitSeconds: z.number().int().min(0).optional(),
-  failure: z.object({ error: z.enum(FAILURES), cause: z.string() }).optional(),
-  result: z
-    .object({
-      orderId: z.string().optional(),
-      trackingId: z.string().optional(),
+  retryAfterSeconds: z.optional(count()),
+  waitSeconds: z.optional(count()),
+  failure: z.optional(z.object({ error: z.enum(FAILURES), cause: z.string() })),
+  result: z.optional(
+    z.object({
+      orderId: z.optional(z.string()),
+      trackingId: z.optional(z.string()),
       subscriber: SubscriberSchema,
-    })
-    .optional(),
+    }),
+  ),
 });
 export type WorkflowState = z.infer<typeof WorkflowStateSchema>;
 
 /** What the workflow's Catch hands to the failure recorder: the state as it was, and Step Functions' error. */
-export const CaughtSchema = z.object({ Error: z.string(), Cause: z.unknown().optional() });
+export const CaughtSchema = z.object({ Error: z.string(), Cause: z.optional(z.unknown()) });
