@@ -21,7 +21,7 @@
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
  * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme |
  */
-import * as z from 'zod';
+import * as z from './domain/contract/zod';
 import { ConfigurationError } from './domain/errors';
 
 export const DEFAULT_WEBEX_BASE_URL = 'https://webexapis.com/v1';
@@ -49,57 +49,58 @@ export interface ServiceConfig {
 /** What a function can need. */
 export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker';
 
-const optionalText = z
-  .string()
-  .transform((v) => v.trim())
-  .pipe(z.string().max(2048, { error: 'must be at most 2048 characters' }))
-  .optional()
-  .transform((v) => (v === '' ? undefined : v));
+const optionalText = z.pipe(
+  z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((v: string) => v.trim()),
+      ),
+      z.string().check(z.maxLength(2048, { error: 'must be at most 2048 characters' })),
+    ),
+  ),
+  z.transform((v: string | undefined) => (v === '' ? undefined : v)),
+);
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .transform((v) => v.replace(/\/+$/, ''));
+const httpUrl = z.pipe(
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  z.transform((v: string) => v.replace(/\/+$/, '')),
+);
+
+/** An optional variable checked further once trimmed (empty counts as unset). */
+const optionalTextThen = <S extends z.core.$ZodType<unknown, string>>(schema: S) =>
+  z.pipe(optionalText, z.optional(schema));
 
 const EnvSchema = z.object({
-  AUDIT_TABLE_NAME: optionalText.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name' })
-      .optional(),
+  AUDIT_TABLE_NAME: optionalTextThen(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name' })),
   ),
-  WEBEX_BASE_URL: optionalText.pipe(httpUrl.optional()),
+  WEBEX_BASE_URL: optionalTextThen(httpUrl),
   PARTNER_TOKEN_SECRET_ID: optionalText,
   WEBEX_REFRESH_TOKEN: optionalText,
   WEBEX_CLIENT_ID: optionalText,
   WEBEX_CLIENT_SECRET: optionalText,
   AUDIT_DIGEST_SECRET_ID: optionalText,
-  AUDIT_DIGEST_KEY: optionalText.pipe(
+  AUDIT_DIGEST_KEY: optionalTextThen(
     z
       .string()
-      .min(MIN_DIGEST_KEY_LENGTH, { error: `must be at least ${MIN_DIGEST_KEY_LENGTH} characters` })
-      .optional(),
+      .check(z.minLength(MIN_DIGEST_KEY_LENGTH, { error: `must be at least ${MIN_DIGEST_KEY_LENGTH} characters` })),
   ),
-  STATE_MACHINE_ARN: optionalText.pipe(
-    z
-      .string()
-      .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/, {
+  STATE_MACHINE_ARN: optionalTextThen(
+    z.string().check(
+      z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/, {
         error: 'must be a Step Functions state machine ARN',
-      })
-      .optional(),
+      }),
+    ),
   ),
-  DYNAMODB_ENDPOINT: optionalText.pipe(httpUrl.optional()),
-  SFN_ENDPOINT: optionalText.pipe(httpUrl.optional()),
-  AWS_REGION: optionalText.pipe(
-    z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region like eu-west-1' })
-      .optional(),
+  DYNAMODB_ENDPOINT: optionalTextThen(httpUrl),
+  SFN_ENDPOINT: optionalTextThen(httpUrl),
+  AWS_REGION: optionalTextThen(
+    z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region like eu-west-1' })),
   ),
-  JWT_ISSUER: optionalText.pipe(httpUrl.optional()),
-  LOG_LEVEL: optionalText.pipe(
-    z
-      .enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be debug, info, warn, error or silent' })
-      .optional(),
+  JWT_ISSUER: optionalTextThen(httpUrl),
+  LOG_LEVEL: optionalTextThen(
+    z.enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be debug, info, warn, error or silent' }),
   ),
 });
 

@@ -15,7 +15,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../../domain/contract/zod';
 import { ConfigurationError } from '../../domain/errors';
 import type { PartnerTokenStore, PartnerTokens } from '../../domain/ports/token';
 
@@ -31,15 +31,15 @@ export interface SecretsManagerTokenStoreOptions {
 }
 
 const EPOCH = new Date(0).toISOString();
-const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 date' });
+const isoDate = z.string().check(z.refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 date' }));
 
 const StoredTokensSchema = z.object({
-  accessToken: z.string().default(''),
-  accessTokenExpiresAt: isoDate.default(EPOCH),
-  refreshToken: z.string().min(1),
-  refreshTokenExpiresAt: isoDate.default(EPOCH),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
+  accessToken: z._default(z.string(), ''),
+  accessTokenExpiresAt: z._default(isoDate, EPOCH),
+  refreshToken: z.string().check(z.minLength(1)),
+  refreshTokenExpiresAt: z._default(isoDate, EPOCH),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
 });
 
 let sharedClient: SecretsManagerClient | undefined;

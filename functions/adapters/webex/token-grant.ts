@@ -5,7 +5,7 @@
  * The refresh token, the client secret and the tokens returned never appear in an error message, an error's cause or
  * a log line: a failure says only what happened (status, Webex's trackingId, the OAuth error code).
  */
-import * as z from 'zod';
+import * as z from '../../domain/contract/zod';
 import { UpstreamError, UpstreamProtocolError, UpstreamUnavailableError } from '../../domain/errors';
 import type { RefreshGrantInput, RefreshGrantResult } from '../../domain/ports/token';
 
@@ -15,22 +15,31 @@ export interface TokenGrantOptions {
   timeoutMs?: number;
 }
 
-const seconds = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().positive());
+const seconds = z.pipe(
+  z.union([
+    z.number(),
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/)),
+      z.transform((v: string) => Number(v)),
+    ),
+  ]),
+  z.number().check(z.int(), z.gt(0)),
+);
 
 const GrantResponseSchema = z.object({
-  access_token: z.string().min(1),
+  access_token: z.string().check(z.minLength(1)),
   expires_in: seconds,
-  refresh_token: z.string().min(1),
+  refresh_token: z.string().check(z.minLength(1)),
   refresh_token_expires_in: seconds,
-  token_type: z.string().optional(),
+  token_type: z.optional(z.string()),
 });
 
 /** The parts of an error answer worth repeating: Webex's body or an OAuth error body. */
 const GrantErrorSchema = z.object({
-  message: z.string().optional(),
-  error: z.string().optional(),
-  error_description: z.string().optional(),
-  trackingId: z.string().optional(),
+  message: z.optional(z.string()),
+  error: z.optional(z.string()),
+  error_description: z.optional(z.string()),
+  trackingId: z.optional(z.string()),
 });
 
 export async function refreshAccessToken(
