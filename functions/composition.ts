@@ -10,6 +10,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
@@ -21,7 +22,7 @@ import type { AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
 import type { WebexCredentialsProvider } from './domain/ports/token';
 import type { WebexSubscribersPort } from './domain/ports/webex';
-import type { SubscriberTracker } from './domain/ports/workflow';
+import type { StatusPollQueue, SubscriberTracker, TaskCallbacks } from './domain/ports/workflow';
 import type { MutationDependencies } from './domain/use-cases/context';
 import type { Logger } from './shared/logger';
 
@@ -37,10 +38,12 @@ interface Singletons {
   dynamodb?: DynamoDBClient;
   secrets?: SecretsManagerClient;
   sfn?: SFNClient;
+  sqs?: SQSClient;
   auditStore?: AuditStore;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
   tracker?: Promise<SubscriberTracker | undefined>;
+  poller?: Promise<{ callbacks: TaskCallbacks; queue: StatusPollQueue }>;
 }
 
 let singletons: Singletons = {};
@@ -48,7 +51,7 @@ let overrides: CompositionOverrides = {};
 
 /** Forget every singleton (and set test overrides): the next call reads the environment again. */
 export function resetCompositionForTests(next: CompositionOverrides = {}): void {
-  for (const client of [singletons.dynamodb, singletons.secrets, singletons.sfn]) client?.destroy();
+  for (const client of [singletons.dynamodb, singletons.secrets, singletons.sfn, singletons.sqs]) client?.destroy();
   singletons = {};
   overrides = next;
 }
@@ -185,4 +188,34 @@ export async function getAuditedWebexDependencies(logger: Logger): Promise<Omit<
 /** Everything a mutating use case needs, with the request's logger. */
 export async function getMutationDependencies(logger: Logger): Promise<MutationDependencies> {
   return { ...(await getAuditedWebexDependencies(logger)), tracker: await getTracker() };
+}
+
+/**
+ * What the status poller needs besides Webex and the audit trail: the task-token callbacks (Step Functions) and the
+ * status poll queue (SQS). Loaded only by the poller, so no other function bundles the SQS client.
+ */
+export function getStatusPollPorts(): Promise<{ callbacks: TaskCallbacks; queue: StatusPollQueue }> {
+  if (singletons.poller === undefined) {
+    const config = getConfig(['poller']);
+    const queueUrl = config.pollQueueUrl as string;
+    singletons.poller = Promise.all([
+      import('@aws-sdk/client-sfn'),
+      import('@aws-sdk/client-sqs'),
+      import('./adapters/sfn/task-callbacks'),
+      import('./adapters/sqs/status-poll-queue'),
+    ]).then(([sfn, sqs, callbacks, queue]) => {
+      singletons.sfn ??= new sfn.SFNClient(awsClientConfig(config, config.sfnEndpoint));
+      singletons.sqs ??= new sqs.SQSClient(awsClientConfig(config, config.sqsEndpoint));
+      return {
+        callbacks: new callbacks.StepFunctionsTaskCallbacks(singletons.sfn),
+        queue: new queue.SqsStatusPollQueue(singletons.sqs, queueUrl),
+      };
+    });
+    // A failed load is not cached: the next message tries again.
+    singletons.poller = singletons.poller.catch((error: unknown) => {
+      singletons.poller = undefined;
+      throw error;
+    });
+  }
+  return singletons.poller;
 }

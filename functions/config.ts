@@ -16,7 +16,8 @@
  * | `AUDIT_DIGEST_SECRET_ID` | Secrets Manager secret holding the audit digest key (AWS) — or: |
  * | `AUDIT_DIGEST_KEY` | the audit digest key itself, ≥ 32 characters (local) (need `digest`) |
  * | `STATE_MACHINE_ARN` | optional: follow API Provision/Update with a workflow execution (need `tracker`) |
- * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT` | optional local endpoints |
+ * | `POLL_QUEUE_URL` | the SQS queue of status polls (the status poller re-queues its next poll there) (need `poller`) |
+ * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT`, `SQS_ENDPOINT` | optional local endpoints |
  * | `AWS_REGION` | region (Lambda sets it) |
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
  * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme |
@@ -41,13 +42,15 @@ export interface ServiceConfig {
   readonly stateMachineArn: string | undefined;
   readonly dynamodbEndpoint: string | undefined;
   readonly sfnEndpoint: string | undefined;
+  readonly pollQueueUrl: string | undefined;
+  readonly sqsEndpoint: string | undefined;
   readonly awsRegion: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly jwtIssuer: string | undefined;
 }
 
 /** What a function can need. */
-export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker';
+export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'poller';
 
 const optionalText = z.pipe(
   z.optional(
@@ -95,6 +98,8 @@ const EnvSchema = z.object({
   ),
   DYNAMODB_ENDPOINT: optionalTextThen(httpUrl),
   SFN_ENDPOINT: optionalTextThen(httpUrl),
+  SQS_ENDPOINT: optionalTextThen(httpUrl),
+  POLL_QUEUE_URL: optionalTextThen(httpUrl),
   AWS_REGION: optionalTextThen(
     z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region like eu-west-1' })),
   ),
@@ -154,6 +159,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stateMachineArn: e.STATE_MACHINE_ARN,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     sfnEndpoint: e.SFN_ENDPOINT,
+    pollQueueUrl: e.POLL_QUEUE_URL,
+    sqsEndpoint: e.SQS_ENDPOINT,
     awsRegion: e.AWS_REGION,
     logLevel: e.LOG_LEVEL ?? 'info',
     jwtIssuer: e.JWT_ISSUER,
@@ -168,6 +175,7 @@ const NEED_VARIABLES: Record<ConfigNeed, (c: ServiceConfig) => string | undefine
       : undefined,
   digest: (c) => (c.digestKey === undefined ? 'AUDIT_DIGEST_SECRET_ID (or AUDIT_DIGEST_KEY)' : undefined),
   tracker: (c) => (c.stateMachineArn === undefined ? 'STATE_MACHINE_ARN' : undefined),
+  poller: (c) => (c.pollQueueUrl === undefined ? 'POLL_QUEUE_URL' : undefined),
 };
 
 /** Check that every variable the caller needs is present; one ConfigurationError names all missing ones. */

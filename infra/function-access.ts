@@ -20,6 +20,10 @@ export interface FunctionAccess {
   readonly startExecution?: boolean;
   /** `states:DescribeExecution` on the provisioning state machine's executions. */
   readonly describeExecution?: boolean;
+  /** `sqs:SendMessage` on the status poll queue (`POLL_QUEUE_URL`). */
+  readonly pollQueueSend?: boolean;
+  /** `states:SendTaskSuccess|Failure|Heartbeat` on the provisioning state machine (answers `Await status`). */
+  readonly taskCallbacks?: boolean;
 }
 
 /** Every subscriber operation that changes something at Webex writes one audit record with digested personal values. */
@@ -51,6 +55,16 @@ export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   validateOrder: { auditAppend: true, digest: true },
   startTracking: { auditAppend: true, digest: true },
   recordFailure: { auditAppend: true, digest: true },
+};
+
+/**
+ * The status poller (functions/workflow/poll-status.ts): checks the status at Webex, audits transitions, answers the
+ * waiting task and re-queues the next poll. Its queue's receive/delete permissions come with the event source mapping.
+ */
+export const STATUS_POLLER_ACCESS: FunctionAccess = {
+  ...DEFAULT_WORKFLOW_TASK_ACCESS,
+  pollQueueSend: true,
+  taskCallbacks: true,
 };
 
 export function routeAccess(operationId: string): FunctionAccess {

@@ -49,3 +49,13 @@ export const WORKFLOW_TASKS = [
 ] as const satisfies readonly WorkflowTaskDefinition[];
 
 export type WorkflowTaskName = (typeof WORKFLOW_TASKS)[number]['name'];
+
+/**
+ * The status poller: not a state of the workflow but the consumer of the status poll queue that answers `Await status`
+ * (an SQS event source in AWS, the local queue's consumer locally).
+ */
+export const STATUS_POLLER = {
+  name: 'pollStatus',
+  entry: 'functions/workflow/poll-status.ts',
+  summary: 'Status poller: checks a waiting subscriber from the poll queue, answers Await status or re-queues',
+} as const satisfies WorkflowTaskDefinition;

@@ -43,6 +43,8 @@ export interface MonitoringProps {
   readonly functions: readonly MonitoredFunction[];
   readonly refreshFunction: lambda.IFunction;
   readonly refreshFailures: sqs.IQueue;
+  /** The status poll queue's dead-letter queue. */
+  readonly pollDeadLetters: sqs.IQueue;
   readonly alarmEmail?: string | undefined;
 }
 
@@ -92,6 +94,19 @@ export class Monitoring extends Construct {
     this.workflowAlarms(props.stateMachine);
     for (const { name, function: fn } of props.functions) this.functionAlarms(name, fn);
     this.tokenAlarms(props.refreshFunction, props.refreshFailures);
+    this.alarm('StatusPollDeadLetters', {
+      alarmDescription:
+        'A status poll failed on every delivery (message in the poll dead-letter queue): its execution falls back to ' +
+        'checking the status itself after the heartbeat timeout; look at the StatusPoller logs',
+      metric: props.pollDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.dashboard = this.buildDashboard(props);
   }
 

@@ -36,9 +36,9 @@ describe('the provisioning stack: functions', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has one function per route, per workflow task, plus the token refresh', () => {
+  it('has one function per route, per workflow task, plus the status poller and the token refresh', () => {
     // Prepare
-    const expected = ROUTES.length + WORKFLOW_TASKS.length + 1;
+    const expected = ROUTES.length + WORKFLOW_TASKS.length + 2;
 
     // Act
     const functions = resourcesOfType(synth.template, 'AWS::Lambda::Function');
@@ -407,7 +407,7 @@ describe('the provisioning stack: alarms and dashboard', () => {
 
   it('alarms on every function’s errors and throttles', () => {
     // Prepare
-    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + 1;
+    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + 2;
 
     // Act
     const errors = alarmsOn('Errors', 'AWS/Lambda');
@@ -465,7 +465,8 @@ describe('the provisioning stack: alarms and dashboard', () => {
     expect(invocations).toEqual([
       expect.objectContaining({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' }),
     ]);
-    expect(deadLetters).toHaveLength(1);
+    // The refresh failures queue and the status poll dead-letter queue.
+    expect(deadLetters).toHaveLength(2);
   });
 
   it('sends every alarm to one KMS-encrypted topic', () => {
@@ -516,5 +517,86 @@ describe('the provisioning stack: alarms and dashboard', () => {
       expect(body).toContain(`"title":"${title}"`);
     }
     expect(body).toContain('"RefreshTokenDaysRemaining"');
+  });
+});
+
+describe('the provisioning stack: status polling', () => {
+  let synth: SynthesizedStack;
+  beforeAll(() => {
+    synth = synthesizeStack();
+  });
+
+  it('feeds the status poller from an encrypted queue with a dead-letter queue and partial batch failures', () => {
+    // Prepare
+    const queueId = logicalIdOf(synth.stack, synth.stack.pollQueue.queue);
+    const deadLettersId = logicalIdOf(synth.stack, synth.stack.pollQueue.deadLetters);
+
+    // Act
+    const queue = synth.template.toJSON().Resources[queueId] as { Properties: Record<string, unknown> };
+
+    // Assess
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+  });
+
+  it('lets the poller answer task tokens of this state machine and send to its own queue, nothing more', () => {
+    // Prepare
+    const roleId = logicalIdOf(synth.stack, synth.stack.statusPoller.role);
+    const stateMachineId = logicalIdOf(synth.stack, synth.stack.workflow.stateMachine);
+    const queueId = logicalIdOf(synth.stack, synth.stack.pollQueue.queue);
+
+    // Act
+    const policies = Object.values(resourcesOfType(synth.template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify((p.Properties as { Roles: unknown }).Roles).includes(roleId),
+    );
+    const statements = policies.flatMap(
+      (p) =>
+        (p.Properties as { PolicyDocument: { Statement: Array<Record<string, unknown>> } }).PolicyDocument.Statement,
+    );
+
+    // Assess
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'AnswerAwaitStatus',
+        Action: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        Resource: { Ref: stateMachineId },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'SendStatusPolls',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      }),
+    );
+  });
+
+  it('waits in Await status on a task token with a heartbeat, sending to the poll queue', () => {
+    // Act
+    const [machine] = Object.values(resourcesOfType(synth.template, 'AWS::StepFunctions::StateMachine'));
+    const definition = flattenJoin(
+      (machine?.Properties as { DefinitionString?: unknown } | undefined)?.DefinitionString,
+    );
+    const states = (JSON.parse(definition) as { States: Record<string, Record<string, unknown>> }).States;
+
+    // Assess
+    expect(states['Await status']).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      HeartbeatSeconds: 1800,
+      Parameters: {
+        'DelaySeconds.$': '$.delaySeconds',
+        MessageBody: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
+      },
+    });
+    expect(JSON.stringify(states['Await status']?.Catch)).toContain('States.HeartbeatTimeout');
   });
 });

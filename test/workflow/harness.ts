@@ -15,7 +15,8 @@ import type { AuditRecord } from '../../functions/domain/ports/audit';
 import type { WorkflowState } from '../../functions/domain/workflow/state';
 import {
   type ExecutionRecord,
-  LocalStepFunctionsEngine,
+  type LocalStepFunctionsEngine,
+  startLocalStepFunctions,
   type TaskHandler,
   type WaitInfo,
 } from '../../local/stepfunctions';
@@ -83,6 +84,20 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   resetCompositionForTests({ clock, webexClient: { maxAttempts: 1 } });
 
   const waits: WaitInfo[] = [];
+  // The harness is created below; the endpoint's hooks reach it through this reference.
+  let current: WorkflowHarness | undefined;
+  // The HTTP endpoint (port 0): the status poller calls it back (SendTask*, the poll queue) as it would AWS.
+  const endpoint = await startLocalStepFunctions({
+    port: 0,
+    timeScale: 0,
+    onWait: (wait) => {
+      waits.push(wait);
+      clock.advance(wait.seconds * 1000);
+      current?.onWait?.(wait, wait.input as WorkflowState);
+    },
+    wrapTask: (name, handler) => (input, context) =>
+      current?.wrapTask ? current.wrapTask(name, handler)(input, context) : handler(input, context),
+  });
   const harness: WorkflowHarness = {
     clock,
     sim,
@@ -91,16 +106,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     onWait: undefined,
     wrapTask: undefined,
     audit: new DynamoAuditStore({ client: dynamo.client, tableName: dynamo.tableName }),
-    engine: new LocalStepFunctionsEngine({
-      timeScale: 0,
-      onWait: (wait) => {
-        waits.push(wait);
-        clock.advance(wait.seconds * 1000);
-        harness.onWait?.(wait, wait.input as WorkflowState);
-      },
-      wrapTask: (name, handler) => (input, context) =>
-        harness.wrapTask ? harness.wrapTask(name, handler)(input, context) : handler(input, context),
-    }),
+    engine: endpoint.engine,
     async run(input, name) {
       const { executionArn } = harness.engine.startExecution({
         stateMachineArn: harness.engine.stateMachineArn,
@@ -140,12 +146,13 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       harness.wrapTask = undefined;
     },
     async stop() {
-      await harness.engine.close();
+      await endpoint.stop();
       await sim.stop();
       await dynamo.stop();
       resetCompositionForTests();
     },
   };
+  current = harness;
   return harness;
 }
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
+import type { WorkflowState } from '../../functions/domain/workflow/state';
 import { EXISTING_WEBEX_DOMAINS, UNTRUSTED_TEMPLATE_ID } from '../../local/webex-simulator';
 import {
   anOrder,
@@ -61,11 +62,14 @@ describe('provisioning workflow: success', () => {
     expect(h.calls('provisionSubscriber')).toEqual({ 200: 1 });
     expect(h.calls('getSubscriber')).toEqual({ 200: 4 });
     expect(h.waits.map((w) => [w.stateName, w.seconds])).toEqual([
-      ['Wait for status', 15],
-      ['Wait for status', 15],
-      ['Wait for status', 15],
-      ['Wait for status', 15],
+      ['Await status', 15],
+      ['Await status', 15],
+      ['Await status', 15],
+      ['Await status', 15],
     ]);
+    // Four polls, one wait state: the poll loop runs in the status poller, not in state transitions.
+    expect(statesEntered(execution).filter((name) => name === 'Await status')).toHaveLength(1);
+    expect(statesEntered(execution)).toHaveLength(10);
     const records = await h.orderRecords(order.orderId);
     expect(sorted(recordKeys(records))).toEqual(
       sorted([
@@ -401,7 +405,7 @@ describe('provisioning workflow: throttling and outages', () => {
     // Prepare
     const order = anOrder();
     h.onWait = (wait) => {
-      if (wait.stateName === 'Wait for status' && h.waits.length === 1) {
+      if (wait.stateName === 'Await status' && h.waits.length === 1) {
         h.sim.setFaults({
           rateLimit: { requestsPerSecond: 0.05, retryAfterSeconds: 9 },
           operations: ['getSubscriber'],
@@ -414,20 +418,13 @@ describe('provisioning workflow: throttling and outages', () => {
 
     // Assess
     expect(execution.status).toBe('SUCCEEDED');
-    const throttled = h.waits.filter((w) => w.stateName === 'Check status throttled');
+    // The poller sends the next poll after exactly Retry-After; the execution stays in Await status throughout.
+    const throttled = h.waits.filter((w) => (w.input as WorkflowState | undefined)?.throttled === true);
     expect(throttled.length).toBeGreaterThan(0);
-    expect(throttled.every((w) => w.seconds === 9)).toBe(true);
+    expect(throttled.every((w) => w.stateName === 'Await status' && w.seconds === 9)).toBe(true);
+    expect(throttled.every((w) => (w.input as WorkflowState).retryAfterSeconds === 9)).toBe(true);
     expect(h.calls('getSubscriber')[429]).toBe(throttled.length);
-    const entered = execution.events.filter(
-      (e) =>
-        e.type === 'WaitStateEntered' &&
-        (e.stateEnteredEventDetails as { name: string }).name === 'Check status throttled',
-    );
-    expect(entered).toHaveLength(throttled.length);
-    for (const event of entered) {
-      const input = JSON.parse((event.stateEnteredEventDetails as { input: string }).input);
-      expect(input).toMatchObject({ throttled: true, retryAfterSeconds: 9 });
-    }
+    expect(statesEntered(execution).filter((name) => name === 'Await status')).toHaveLength(1);
     const records = await h.orderRecords(order.orderId);
     expectUniqueIds(records);
     expect(records.filter((r) => r.step === 'finish')).toHaveLength(1);
@@ -626,7 +623,7 @@ describe('provisioning workflow: tracking API-originated work', () => {
       'Route input',
       'Start tracking',
       'Tracking valid?',
-      'Wait for status',
+      'Await status',
     ]);
     expect(h.calls('getSubscriber')).toEqual({ 200: 4 });
     const records = await h.subscriberRecords(subscriber.id);

@@ -21,6 +21,8 @@ export const WORKFLOW_LIMITS = {
   maxDeadlineSeconds: RULES.maxOrderDeadlineSeconds,
   /** Safety net far below Step Functions' 25,000 history events (a status check is about 11 events). */
   maxStatusChecks: 2000,
+  /** SQS's longest message delay: a longer wait is made of several hops of the status poll queue. */
+  maxQueueDelaySeconds: 900,
   /** Budget of one Webex call made by a task (all of the client's own attempts included). */
   webexCallBudgetMs: 20_000,
 } as const;
@@ -83,6 +85,10 @@ export const WorkflowStateSchema = z.object({
   throttled: z.boolean(),
   retryAfterSeconds: z.optional(count()),
   waitSeconds: z.optional(count()),
+  /** `waitSeconds`, at most SQS's longest message delay: the first hop of the wait (`Await status` DelaySeconds). */
+  delaySeconds: z.optional(count()),
+  /** What is left of `waitSeconds` after the hop in progress: the status poller holds the check for further hops. */
+  holdSeconds: z.optional(count()),
   failure: z.optional(z.object({ error: z.enum(FAILURES), cause: z.string() })),
   result: z.optional(
     z.object({

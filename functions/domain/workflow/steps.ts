@@ -115,7 +115,15 @@ function errorCodesOf(errors: ReadonlyArray<{ errorCode?: number | undefined }>)
 
 /** The state without the previous step's routing fields. */
 function settled(state: WorkflowState): WorkflowState {
-  const { retryAfterSeconds: _r, waitSeconds: _w, failure: _f, adopting: _a, ...rest } = state;
+  const {
+    retryAfterSeconds: _r,
+    waitSeconds: _w,
+    delaySeconds: _s,
+    holdSeconds: _h,
+    failure: _f,
+    adopting: _a,
+    ...rest
+  } = state;
   return { ...rest, throttled: false };
 }
 
@@ -269,7 +277,13 @@ async function pollLater(deps: AuditOnlyWorkflowDeps, state: WorkflowState): Pro
     },
     deps.tuning ?? POLL_TUNING,
   );
-  return { ...settled(state), route: 'poll', waitSeconds };
+  return {
+    ...settled(state),
+    route: 'poll',
+    waitSeconds,
+    delaySeconds: Math.min(waitSeconds, WORKFLOW_LIMITS.maxQueueDelaySeconds),
+    holdSeconds: Math.max(0, waitSeconds - WORKFLOW_LIMITS.maxQueueDelaySeconds),
+  };
 }
 
 /** Seconds after entering pending_user_migration at which the consent email is resent, while one is still due. */

@@ -20,7 +20,12 @@ import type { AuditRecord } from '../../../functions/domain/ports/audit';
 import type { Clock } from '../../../functions/domain/ports/clock';
 import type { WorkflowState } from '../../../functions/domain/workflow/state';
 import { createLogger } from '../../../functions/shared/logger';
-import { type ExecutionRecord, LocalStepFunctionsEngine, type TaskHandler } from '../../../local/stepfunctions';
+import {
+  type ExecutionRecord,
+  type LocalStepFunctionsEngine,
+  startLocalStepFunctions,
+  type TaskHandler,
+} from '../../../local/stepfunctions';
 import {
   createManualClock,
   createWebexSimulator,
@@ -87,6 +92,15 @@ const PERSON_ACTIONS: Partial<Record<SubscriberStatus, PersonAction>> = {
 export function executionOfTaskInput(input: unknown): string | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const record = input as Record<string, unknown>;
+  // The status poller's SQS event: one record whose body holds the waiting task's token and state.
+  if (Array.isArray(record.Records)) {
+    const body = (record.Records[0] as { body?: unknown } | undefined)?.body;
+    try {
+      return typeof body === 'string' ? executionOfTaskInput(JSON.parse(body)) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   if (typeof record.executionName === 'string') return record.executionName;
   if (typeof record.ref === 'string') return record.ref;
   const state = record.state as Record<string, unknown> | undefined;
@@ -160,7 +174,9 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       return output;
     };
 
-  const engine = new LocalStepFunctionsEngine({
+  // The HTTP endpoint (port 0): the status poller calls it back (SendTask*, the poll queue) as it would AWS.
+  const endpoint = await startLocalStepFunctions({
+    port: 0,
     timeScale: 0,
     maxClosedExecutions: 100_000,
     logger: createLogger({ component: 'local-stepfunctions' }, { level: 'silent' }),
@@ -177,6 +193,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     },
     wrapTask: crashing,
   });
+  const engine = endpoint.engine;
 
   // Idle watchdog: time on the manual clock only moves when the workflow waits or Webex answers slowly. Should
   // everything stand still (an HTTP exchange that never completes, which a real attempt timeout would end), let the
@@ -236,7 +253,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     },
     async stop() {
       clearInterval(watchdog);
-      await engine.close();
+      await endpoint.stop();
       await sim.stop();
       await dynamo.stop();
       resetCompositionForTests();

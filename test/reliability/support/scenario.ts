@@ -64,7 +64,8 @@ export const FAULT_MIXES: readonly FaultMix[] = [
   },
 ];
 
-export const CRASHABLE_TASKS = ['validateOrder', 'precheck', 'provision', 'checkStatus'] as const;
+/** Task Lambdas, and the status poller (its crash is an SQS redelivery, not a Step Functions retry). */
+export const CRASHABLE_TASKS = ['validateOrder', 'precheck', 'provision', 'pollStatus'] as const;
 
 export interface PlannedOrder {
   kind: OrderKind;

@@ -1,0 +1,23 @@
+/**
+ * The status poll queue over SQS (AWS, or the local endpoint via SQS_ENDPOINT): the poller sends the next poll of a
+ * waiting execution with the poll policy's delay.
+ */
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { StatusPollMessage, StatusPollQueue } from '../../domain/ports/workflow';
+
+/** SQS's longest DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
+
+export class SqsStatusPollQueue implements StatusPollQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(message: StatusPollMessage, delaySeconds: number): Promise<void> {
+    const delay = Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(delaySeconds)));
+    await this.client.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message), DelaySeconds: delay }),
+    );
+  }
+}

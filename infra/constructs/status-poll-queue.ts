@@ -1,0 +1,47 @@
+/**
+ * The status poll queue: the workflow's `Await status` state sends a waiting execution's state here (with its task token,
+ * delayed by the poll policy), and the status poller consumes it. A poll that keeps failing moves to the dead-letter
+ * queue after MAX_RECEIVES deliveries (an alarm fires on its first message); the execution's heartbeat timeout then checks
+ * the status itself.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+
+/** The poller's own timeout; the queue's visibility timeout is six times it (AWS's guidance for Lambda consumers). */
+export const POLLER_TIMEOUT = Duration.seconds(30);
+/** Deliveries of one poll before the dead-letter queue: 5 × 180 s stays below the `Await status` heartbeat margin. */
+export const MAX_RECEIVES = 5;
+
+export class StatusPollQueue extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      this.deadLetters,
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue IS the dead-letter queue of the status poll queue; an alarm fires on its first message.',
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: 'This queue IS a dead-letter queue; an operator inspects it (the executions recover by themselves).',
+      },
+    );
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(POLLER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_RECEIVES },
+    });
+  }
+}
