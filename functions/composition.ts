@@ -142,14 +142,14 @@ export function getWebex(): WebexSubscribersPort {
 }
 
 /** The audit trail, the digester and the clock, with the caller's logger: what a step that never calls Webex needs. */
-export async function getAuditDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'tracker' | 'webex'>> {
+export async function getAuditDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'webex'>> {
   // Check every variable first, so one error names all that are missing.
   getConfig(['audit', 'digest']);
   return { audit: getAuditStore(), digester: await getDigester(), clock: getClock(), logger };
 }
 
 /** Webex, the audit trail, the digester and the clock, with the caller's logger: what every mutation and task needs. */
-export async function getAuditedWebexDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'tracker'>> {
+export async function getAuditedWebexDependencies(logger: Logger): Promise<MutationDependencies> {
   getConfig(['webex', 'audit', 'digest']);
   return { ...(await getAuditDependencies(logger)), webex: getWebex() };
 }

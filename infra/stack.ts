@@ -17,7 +17,8 @@ import { Monitoring } from './constructs/monitoring';
 import { PartnerCredentials } from './constructs/partner-token';
 import { ProvisioningStateMachine } from './constructs/provisioning-state-machine';
 import { ServiceFunction } from './constructs/service-function';
-import { type FunctionAccess, routeAccess, workflowTaskAccess } from './function-access';
+import { TrackingOutbox } from './constructs/tracking-outbox';
+import { FOLLOW_SUBSCRIBERS_ACCESS, type FunctionAccess, routeAccess, workflowTaskAccess } from './function-access';
 import { acknowledge, wildcardResourceFinding } from './nag';
 import { ROUTES } from './routes';
 import { TASK_FUNCTION_TIMEOUT } from './workflow/provisioning-workflow';
@@ -35,6 +36,7 @@ export class ProvisioningStack extends Stack {
   readonly workflow: ProvisioningStateMachine;
   readonly httpApi: ProvisioningHttpApi;
   readonly monitoring: Monitoring;
+  readonly trackingOutbox: TrackingOutbox;
   /** Route functions by operationId. */
   readonly routeFunctions: ReadonlyMap<string, ServiceFunction>;
   /** Workflow task functions by task name. */
@@ -80,6 +82,12 @@ export class ProvisioningStack extends Stack {
     });
     for (const [name, fn] of taskFunctions) this.applyAccess(fn, workflowTaskAccess(name));
 
+    this.trackingOutbox = new TrackingOutbox(this, 'TrackingOutbox', {
+      table: this.auditTable.table,
+      ...functionDefaults,
+    });
+    this.applyAccess(this.trackingOutbox.consumer, FOLLOW_SUBSCRIBERS_ACCESS);
+
     const routeFunctions = new Map<string, ServiceFunction>();
     for (const route of ROUTES) {
       const fn = new ServiceFunction(this, upperFirst(route.operationId), {
@@ -109,11 +117,19 @@ export class ProvisioningStack extends Stack {
         ...[...routeFunctions].map(([operationId, fn]) => ({ name: upperFirst(operationId), function: fn.function })),
         ...[...taskFunctions].map(([name, fn]) => ({ name: `Task${upperFirst(name)}`, function: fn.function })),
         { name: 'RefreshPartnerToken', function: this.credentials.refresh.function },
+        { name: 'FollowSubscribers', function: this.trackingOutbox.consumer.function },
       ],
       refreshFunction: this.credentials.refresh.function,
       refreshFailures: this.credentials.refreshFailures,
       alarmEmail: config.alarmEmail,
     });
+
+    this.monitoring.alarmOnDeadLetters(
+      'TrackingOutboxDeadLetters',
+      this.trackingOutbox.deadLetters,
+      'A tracking execution could not be started after all retries (the request stays on its audit record; see the ' +
+        'dead-letter message for the stream records)',
+    );
 
     this.outputs();
     this.acknowledgeFunctionFindings([...routeFunctions.values(), ...taskFunctions.values()], this.credentials.refresh);

@@ -1,5 +1,4 @@
 /** POST /v1/broadworks/subscribers — provision at Webex: 200 with the subscriber in `provisioning` (not 201). */
-import { getTracker } from '../adapters/sfn/tracker-composition';
 import { getAuditedWebexDependencies } from '../composition';
 import { ProvisionRequestSchema } from '../domain/contract/schemas';
 import { provisionSubscriber } from '../domain/use-cases/provision-subscriber';
@@ -10,11 +9,7 @@ export const handler = createHttpHandler({
   operationId: 'provisionSubscriber',
   body: ProvisionRequestSchema,
   handle: async ({ body, call, logger }) => {
-    const { value } = await provisionSubscriber(
-      { ...(await getAuditedWebexDependencies(logger)), tracker: getTracker() },
-      call,
-      body,
-    );
+    const { value } = await provisionSubscriber(await getAuditedWebexDependencies(logger), call, body);
     return json(200, value);
   },
 });

@@ -95,6 +95,21 @@ export class Monitoring extends Construct {
     this.dashboard = this.buildDashboard(props);
   }
 
+  /** Alarms on the first message in a dead-letter queue. */
+  alarmOnDeadLetters(id: string, queue: sqs.IQueue, alarmDescription: string): cloudwatch.Alarm {
+    return this.alarm(id, {
+      alarmDescription,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
   private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, props);
     alarm.addAlarmAction(this.action);

@@ -1,8 +1,8 @@
 /**
  * The subscriber tracker's Step Functions wiring: one SFN client per configuration (module scope, reused by warm
- * invocations), pointed at `SFN_ENDPOINT` when set (the local endpoint). Only the functions that start tracking
- * executions import this module, so no other bundle carries the Step Functions client. Static, named imports: esbuild
- * keeps only the commands and schemas used.
+ * invocations), pointed at `SFN_ENDPOINT` when set (the local endpoint). Only the follow-up consumer of the audit
+ * table's stream imports this module, so no API function carries the Step Functions client for tracking. Static, named
+ * imports: esbuild keeps only the commands and schemas used.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { getConfig } from '../../composition';
@@ -12,11 +12,10 @@ import { StepFunctionsSubscriberTracker } from './subscriber-tracker';
 
 let cached: { config: ServiceConfig; client: SFNClient; tracker: SubscriberTracker } | undefined;
 
-/** Follows API Provision/Update with a workflow execution; `undefined` when no state machine is configured. */
-export function getTracker(): SubscriberTracker | undefined {
-  const config = getConfig();
-  const stateMachineArn = config.stateMachineArn;
-  if (stateMachineArn === undefined) return undefined;
+/** Follows API Provision/Update with a workflow execution (needs `STATE_MACHINE_ARN`). */
+export function getTracker(): SubscriberTracker {
+  const config = getConfig(['tracker']);
+  const stateMachineArn = config.stateMachineArn as string;
   if (cached?.config !== config) {
     cached?.client.destroy();
     const client = new SFNClient({
