@@ -17,7 +17,8 @@ import { build } from 'esbuild';
 import { BUNDLE_FILE_NAME, esbuildOptionsFor } from '../infra/bundling';
 import { REFRESH_FUNCTION_ENTRY } from '../infra/constructs/partner-token';
 import { ROUTES } from '../infra/routes';
-import { WORKFLOW_TASKS } from '../infra/workflow-tasks';
+import { FOLLOW_SUBSCRIBERS_ENTRY } from '../infra/stream-consumers';
+import { STATUS_POLLER, WORKFLOW_TASKS } from '../infra/workflow-tasks';
 import { findNode24 } from './support/node24';
 import { BENCH_CACHE, REPO_ROOT } from './support/paths';
 import { type BenchSection, isMain, runStandalone } from './support/report';
@@ -42,12 +43,14 @@ export interface ColdStartOptions {
   runs?: number;
 }
 
-/** Every deployed function: API routes, workflow tasks and the scheduled token refresh. */
+/** Every deployed function: API routes, workflow tasks, the scheduled token refresh and the audit stream consumer. */
 export function deployedFunctions(): Array<{ name: string; entry: string }> {
   return [
     ...ROUTES.map((r) => ({ name: r.operationId, entry: r.entry })),
     ...WORKFLOW_TASKS.map((t) => ({ name: `task ${t.name}`, entry: t.entry })),
     { name: 'scheduled refreshPartnerToken', entry: REFRESH_FUNCTION_ENTRY },
+    { name: 'stream followSubscribers', entry: FOLLOW_SUBSCRIBERS_ENTRY },
+    { name: `queue ${STATUS_POLLER.name}`, entry: STATUS_POLLER.entry },
   ];
 }
 

@@ -2,15 +2,15 @@
  * The composition root: builds the adapters behind the ports from the configuration, lazily and once per cold start
  * (module-scope singletons, reused by every warm invocation). Handlers take their dependencies from here and nowhere
  * else; each getter checks only the configuration its part needs, so a function that never calls Webex does not need
- * Webex credentials.
+ * Webex credentials. Nothing here reaches the Step Functions client: the functions that need it take it from
+ * `adapters/sfn/*-composition.ts`, so no other bundle carries it (esbuild inlines a dynamic `import()` without code
+ * splitting, and a namespace import keeps every command and schema of the client).
  *
  * Tests and the local runtime change `process.env` and then call `resetCompositionForTests()` (optionally with
  * overrides such as a clock that never sleeps on real time) so the next call rebuilds everything.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
@@ -22,7 +22,6 @@ import type { AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
 import type { WebexCredentialsProvider } from './domain/ports/token';
 import type { WebexSubscribersPort } from './domain/ports/webex';
-import type { StatusPollQueue, SubscriberTracker, TaskCallbacks } from './domain/ports/workflow';
 import type { MutationDependencies } from './domain/use-cases/context';
 import type { Logger } from './shared/logger';
 
@@ -37,13 +36,9 @@ interface Singletons {
   config?: ServiceConfig;
   dynamodb?: DynamoDBClient;
   secrets?: SecretsManagerClient;
-  sfn?: SFNClient;
-  sqs?: SQSClient;
   auditStore?: AuditStore;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
-  tracker?: Promise<SubscriberTracker | undefined>;
-  poller?: Promise<{ callbacks: TaskCallbacks; queue: StatusPollQueue }>;
 }
 
 let singletons: Singletons = {};
@@ -51,7 +46,7 @@ let overrides: CompositionOverrides = {};
 
 /** Forget every singleton (and set test overrides): the next call reads the environment again. */
 export function resetCompositionForTests(next: CompositionOverrides = {}): void {
-  for (const client of [singletons.dynamodb, singletons.secrets, singletons.sfn, singletons.sqs]) client?.destroy();
+  for (const client of [singletons.dynamodb, singletons.secrets]) client?.destroy();
   singletons = {};
   overrides = next;
 }
@@ -146,76 +141,15 @@ export function getWebex(): WebexSubscribersPort {
   return singletons.webex;
 }
 
-/**
- * Follows API Provision/Update with a workflow execution; `undefined` when no state machine is configured. The Step
- * Functions adapter is loaded only when it is configured, so functions without a workflow never load its SDK client.
- */
-export function getTracker(): Promise<SubscriberTracker | undefined> {
-  if (singletons.tracker === undefined) {
-    const config = getConfig();
-    const stateMachineArn = config.stateMachineArn;
-    singletons.tracker =
-      stateMachineArn === undefined
-        ? Promise.resolve(undefined)
-        : Promise.all([import('@aws-sdk/client-sfn'), import('./adapters/sfn/subscriber-tracker')]).then(
-            ([sfn, adapter]) => {
-              singletons.sfn ??= new sfn.SFNClient(awsClientConfig(config, config.sfnEndpoint));
-              return new adapter.StepFunctionsSubscriberTracker({ client: singletons.sfn, stateMachineArn });
-            },
-          );
-    // A failed load is not cached: the next request tries again.
-    singletons.tracker = singletons.tracker.catch((error: unknown) => {
-      singletons.tracker = undefined;
-      throw error;
-    });
-  }
-  return singletons.tracker;
-}
-
 /** The audit trail, the digester and the clock, with the caller's logger: what a step that never calls Webex needs. */
-export async function getAuditDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'tracker' | 'webex'>> {
+export async function getAuditDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'webex'>> {
   // Check every variable first, so one error names all that are missing.
   getConfig(['audit', 'digest']);
   return { audit: getAuditStore(), digester: await getDigester(), clock: getClock(), logger };
 }
 
 /** Webex, the audit trail, the digester and the clock, with the caller's logger: what every mutation and task needs. */
-export async function getAuditedWebexDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'tracker'>> {
+export async function getAuditedWebexDependencies(logger: Logger): Promise<MutationDependencies> {
   getConfig(['webex', 'audit', 'digest']);
   return { ...(await getAuditDependencies(logger)), webex: getWebex() };
-}
-
-/** Everything a mutating use case needs, with the request's logger. */
-export async function getMutationDependencies(logger: Logger): Promise<MutationDependencies> {
-  return { ...(await getAuditedWebexDependencies(logger)), tracker: await getTracker() };
-}
-
-/**
- * What the status poller needs besides Webex and the audit trail: the task-token callbacks (Step Functions) and the
- * status poll queue (SQS). Loaded only by the poller, so no other function bundles the SQS client.
- */
-export function getStatusPollPorts(): Promise<{ callbacks: TaskCallbacks; queue: StatusPollQueue }> {
-  if (singletons.poller === undefined) {
-    const config = getConfig(['poller']);
-    const queueUrl = config.pollQueueUrl as string;
-    singletons.poller = Promise.all([
-      import('@aws-sdk/client-sfn'),
-      import('@aws-sdk/client-sqs'),
-      import('./adapters/sfn/task-callbacks'),
-      import('./adapters/sqs/status-poll-queue'),
-    ]).then(([sfn, sqs, callbacks, queue]) => {
-      singletons.sfn ??= new sfn.SFNClient(awsClientConfig(config, config.sfnEndpoint));
-      singletons.sqs ??= new sqs.SQSClient(awsClientConfig(config, config.sqsEndpoint));
-      return {
-        callbacks: new callbacks.StepFunctionsTaskCallbacks(singletons.sfn),
-        queue: new queue.SqsStatusPollQueue(singletons.sqs, queueUrl),
-      };
-    });
-    // A failed load is not cached: the next message tries again.
-    singletons.poller = singletons.poller.catch((error: unknown) => {
-      singletons.poller = undefined;
-      throw error;
-    });
-  }
-  return singletons.poller;
 }

@@ -32,9 +32,9 @@ const MUTATING_SUBSCRIBER_OPERATION: FunctionAccess = { webex: true, auditAppend
 export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   listSubscribers: { webex: true },
   getSubscriber: { webex: true },
-  // Provision and Update follow the subscriber with a tracking execution of the workflow.
-  provisionSubscriber: { ...MUTATING_SUBSCRIBER_OPERATION, startExecution: true },
-  updateSubscriber: { ...MUTATING_SUBSCRIBER_OPERATION, startExecution: true },
+  // Provision and Update put the request to follow the subscriber on their audit record (the tracking outbox).
+  provisionSubscriber: MUTATING_SUBSCRIBER_OPERATION,
+  updateSubscriber: MUTATING_SUBSCRIBER_OPERATION,
   precheckSubscriber: MUTATING_SUBSCRIBER_OPERATION,
   removeSubscriber: MUTATING_SUBSCRIBER_OPERATION,
   resendConsent: MUTATING_SUBSCRIBER_OPERATION,
@@ -66,6 +66,9 @@ export const STATUS_POLLER_ACCESS: FunctionAccess = {
   pollQueueSend: true,
   taskCallbacks: true,
 };
+
+/** The audit stream consumer starts the tracking executions the outbox asks for (its stream read comes with the source). */
+export const FOLLOW_SUBSCRIBERS_ACCESS: FunctionAccess = { startExecution: true };
 
 export function routeAccess(operationId: string): FunctionAccess {
   const access = ROUTE_ACCESS[operationId];

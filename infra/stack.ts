@@ -19,7 +19,14 @@ import { PartnerCredentials } from './constructs/partner-token';
 import { ProvisioningStateMachine } from './constructs/provisioning-state-machine';
 import { ServiceFunction } from './constructs/service-function';
 import { POLLER_TIMEOUT, StatusPollQueue } from './constructs/status-poll-queue';
-import { type FunctionAccess, routeAccess, STATUS_POLLER_ACCESS, workflowTaskAccess } from './function-access';
+import { TrackingOutbox } from './constructs/tracking-outbox';
+import {
+  FOLLOW_SUBSCRIBERS_ACCESS,
+  type FunctionAccess,
+  routeAccess,
+  STATUS_POLLER_ACCESS,
+  workflowTaskAccess,
+} from './function-access';
 import { acknowledge, wildcardResourceFinding } from './nag';
 import { ROUTES } from './routes';
 import { TASK_FUNCTION_TIMEOUT } from './workflow/provisioning-workflow';
@@ -40,6 +47,7 @@ export class ProvisioningStack extends Stack {
   readonly statusPoller: ServiceFunction;
   readonly httpApi: ProvisioningHttpApi;
   readonly monitoring: Monitoring;
+  readonly trackingOutbox: TrackingOutbox;
   /** Route functions by operationId. */
   readonly routeFunctions: ReadonlyMap<string, ServiceFunction>;
   /** Workflow task functions by task name. */
@@ -104,6 +112,12 @@ export class ProvisioningStack extends Stack {
     );
     this.applyAccess(this.statusPoller, STATUS_POLLER_ACCESS);
 
+    this.trackingOutbox = new TrackingOutbox(this, 'TrackingOutbox', {
+      table: this.auditTable.table,
+      ...functionDefaults,
+    });
+    this.applyAccess(this.trackingOutbox.consumer, FOLLOW_SUBSCRIBERS_ACCESS);
+
     const routeFunctions = new Map<string, ServiceFunction>();
     for (const route of ROUTES) {
       const fn = new ServiceFunction(this, upperFirst(route.operationId), {
@@ -134,12 +148,25 @@ export class ProvisioningStack extends Stack {
         ...[...taskFunctions].map(([name, fn]) => ({ name: `Task${upperFirst(name)}`, function: fn.function })),
         { name: 'StatusPoller', function: this.statusPoller.function },
         { name: 'RefreshPartnerToken', function: this.credentials.refresh.function },
+        { name: 'FollowSubscribers', function: this.trackingOutbox.consumer.function },
       ],
       refreshFunction: this.credentials.refresh.function,
       refreshFailures: this.credentials.refreshFailures,
-      pollDeadLetters: this.pollQueue.deadLetters,
       alarmEmail: config.alarmEmail,
     });
+
+    this.monitoring.alarmOnDeadLetters(
+      'StatusPollDeadLetters',
+      this.pollQueue.deadLetters,
+      'A status poll failed on every delivery (message in the poll dead-letter queue): its execution falls back to ' +
+        'checking the status itself after the heartbeat timeout; see the StatusPoller logs',
+    );
+    this.monitoring.alarmOnDeadLetters(
+      'TrackingOutboxDeadLetters',
+      this.trackingOutbox.deadLetters,
+      'A tracking execution could not be started after all retries (the request stays on its audit record; see the ' +
+        'dead-letter message for the stream records)',
+    );
 
     this.outputs();
     this.acknowledgeFunctionFindings(

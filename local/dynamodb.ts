@@ -1,11 +1,15 @@
 /**
  * DynamoDB for the local runtime: dynalite in memory on 127.0.0.1, with the audit table created from the same description
- * CDK deploys (`functions/adapters/dynamodb/audit-table.ts`). The AWS SDK and CLI work against it unchanged.
+ * CDK deploys (`functions/adapters/dynamodb/audit-table.ts`). The AWS SDK and CLI work against it unchanged. dynalite
+ * itself listens on an ephemeral port behind the audit stream proxy (`audit-stream.ts`), which serves the configured port
+ * and emulates the table's stream.
  */
 import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import createDynalite from 'dynalite';
 import { auditTableCreateInput } from '../functions/adapters/dynamodb/audit-table';
+import type { Logger } from '../functions/shared/logger';
+import { type AuditStreamProxy, startAuditStreamProxy } from './audit-stream';
 import { listen } from './ports';
 
 /** Credentials for dynalite only: it accepts any; these are never real. */
@@ -15,6 +19,8 @@ export interface LocalDynamoDb {
   readonly url: string;
   readonly port: number;
   readonly tableName: string;
+  /** The audit table's stream (emulated): subscribe the consumer, wait for delivery, see dead letters. */
+  readonly stream: AuditStreamProxy;
   /** Resolves when the audit table is ACTIVE; throws otherwise. */
   check(): Promise<void>;
   stop(): Promise<void>;
@@ -25,6 +31,8 @@ export interface LocalDynamoDbOptions {
   host?: string;
   tableName: string;
   region: string;
+  /** Where the stream emulation logs dead letters. */
+  logger?: Logger;
   /** Give up waiting for the table after this long (default 10 s). */
   tableActiveTimeoutMs?: number;
 }
@@ -32,15 +40,33 @@ export interface LocalDynamoDbOptions {
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
   const server: Server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listen(server, 'dynamodb', options.port, host);
-  const url = `http://${host}:${port}`;
+  const dynalitePort = await listen(server, 'dynamodb', 0, host);
+  const stopDynalite = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  };
+  let stream: AuditStreamProxy;
+  try {
+    stream = await startAuditStreamProxy({
+      target: `http://${host}:${dynalitePort}`,
+      port: options.port,
+      host,
+      tableName: options.tableName,
+      region: options.region,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+  } catch (error) {
+    await stopDynalite();
+    throw error;
+  }
+  const { url, port } = stream;
   const client = new DynamoDBClient({ endpoint: url, region: options.region, credentials: LOCAL_AWS_CREDENTIALS });
 
   const stop = async () => {
     client.destroy();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await stream.stop();
+    await stopDynalite();
   };
 
   const describe = async () => {
@@ -65,6 +91,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     url,
     port,
     tableName: options.tableName,
+    stream,
     async check() {
       const status = await describe();
       if (status !== 'ACTIVE') throw new Error(`table ${options.tableName} is ${status ?? 'missing'}`);

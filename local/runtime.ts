@@ -3,7 +3,8 @@
  * - DynamoDB (dynalite, in memory) with the audit table created from the description CDK deploys;
  * - the Webex simulator as the upstream (the handlers refresh their access token at its `/v1/access_token`, as in AWS);
  * - the API gateway serving every route of `infra/routes.ts` with a local JWT identity provider;
- * - optionally the local Step Functions endpoint (the `stepFunctions` hook).
+ * - optionally the local Step Functions endpoint (the `stepFunctions` hook), and with it the audit table's stream
+ *   (emulated in front of dynalite) feeding the same consumer module Lambda runs, which starts the tracking executions.
  *
  * The handlers read `process.env`, so the runtime builds their environment explicitly, applies it to `process.env` once
  * (restored on `stop`) and resets the composition root's singletons. Because that environment is process-wide, one
@@ -12,9 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { FOLLOW_FILTER } from '../functions/adapters/dynamodb/audit-outbox';
 import type { CompositionOverrides } from '../functions/composition';
 import { createLogger, type Logger, type LogLevel } from '../functions/shared/logger';
 import type { ScopeName } from '../infra/routes';
+import { FOLLOW_SUBSCRIBERS_ENTRY } from '../infra/stream-consumers';
+import type { AuditStreamProxy, StreamConsumer } from './audit-stream';
 import { createLocalIdp, type LocalIdp, localIssuer, readJwtAudience, SANDBOX_TOKEN_SCOPES } from './auth/local-idp';
 import { LOCAL_AWS_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { createLocalGateway, type HealthCheck, type LocalGateway, type LocalGatewayOptions } from './gateway/server';
@@ -70,6 +74,8 @@ export interface LocalRuntimeOptions {
   stepFunctions?: StartLocalStepFunctions;
   /** Overrides for the handlers' composition root (tests: a clock, fewer Webex retries). */
   composition?: CompositionOverrides;
+  /** Waits before each retry of a failed audit stream record (ms); default as many as Lambda's retries, 0.1 s to 5 s. */
+  auditStreamRetryDelaysMs?: readonly number[];
   /** Gateway knobs for tests. */
   gateway?: Pick<LocalGatewayOptions, 'loadHandler' | 'timeoutsMs' | 'maxBodyBytes' | 'healthTimeoutMs'>;
 }
@@ -86,6 +92,8 @@ export interface LocalRuntime {
   readonly audience: string;
   readonly auditTableName: string;
   readonly stateMachineArn: string | undefined;
+  /** The audit table's emulated stream: `idle()` once every record is delivered; `deadLetters`. */
+  readonly auditStream: Pick<AuditStreamProxy, 'idle' | 'deadLetters'>;
   /** The environment given to the handlers (also applied to `process.env` while running). */
   readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
@@ -142,6 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       host: LOCAL_HOST,
       tableName: auditTableName,
       region,
+      logger: log.child({ component: 'audit-stream' }),
     });
     cleanups.push(() => dynamo.stop());
 
@@ -219,6 +228,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         if (env[name] !== undefined) process.env[name] = env[name];
       }
       await resetComposition(log, options.composition);
+      // The event source mapping: the tracking outbox reaches the workflow through the audit table's stream.
+      dynamo.stream.subscribe({
+        filter: FOLLOW_FILTER,
+        consumer: moduleStreamConsumer(FOLLOW_SUBSCRIBERS_ENTRY),
+        retryDelaysMs: options.auditStreamRetryDelaysMs ?? DEFAULT_STREAM_RETRY_DELAYS_MS,
+      });
     }
 
     const healthChecks: Record<string, HealthCheck> = {
@@ -254,6 +269,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       audience,
       auditTableName,
       stateMachineArn: stepFunctions?.stateMachineArn,
+      auditStream: { idle: () => dynamo.stream.idle(), deadLetters: dynamo.stream.deadLetters },
       env: Object.freeze({ ...env }),
       stop() {
         stopped ??= stopAll().finally(() => {
@@ -270,6 +286,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopAll();
     throw error;
   }
+}
+
+/** Lambda retries a failing stream record 10 times (FOLLOW_STREAM_SETTINGS); locally, growing waits up to 5 s. */
+const DEFAULT_STREAM_RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000, 5000] as const;
+
+/** The consumer handler module Lambda runs, imported on first use (as the local Step Functions imports its tasks). */
+function moduleStreamConsumer(entry: string): StreamConsumer {
+  let loaded: Promise<StreamConsumer> | undefined;
+  return async (event) => {
+    loaded ??= import(pathToFileURL(path.join(REPO_ROOT, entry)).href).then((mod: { handler?: unknown }) => {
+      if (typeof mod.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+      return mod.handler as StreamConsumer;
+    });
+    return (await loaded)(event);
+  };
 }
 
 /** Sets `set` and removes `unset` in `process.env`; returns a function that puts every touched variable back. */

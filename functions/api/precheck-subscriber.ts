@@ -1,5 +1,5 @@
 /** POST /v1/broadworks/subscribers/validate — Webex's provisioning precheck (email only, or the whole payload). */
-import { getMutationDependencies } from '../composition';
+import { getAuditedWebexDependencies } from '../composition';
 import { PrecheckRequestSchema } from '../domain/contract/schemas';
 import { precheckSubscriber } from '../domain/use-cases/precheck-subscriber';
 import { createHttpHandler } from '../http/handler';
@@ -9,7 +9,7 @@ export const handler = createHttpHandler({
   operationId: 'precheckSubscriber',
   body: PrecheckRequestSchema,
   handle: async ({ body, call, logger }) => {
-    const { value } = await precheckSubscriber(await getMutationDependencies(logger), call, body);
+    const { value } = await precheckSubscriber(await getAuditedWebexDependencies(logger), call, body);
     return json(200, value);
   },
 });

@@ -1,5 +1,5 @@
 /** POST /v1/broadworks/subscribers — provision at Webex: 200 with the subscriber in `provisioning` (not 201). */
-import { getMutationDependencies } from '../composition';
+import { getAuditedWebexDependencies } from '../composition';
 import { ProvisionRequestSchema } from '../domain/contract/schemas';
 import { provisionSubscriber } from '../domain/use-cases/provision-subscriber';
 import { createHttpHandler } from '../http/handler';
@@ -9,7 +9,7 @@ export const handler = createHttpHandler({
   operationId: 'provisionSubscriber',
   body: ProvisionRequestSchema,
   handle: async ({ body, call, logger }) => {
-    const { value } = await provisionSubscriber(await getMutationDependencies(logger), call, body);
+    const { value } = await provisionSubscriber(await getAuditedWebexDependencies(logger), call, body);
     return json(200, value);
   },
 });

@@ -1,5 +1,5 @@
 /** DELETE /v1/broadworks/subscribers/{subscriberId} — 204 with no body. */
-import { getMutationDependencies } from '../composition';
+import { getAuditedWebexDependencies } from '../composition';
 import { removeSubscriber } from '../domain/use-cases/remove-subscriber';
 import { createHttpHandler } from '../http/handler';
 import { SubscriberPathSchema } from '../http/params';
@@ -9,7 +9,7 @@ export const handler = createHttpHandler({
   operationId: 'removeSubscriber',
   params: SubscriberPathSchema,
   handle: async ({ params, call, logger }) => {
-    await removeSubscriber(await getMutationDependencies(logger), call, params.subscriberId);
+    await removeSubscriber(await getAuditedWebexDependencies(logger), call, params.subscriberId);
     return noContent();
   },
 });

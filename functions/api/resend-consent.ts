@@ -1,5 +1,5 @@
 /** POST /v1/subscribers/{subscriberId}/emails/consentMove — resend the consent email: 204 with no body. */
-import { getMutationDependencies } from '../composition';
+import { getAuditedWebexDependencies } from '../composition';
 import { resendConsent } from '../domain/use-cases/resend-consent';
 import { createHttpHandler } from '../http/handler';
 import { SubscriberPathSchema } from '../http/params';
@@ -9,7 +9,7 @@ export const handler = createHttpHandler({
   operationId: 'resendConsent',
   params: SubscriberPathSchema,
   handle: async ({ params, call, logger }) => {
-    await resendConsent(await getMutationDependencies(logger), call, params.subscriberId);
+    await resendConsent(await getAuditedWebexDependencies(logger), call, params.subscriberId);
     return noContent();
   },
 });

@@ -1,5 +1,5 @@
 /** PUT /v1/broadworks/subscribers/{subscriberId} — 200 with `updating` and the OLD values, as Webex answers. */
-import { getMutationDependencies } from '../composition';
+import { getAuditedWebexDependencies } from '../composition';
 import { type UpdateRequest, UpdateRequestSchema } from '../domain/contract/schemas';
 import { updateSubscriber } from '../domain/use-cases/update-subscriber';
 import { createHttpHandler } from '../http/handler';
@@ -11,7 +11,7 @@ export const handler = createHttpHandler({
   params: SubscriberPathSchema,
   body: UpdateRequestSchema,
   handle: async ({ params, body, call, logger }) => {
-    const deps = await getMutationDependencies(logger);
+    const deps = await getAuditedWebexDependencies(logger);
     const { value } = await updateSubscriber(deps, call, params.subscriberId, body as UpdateRequest);
     return json(200, value);
   },

@@ -10,7 +10,7 @@
  * status itself, so no subscriber is left unfollowed.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { getStatusPollPorts } from '../composition';
+import { getStatusPollPorts } from '../adapters/sqs/poller-composition';
 import { StaleTaskTokenError, type StatusPollMessage } from '../domain/ports/workflow';
 import { type PollTurn, pollStatusTurn } from '../domain/workflow/status-poll';
 import { type Logger, logger as rootLogger } from '../shared/logger';
@@ -35,7 +35,7 @@ function refOf(state: unknown): string | undefined {
 }
 
 async function carryOut(turn: PollTurn, message: StatusPollMessage): Promise<void> {
-  const { callbacks, queue } = await getStatusPollPorts();
+  const { callbacks, queue } = getStatusPollPorts();
   switch (turn.kind) {
     case 'hold':
     case 'again':

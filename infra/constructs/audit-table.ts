@@ -32,6 +32,8 @@ export class AuditTable extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The tracking outbox: new items reach the follow-up consumer (constructs/tracking-outbox.ts).
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
     });
     for (const index of AUDIT_TABLE.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

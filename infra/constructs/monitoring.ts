@@ -43,8 +43,6 @@ export interface MonitoringProps {
   readonly functions: readonly MonitoredFunction[];
   readonly refreshFunction: lambda.IFunction;
   readonly refreshFailures: sqs.IQueue;
-  /** The status poll queue's dead-letter queue. */
-  readonly pollDeadLetters: sqs.IQueue;
   readonly alarmEmail?: string | undefined;
 }
 
@@ -94,11 +92,14 @@ export class Monitoring extends Construct {
     this.workflowAlarms(props.stateMachine);
     for (const { name, function: fn } of props.functions) this.functionAlarms(name, fn);
     this.tokenAlarms(props.refreshFunction, props.refreshFailures);
-    this.alarm('StatusPollDeadLetters', {
-      alarmDescription:
-        'A status poll failed on every delivery (message in the poll dead-letter queue): its execution falls back to ' +
-        'checking the status itself after the heartbeat timeout; look at the StatusPoller logs',
-      metric: props.pollDeadLetters.metricApproximateNumberOfMessagesVisible({
+    this.dashboard = this.buildDashboard(props);
+  }
+
+  /** Alarms on the first message in a dead-letter queue. */
+  alarmOnDeadLetters(id: string, queue: sqs.IQueue, alarmDescription: string): cloudwatch.Alarm {
+    return this.alarm(id, {
+      alarmDescription,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
@@ -107,7 +108,6 @@ export class Monitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.dashboard = this.buildDashboard(props);
   }
 
   private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {

@@ -17,7 +17,7 @@ import { REPO_ROOT } from '../paths';
 export { ESM_REQUIRE_BANNER };
 
 /** What kind of work a function does; picks its memory and timeout. */
-export type FunctionRole = 'api' | 'docs' | 'workflow' | 'scheduled';
+export type FunctionRole = 'api' | 'docs' | 'workflow' | 'scheduled' | 'stream';
 
 export interface FunctionSizing {
   readonly memorySize: number;
@@ -30,12 +30,14 @@ export interface FunctionSizing {
  * - workflow: a task makes one or two Webex calls with retries and writes audit records; Step Functions retries on top
  *   (the stack uses the workflow's own TASK_FUNCTION_TIMEOUT, kept below its task timeout).
  * - scheduled: the partner token refresh, one grant call and one secret write.
+ * - stream: the audit stream consumer, one StartExecution per record of a batch of at most 10.
  */
 export const FUNCTION_SIZING: Readonly<Record<FunctionRole, FunctionSizing>> = {
   api: { memorySize: 512, timeout: Duration.seconds(29) },
   docs: { memorySize: 256, timeout: Duration.seconds(10) },
   workflow: { memorySize: 512, timeout: Duration.seconds(60) },
   scheduled: { memorySize: 256, timeout: Duration.seconds(60) },
+  stream: { memorySize: 256, timeout: Duration.seconds(60) },
 };
 
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
 import { handler as apiDocs } from '../../functions/api/api-docs';
 import { handler as getSubscriber } from '../../functions/api/get-subscriber';
 import { handler as listSubscriberAudit } from '../../functions/api/list-subscriber-audit';
@@ -19,6 +20,8 @@ import { resetCompositionForTests } from '../../functions/composition';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import type { ApiHandler } from '../../functions/http/handler';
 import type { ApiResult } from '../../functions/http/types';
+import { handler as followSubscribers } from '../../functions/streams/follow-subscribers';
+import { type AuditStreamProxy, startAuditStreamProxy } from '../../local/audit-stream';
 import {
   createManualClock,
   createWebexSimulator,
@@ -572,9 +575,10 @@ describe('GET /openapi.json and GET /docs', () => {
   });
 });
 
-describe('following API Provision/Update with the workflow (STATE_MACHINE_ARN set)', () => {
+describe('following API Provision/Update with the workflow (the tracking outbox through the audit stream)', () => {
   const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:Provisioning';
   let sfn: Server;
+  let stream: AuditStreamProxy;
   let answer: { status: number; body: unknown } = { status: 200, body: {} };
   const started: Array<{ target: string; body: Record<string, unknown> }> = [];
 
@@ -592,49 +596,92 @@ describe('following API Provision/Update with the workflow (STATE_MACHINE_ARN se
       });
     });
     await new Promise<void>((resolve) => sfn.listen(0, '127.0.0.1', resolve));
+    // The audit table's stream, emulated in front of dynalite, feeding the consumer module Lambda runs.
+    stream = await startAuditStreamProxy({
+      target: dynamo.endpoint,
+      port: 0,
+      host: '127.0.0.1',
+      tableName: dynamo.tableName,
+      region: TEST_AWS_ENV.AWS_REGION,
+      sleep: async () => {},
+    });
+    stream.subscribe({ filter: FOLLOW_FILTER, consumer: followSubscribers, retryDelaysMs: [0, 0] });
   });
 
   afterAll(async () => {
+    await stream.stop();
     await new Promise<void>((resolve) => sfn.close(() => resolve()));
   });
 
   beforeEach(() => {
     started.length = 0;
+    // The API functions get neither: only the stream consumer talks to Step Functions.
+    process.env.DYNAMODB_ENDPOINT = stream.url;
     process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
     process.env.SFN_ENDPOINT = `http://127.0.0.1:${(sfn.address() as AddressInfo).port}`;
     resetCompositionForTests({ webexClient: FAST_CLIENT });
   });
 
-  it('starts a tracking execution for a provisioned subscriber', async () => {
+  it('starts a tracking execution for a provisioned subscriber, from the audit record', async () => {
     // Prepare
     answer = { status: 200, body: { executionArn: `${STATE_MACHINE_ARN}:x`, startDate: 1_700_000_000 } };
 
     // Act
     const { id } = await provision();
+    await stream.idle();
 
     // Assess
     expect(started).toHaveLength(1);
     expect(started[0]?.target).toBe('AWSStepFunctions.StartExecution');
     expect(started[0]?.body.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(started[0]?.body.name).toMatch(/^track-provision-/);
     expect(JSON.parse(String(started[0]?.body.input))).toEqual({
       tracking: { subscriberId: id, reason: 'provision', trackingId: expect.any(String), actor: 'ordering-system' },
     });
-    expect((await auditOf(id))[0]?.detail).toBeUndefined();
+    const records = await auditOf(id);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.detail).toBeUndefined();
+    expect(records[0]?.follow).toBeUndefined();
   });
 
-  it('still answers 200 when the execution cannot start, and audits that as detail', async () => {
+  it('starts a tracking execution for an updated subscriber, and none for the other mutations', async () => {
+    // Prepare
+    answer = { status: 200, body: { executionArn: `${STATE_MACHINE_ARN}:x`, startDate: 1_700_000_000 } };
+    const { id } = await provision();
+    simulatorClock.advance(PROVISIONING_DELAY_MS);
+    await stream.idle();
+    started.length = 0;
+
+    // Act
+    const updated = await invoke(updateSubscriber, 'updateSubscriber', {
+      pathParameters: { subscriberId: id },
+      body: { package: 'premium' },
+    });
+    const removed = await invoke(removeSubscriber, 'removeSubscriber', { pathParameters: { subscriberId: id } });
+    await stream.idle();
+
+    // Assess
+    expect(updated.result.statusCode).toBe(200);
+    expect(removed.result.statusCode).toBe(204);
+    expect(started.map((s) => JSON.parse(String(s.body.input)).tracking.reason)).toEqual(['update']);
+  });
+
+  it('still answers 200 when the execution cannot start; the stream retries, then dead-letters the request', async () => {
     // Prepare
     answer = { status: 400, body: { __type: 'StateMachineDoesNotExist', message: 'no such state machine' } };
+    const deadBefore = stream.deadLetters.length;
 
     // Act
     const { id, status } = await provision();
+    await stream.idle();
 
     // Assess
     expect(status).toBe('provisioning');
-    expect(started).toHaveLength(1);
-    expect((await auditOf(id))[0]).toMatchObject({
-      outcome: { result: 'success' },
-      detail: 'tracking-not-started:StateMachineDoesNotExist',
-    });
+    expect(started).toHaveLength(3);
+    expect(new Set(started.map((s) => s.body.name)).size).toBe(1);
+    expect(stream.deadLetters.slice(deadBefore)).toEqual([
+      expect.objectContaining({ error: 'reported as a batch item failure' }),
+    ]);
+    expect((await auditOf(id))[0]).toMatchObject({ action: 'provision', outcome: { result: 'success' } });
   });
 });

@@ -5,7 +5,6 @@ import { NotFoundError, UpstreamError, UpstreamThrottledError } from '../../func
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
 import type { Clock } from '../../functions/domain/ports/clock';
 import type { WebexSubscribersPort } from '../../functions/domain/ports/webex';
-import type { SubscriberTracker, TrackSubscriberInput } from '../../functions/domain/ports/workflow';
 import {
   AUDIT_RETRY_DELAYS_MS,
   type CallContext,
@@ -114,7 +113,7 @@ function instantClock(start = Date.UTC(2025, 5, 1, 12)): Clock & { slept: number
   };
 }
 
-function setup(options: { webex?: Partial<WebexSubscribersPort>; tracker?: SubscriberTracker } = {}) {
+function setup(options: { webex?: Partial<WebexSubscribersPort> } = {}) {
   const audit = new MemoryAuditStore();
   const { webex, calls } = fakeWebex(options.webex);
   const logLines: string[] = [];
@@ -124,7 +123,6 @@ function setup(options: { webex?: Partial<WebexSubscribersPort>; tracker?: Subsc
     digester: new HmacDigester('k'.repeat(32)),
     clock: instantClock(),
     logger: createLogger({}, { level: 'debug', sink: (l) => logLines.push(l) }),
-    tracker: options.tracker,
   };
   const context: CallContext = { requestId: 'req-1', trackingId: 'TRACK_1', actor: 'ordering-system' };
   return { deps, audit, calls, context, logLines };
@@ -133,10 +131,9 @@ function setup(options: { webex?: Partial<WebexSubscribersPort>; tracker?: Subsc
 const PERSONAL_VALUES = ['ada@sp.example.com', 'Ada', 'Lovelace', 'ada@acme.example.com', '+1-240-555-1212'];
 
 describe('provisionSubscriber', () => {
-  it('provisions, writes exactly one success record with digested personal values and starts tracking', async () => {
+  it('provisions, writes exactly one success record with digested personal values and the follow-up request', async () => {
     // Prepare
-    const tracked: TrackSubscriberInput[] = [];
-    const { deps, audit, calls, context } = setup({ tracker: { trackSubscriber: async (i) => void tracked.push(i) } });
+    const { deps, audit, calls, context } = setup();
 
     // Act
     const result = await provisionSubscriber(deps, context, BODY);
@@ -162,15 +159,13 @@ describe('provisionSubscriber', () => {
     expect(record.changes?.find((c) => c.field === 'email')?.digest).toMatch(/^hmac-sha256:[0-9a-f]{16}$/);
     const serialised = JSON.stringify(record);
     for (const value of PERSONAL_VALUES) expect(serialised).not.toContain(value);
-    expect(tracked).toEqual([
-      {
-        subscriberId: 'SUB1',
-        reason: 'provision',
-        requestId: 'req-1',
-        trackingId: 'TRACK_1',
-        actor: 'ordering-system',
-      },
-    ]);
+    expect(record.follow).toEqual({
+      subscriberId: 'SUB1',
+      reason: 'provision',
+      requestId: 'req-1',
+      trackingId: 'TRACK_1',
+      actor: 'ordering-system',
+    });
   });
 
   it('writes one failure record with Webex status and error codes, and rethrows', async () => {
@@ -180,14 +175,12 @@ describe('provisionSubscriber', () => {
       errors: [{ description: 'in use', errorCode: 10022 }],
       webexTrackingId: 'WEBEX_T2',
     });
-    const tracked: TrackSubscriberInput[] = [];
     const { deps, audit, context } = setup({
       webex: {
         provision: async () => {
           throw error;
         },
       },
-      tracker: { trackSubscriber: async (i) => void tracked.push(i) },
     });
 
     // Act
@@ -204,7 +197,7 @@ describe('provisionSubscriber', () => {
       detail: 'upstream',
     });
     expect(records[0]?.subscriberId).toBeUndefined();
-    expect(tracked).toHaveLength(0);
+    expect(records[0]?.follow).toBeUndefined();
   });
 
   it('does not write twice when the same request is retried (deterministic id)', async () => {
@@ -218,28 +211,6 @@ describe('provisionSubscriber', () => {
     // Assess
     expect(audit.records.size).toBe(1);
     expect(audit.attempts).toBe(2);
-  });
-
-  it('still answers when tracking cannot start, and audits it as detail', async () => {
-    // Prepare
-    const { deps, audit, context, logLines } = setup({
-      tracker: {
-        trackSubscriber: async () => {
-          throw Object.assign(new Error('no state machine'), { name: 'StateMachineDoesNotExist' });
-        },
-      },
-    });
-
-    // Act
-    const result = await provisionSubscriber(deps, context, BODY);
-
-    // Assess
-    expect(result.value.id).toBe('SUB1');
-    expect([...audit.records.values()][0]).toMatchObject({
-      outcome: { result: 'success' },
-      detail: 'tracking-not-started:StateMachineDoesNotExist',
-    });
-    expect(logLines.some((l) => l.includes('"level":"warn"'))).toBe(true);
   });
 
   it('retries a failed audit write and succeeds without losing the record', async () => {
@@ -273,10 +244,9 @@ describe('provisionSubscriber', () => {
 });
 
 describe('updateSubscriber', () => {
-  it('updates, audits once with the removed field marked, and starts tracking', async () => {
+  it('updates, audits once with the removed field marked, and with the follow-up request', async () => {
     // Prepare
-    const tracked: TrackSubscriberInput[] = [];
-    const { deps, audit, calls, context } = setup({ tracker: { trackSubscriber: async (i) => void tracked.push(i) } });
+    const { deps, audit, calls, context } = setup();
 
     // Act
     const result = await updateSubscriber(deps, context, 'SUB1', { mobilePhoneNumber: '', package: 'premium' });
@@ -290,7 +260,7 @@ describe('updateSubscriber', () => {
       { field: 'mobilePhoneNumber', removed: true },
       { field: 'package', value: 'premium' },
     ]);
-    expect(tracked[0]).toMatchObject({ subscriberId: 'SUB1', reason: 'update' });
+    expect(record?.follow).toMatchObject({ subscriberId: 'SUB1', reason: 'update', requestId: 'req-1' });
   });
 
   it('audits a failed update with the subscriber id', async () => {

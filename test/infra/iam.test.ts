@@ -26,6 +26,8 @@ beforeAll(() => {
     [`<${id(stack.credentials.digestSecret)}>`, 'auditDigestSecret'],
     [`<${sm}>`, 'stateMachine'],
     [`<${id(stack.credentials.refreshFailures)}.Arn>`, 'refreshFailuresQueue'],
+    [`<${id(stack.auditTable.table)}.StreamArn>`, 'auditTableStream'],
+    [`<${id(stack.trackingOutbox.deadLetters)}.Arn>`, 'trackingOutboxDeadLetters'],
   ]);
   for (const index of ['bySubscriber', 'byOrder', 'byDay']) {
     names.set(`<${id(stack.auditTable.table)}.Arn>/index/${index}`, `auditTable/index/${index}`);
@@ -100,8 +102,9 @@ const queryIndex = (index: string): Permission => ({
 const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
   listSubscribers: [READ_TOKEN],
   getSubscriber: [READ_TOKEN],
-  provisionSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT, START],
-  updateSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT, START],
+  // Provision and Update follow the subscriber through the audit stream (the tracking outbox), not StartExecution.
+  provisionSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
+  updateSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
   precheckSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
   removeSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
   resendConsent: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
@@ -116,20 +119,8 @@ const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
 const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
   listSubscribers: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
   getSubscriber: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
-  provisionSubscriber: [
-    'AUDIT_DIGEST_SECRET_ID',
-    'AUDIT_TABLE_NAME',
-    'PARTNER_TOKEN_SECRET_ID',
-    'STATE_MACHINE_ARN',
-    'WEBEX_BASE_URL',
-  ],
-  updateSubscriber: [
-    'AUDIT_DIGEST_SECRET_ID',
-    'AUDIT_TABLE_NAME',
-    'PARTNER_TOKEN_SECRET_ID',
-    'STATE_MACHINE_ARN',
-    'WEBEX_BASE_URL',
-  ],
+  provisionSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
+  updateSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
   precheckSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
   removeSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
   resendConsent: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
@@ -242,6 +233,30 @@ describe('least privilege: workflow tasks and the token refresh', () => {
     );
   });
 
+  it('the audit stream consumer reads the stream, starts executions and reports failures to its queue, nothing else', () => {
+    // Act
+    const actual = permissionsOf(synth.stack.trackingOutbox.consumer);
+
+    // Assess
+    expect(actual).toEqual(
+      sorted([
+        LOGS,
+        XRAY,
+        START,
+        { actions: ['dynamodb:ListStreams'], resources: ['*'] },
+        {
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          resources: ['auditTableStream'],
+        },
+        {
+          actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          resources: ['trackingOutboxDeadLetters'],
+        },
+      ]),
+    );
+    expect(variablesOf(synth.stack.trackingOutbox.consumer)).toEqual(['STATE_MACHINE_ARN']);
+  });
+
   it('the state machine may invoke the workflow task functions and nothing else', () => {
     // Prepare
     const role = synth.stack.workflow.stateMachine.role;
@@ -274,8 +289,17 @@ describe('least privilege: the whole stack', () => {
       .flatMap((s) => [s.Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
 
-    // Assess
-    expect(new Set(dynamoActions)).toEqual(new Set(['dynamodb:PutItem', 'dynamodb:Query']));
+    // Assess: writes and queries, plus the stream consumer's reading of the stream.
+    expect(new Set(dynamoActions)).toEqual(
+      new Set([
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:ListStreams',
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+      ]),
+    );
   });
 
   it('uses no wildcard action anywhere', () => {

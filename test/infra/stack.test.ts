@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
 import { AUDIT_TABLE } from '../../functions/adapters/dynamodb/audit-table';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/http-api';
 import { TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from '../../infra/constructs/monitoring';
 import { PARTNER_TOKEN_TEMPLATE, REFRESH_FUNCTION_ENTRY } from '../../infra/constructs/partner-token';
+import { FOLLOW_STREAM_SETTINGS, FOLLOW_SUBSCRIBERS_ENTRY } from '../../infra/constructs/tracking-outbox';
 import { REPO_ROOT } from '../../infra/paths';
 import { ROUTES, SCOPES } from '../../infra/routes';
 import { WORKFLOW_TIMEOUT } from '../../infra/workflow/provisioning-workflow';
@@ -27,7 +29,12 @@ function functionProps(logicalId: string): Record<string, unknown> {
 describe('the provisioning stack: functions', () => {
   it('finds every handler entry it deploys (a bundling synth would fail on a missing one)', () => {
     // Prepare
-    const entries = [...ROUTES.map((r) => r.entry), ...WORKFLOW_TASKS.map((t) => t.entry), REFRESH_FUNCTION_ENTRY];
+    const entries = [
+      ...ROUTES.map((r) => r.entry),
+      ...WORKFLOW_TASKS.map((t) => t.entry),
+      REFRESH_FUNCTION_ENTRY,
+      FOLLOW_SUBSCRIBERS_ENTRY,
+    ];
 
     // Act
     const missing = entries.filter((entry) => !existsSync(join(REPO_ROOT, entry)));
@@ -36,9 +43,9 @@ describe('the provisioning stack: functions', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has one function per route, per workflow task, plus the status poller and the token refresh', () => {
+  it('has one function per route, per workflow task, plus the status poller, the token refresh and the audit stream consumer', () => {
     // Prepare
-    const expected = ROUTES.length + WORKFLOW_TASKS.length + 2;
+    const expected = ROUTES.length + WORKFLOW_TASKS.length + 3;
 
     // Act
     const functions = resourcesOfType(synth.template, 'AWS::Lambda::Function');
@@ -274,6 +281,56 @@ describe('the provisioning stack: audit table', () => {
   });
 });
 
+describe('the provisioning stack: tracking outbox (audit stream consumer)', () => {
+  it('streams the new image of every audit item', () => {
+    // Act / Assess
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+  });
+
+  it('feeds the consumer only new items carrying a follow-up request, retrying and bisecting, then dead-lettering', () => {
+    // Prepare
+    const consumer = logicalIdOf(synth.stack, synth.stack.trackingOutbox.consumer.function);
+    const queue = logicalIdOf(synth.stack, synth.stack.trackingOutbox.deadLetters);
+
+    // Act
+    const mappings = Object.values(resourcesOfType(synth.template, 'AWS::Lambda::EventSourceMapping')).map(
+      (m) => m.Properties as Record<string, unknown>,
+    );
+
+    // Assess
+    const streamMappings = mappings.filter((m) => JSON.stringify(m.FunctionName) === JSON.stringify({ Ref: consumer }));
+    expect(streamMappings).toHaveLength(1);
+    expect(streamMappings[0]).toMatchObject({
+      FunctionName: { Ref: consumer },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: FOLLOW_STREAM_SETTINGS.retryAttempts,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(FOLLOW_FILTER) }] },
+    });
+  });
+
+  it('alarms on the first dead-lettered batch', () => {
+    // Prepare
+    const queue = logicalIdOf(synth.stack, synth.stack.trackingOutbox.deadLetters);
+
+    // Act
+    const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Record<string, unknown>)
+      .filter(
+        (p) => p.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(p.Dimensions).includes(queue),
+      );
+
+    // Assess
+    expect(alarms).toEqual([
+      expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
+    ]);
+  });
+});
+
 describe('the provisioning stack: state machine', () => {
   it('is a STANDARD state machine with X-Ray tracing and ALL-level logs without execution data', () => {
     // Act / Assess
@@ -407,7 +464,7 @@ describe('the provisioning stack: alarms and dashboard', () => {
 
   it('alarms on every function’s errors and throttles', () => {
     // Prepare
-    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + 2;
+    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + 3;
 
     // Act
     const errors = alarmsOn('Errors', 'AWS/Lambda');
@@ -449,7 +506,9 @@ describe('the provisioning stack: alarms and dashboard', () => {
     const failed = alarmsOn('PartnerTokenRefreshFailed', 'WebexBwProvisioning');
     const daysRemaining = alarmsOn('RefreshTokenDaysRemaining', 'WebexBwProvisioning');
     const invocations = alarmsOn('Invocations', 'AWS/Lambda');
-    const deadLetters = alarmsOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS');
+    const deadLetters = alarmsOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS').filter((a) =>
+      JSON.stringify(a.Dimensions).includes(logicalIdOf(synth.stack, synth.stack.credentials.refreshFailures)),
+    );
 
     // Assess
     expect(failed).toEqual([
@@ -465,8 +524,7 @@ describe('the provisioning stack: alarms and dashboard', () => {
     expect(invocations).toEqual([
       expect.objectContaining({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' }),
     ]);
-    // The refresh failures queue and the status poll dead-letter queue.
-    expect(deadLetters).toHaveLength(2);
+    expect(deadLetters).toHaveLength(1);
   });
 
   it('sends every alarm to one KMS-encrypted topic', () => {
@@ -524,6 +582,20 @@ describe('the provisioning stack: status polling', () => {
   let synth: SynthesizedStack;
   beforeAll(() => {
     synth = synthesizeStack();
+  });
+
+  it('alarms on the first status poll in the dead-letter queue', () => {
+    // Prepare
+    const queueId = logicalIdOf(synth.stack, synth.stack.pollQueue.deadLetters);
+
+    // Act
+    const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties).includes(queueId),
+    );
+
+    // Assess
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
   });
 
   it('feeds the status poller from an encrypted queue with a dead-letter queue and partial batch failures', () => {

@@ -116,7 +116,7 @@ describe('POST /v1/orders and GET /v1/orders/{orderId}', () => {
     });
   });
 
-  it('follows an API Provision with a tracking execution', async () => {
+  it('follows an API Provision with a tracking execution (through the audit stream)', async () => {
     // Prepare
     const order = anOrder();
     const client = new SFNClient({
@@ -129,6 +129,7 @@ describe('POST /v1/orders and GET /v1/orders/{orderId}', () => {
     const provisioned = await t.api.post<{ id: string }>('/v1/broadworks/subscribers', order.subscriber, {
       headers: { TrackingID: 'CALLER_tracking-1' },
     });
+    await t.runtime.auditStream.idle();
     const list = await client.send(new ListExecutionsCommand({ stateMachineArn: t.runtime.stateMachineArn }));
 
     // Assess

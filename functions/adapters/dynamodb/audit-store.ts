@@ -5,6 +5,9 @@
  * the same event finds the first one and reports `{ written: false }`. Queries read a GSI newest first and page with an
  * opaque cursor (base64url JSON of DynamoDB's LastEvaluatedKey), checked before use: a cursor that is not one of ours is
  * a 400 (errorCode 1002, fieldName cursor), never a 500. There is no UpdateItem, DeleteItem or transaction here.
+ *
+ * A record's `follow` request (API Provision/Update) is stored on the same item, in the same put: the table's stream
+ * delivers it to the follow-up consumer (`audit-outbox.ts`). Queries leave it out.
  */
 import {
   type AttributeValue,
@@ -18,6 +21,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ERROR_CODES, RULES } from '../../domain/contract/rules';
 import { ValidationError } from '../../domain/errors';
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../domain/ports/audit';
+import { FOLLOW_ATTRIBUTE } from './audit-outbox';
 import { AUDIT_TABLE, type AuditIndexName, auditIndex } from './audit-table';
 
 /** Longest cursor accepted (a LastEvaluatedKey of three short strings is far below). */
@@ -28,8 +32,8 @@ export interface DynamoAuditStoreOptions {
   tableName: string;
 }
 
-/** Attributes the store adds to a record for its indexes; stripped when reading. */
-const INDEX_ATTRIBUTES = ['atId', 'day'] as const;
+/** Attributes that are not part of the trail as read: the indexes' keys and the outbox request; stripped when reading. */
+const INTERNAL_ATTRIBUTES = ['atId', 'day', FOLLOW_ATTRIBUTE] as const;
 
 export class DynamoAuditStore implements AuditStore {
   readonly #client: DynamoDBClient;
@@ -105,7 +109,7 @@ export class DynamoAuditStore implements AuditStore {
 
 function toRecord(item: Record<string, AttributeValue>): AuditRecord {
   const value = unmarshall(item) as Record<string, unknown>;
-  for (const attribute of INDEX_ATTRIBUTES) delete value[attribute];
+  for (const attribute of INTERNAL_ATTRIBUTES) delete value[attribute];
   return value as unknown as AuditRecord;
 }
 

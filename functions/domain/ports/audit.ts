@@ -3,6 +3,7 @@
  * exists is a no-op that reports `written: false` (a retried write never duplicates). There is no update and no delete.
  */
 import type { SubscriberStatus } from '../contract/schemas';
+import type { TrackSubscriberInput } from './workflow';
 
 export const AUDIT_ACTIONS = [
   'provision',
@@ -50,6 +51,12 @@ export interface AuditRecord {
   webexTrackingId?: string;
   /** Short machine-readable note (a failure cause, a step outcome); never personal data. */
   detail?: string;
+  /**
+   * Outbox: the request to follow the subscriber with the workflow (successful API Provision/Update), written in the
+   * same put as the record; the audit table's stream delivers it to the consumer that starts the tracking execution.
+   * Not part of the trail as read back: the store's queries leave it out.
+   */
+  follow?: TrackSubscriberInput;
 }
 
 export interface AuditPage {

@@ -8,7 +8,6 @@ import { DomainError, UpstreamError } from '../errors';
 import type { AuditAction, AuditChange, AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
 import type { Clock } from '../ports/clock';
 import type { WebexCallOptions, WebexResult, WebexSubscribersPort } from '../ports/webex';
-import type { SubscriberTracker } from '../ports/workflow';
 
 /** The caller and the request, as the HTTP layer established them. */
 export interface CallContext {
@@ -28,8 +27,6 @@ export interface MutationDependencies {
   digester: FieldDigester;
   clock: Clock;
   logger: Logger;
-  /** Follows API-originated Provision/Update to a final status; absent when no workflow is configured. */
-  tracker?: SubscriberTracker | undefined;
 }
 
 /** Waits between attempts of an audit write (its id is deterministic, so retrying never duplicates). */
@@ -102,35 +99,23 @@ export async function writeAudit(
 }
 
 /**
- * Start following a subscriber after a successful Provision/Update. A failure is logged and returned as an audit detail,
- * never thrown: the subscriber WAS changed at Webex.
+ * The follow-up request a successful Provision/Update puts on its audit record (the outbox): the audit table's stream
+ * hands it to the consumer that starts the tracking execution, so the subscriber's transitions reach the audit trail.
  */
-export async function startTracking(
-  deps: Pick<MutationDependencies, 'tracker' | 'logger'>,
+export function followRequest(
   context: CallContext,
   subscriberId: string,
   reason: 'provision' | 'update',
-): Promise<string | undefined> {
-  if (!deps.tracker) return undefined;
-  try {
-    await deps.tracker.trackSubscriber({
+): Pick<AuditRecord, 'follow'> {
+  return {
+    follow: {
       subscriberId,
       reason,
       trackingId: context.trackingId,
       requestId: context.requestId,
       actor: context.actor,
-    });
-    return undefined;
-  } catch (error) {
-    const name = error instanceof Error ? error.name : 'unknown';
-    deps.logger.warn('could not start following the subscriber with the workflow', {
-      subscriberId,
-      reason,
-      errorName: name,
-      errorMessage: error instanceof Error ? error.message : undefined,
-    });
-    return `tracking-not-started:${name}`;
-  }
+    },
+  };
 }
 
 export interface AuditedMutation<T> {

@@ -5,7 +5,7 @@ import type { WebexResult } from '../ports/webex';
 import { auditedMutation, type CallContext, type MutationDependencies } from './context';
 
 export function precheckSubscriber(
-  deps: Omit<MutationDependencies, 'tracker'>,
+  deps: MutationDependencies,
   context: CallContext,
   body: PrecheckRequest,
 ): Promise<WebexResult<PrecheckResponse>> {

@@ -1,8 +1,8 @@
-/** Provision a subscriber at Webex; audit the attempt; follow it with the workflow when one is configured. */
+/** Provision a subscriber at Webex; audit the attempt; the audit record carries the request to follow it with the workflow. */
 import { describeChanges } from '../audit';
 import type { ProvisionRequest, Subscriber } from '../contract/schemas';
 import type { WebexResult } from '../ports/webex';
-import { auditedMutation, type CallContext, type MutationDependencies, startTracking } from './context';
+import { auditedMutation, type CallContext, followRequest, type MutationDependencies } from './context';
 
 export function provisionSubscriber(
   deps: MutationDependencies,
@@ -14,12 +14,11 @@ export function provisionSubscriber(
     changes: describeChanges(body, deps.digester),
     successStatusCode: 200,
     call: (options) => deps.webex.provision(body, options),
-    onSuccess: async ({ value: subscriber }) => {
-      const detail = await startTracking(deps, context, subscriber.id, 'provision');
+    onSuccess: ({ value: subscriber }) => {
       return {
         subscriberId: subscriber.id,
         status: { to: subscriber.status },
-        ...(detail === undefined ? {} : { detail }),
+        ...followRequest(context, subscriber.id, 'provision'),
       };
     },
   });

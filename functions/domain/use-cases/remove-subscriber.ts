@@ -3,7 +3,7 @@ import type { WebexResult } from '../ports/webex';
 import { auditedMutation, type CallContext, type MutationDependencies } from './context';
 
 export function removeSubscriber(
-  deps: Omit<MutationDependencies, 'digester' | 'tracker'>,
+  deps: Omit<MutationDependencies, 'digester'>,
   context: CallContext,
   subscriberId: string,
 ): Promise<WebexResult<void>> {

@@ -3,7 +3,7 @@ import type { WebexResult } from '../ports/webex';
 import { auditedMutation, type CallContext, type MutationDependencies } from './context';
 
 export function resendConsent(
-  deps: Omit<MutationDependencies, 'digester' | 'tracker'>,
+  deps: Omit<MutationDependencies, 'digester'>,
   context: CallContext,
   subscriberId: string,
 ): Promise<WebexResult<void>> {

@@ -1,8 +1,8 @@
-/** Update a subscriber at Webex (answered with the OLD values and `updating`); audit; follow it with the workflow. */
+/** Update a subscriber at Webex (answered with the OLD values and `updating`); audit with the request to follow it with the workflow. */
 import { describeChanges } from '../audit';
 import type { Subscriber, UpdateRequest } from '../contract/schemas';
 import type { WebexResult } from '../ports/webex';
-import { auditedMutation, type CallContext, type MutationDependencies, startTracking } from './context';
+import { auditedMutation, type CallContext, followRequest, type MutationDependencies } from './context';
 
 export function updateSubscriber(
   deps: MutationDependencies,
@@ -16,9 +16,8 @@ export function updateSubscriber(
     changes: describeChanges(body, deps.digester),
     successStatusCode: 200,
     call: (options) => deps.webex.update(subscriberId, body, options),
-    onSuccess: async ({ value: subscriber }) => {
-      const detail = await startTracking(deps, context, subscriberId, 'update');
-      return { status: { to: subscriber.status }, ...(detail === undefined ? {} : { detail }) };
+    onSuccess: ({ value: subscriber }) => {
+      return { status: { to: subscriber.status }, ...followRequest(context, subscriberId, 'update') };
     },
   });
 }
