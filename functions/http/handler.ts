@@ -4,7 +4,8 @@
  *
  * 1. `@middy/http-header-normalizer` — lower-case request header names;
  * 2. TrackingID — the caller's sane `TrackingID` or a generated `WBXPROV_<uuid>`; on every response as `TrackingID`;
- * 3. security headers — `@middy/http-security-headers` plus `Cache-Control: no-store` and `X-Frame-Options: DENY`;
+ * 3. security headers — `security-headers.ts`: the headers `@middy/http-security-headers` sets by default, as
+ *    constants, plus `Cache-Control: no-store` and `X-Frame-Options: DENY`;
  * 4. caller — from the JWT authorizer's claims, with the route's scope checked again (401/403);
  * 5. body — size limit 413, `application/json` only 415, missing 400 1001, malformed JSON 400 (our own, not
  *    @middy/http-json-body-parser, so every refusal is a Webex error body);
@@ -16,7 +17,6 @@
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import { ROUTES, type RouteDefinition } from '../../infra/routes';
 import { parseOrThrow } from '../domain/contract/validation';
 import type * as z from '../domain/contract/zod';
@@ -25,6 +25,7 @@ import { type Logger, logger as rootLogger } from '../shared/logger';
 import { type Caller, resolveCaller } from './caller';
 import { mapErrorToResponse } from './error-mapper';
 import { assertBodySize, parseJsonBody } from './request-body';
+import { securityHeaders } from './security-headers';
 import { resolveTrackingId, TRACKING_ID_HEADER } from './tracking-id';
 import type { ApiContext, ApiEvent, ApiResult } from './types';
 
@@ -113,9 +114,16 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
     },
   };
 
-  const extraSecurityHeaders: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
-    after: (request) => addExtraSecurityHeaders(request),
-    onError: (request) => addExtraSecurityHeaders(request),
+  const addSecurityHeaders = securityHeaders(operation.contentSecurityPolicy);
+  const withSecurityHeaders = (request: MiddyRequest): void => {
+    const response = request.response;
+    if (!response) return;
+    response.headers ??= {};
+    addSecurityHeaders(response.headers);
+  };
+  const securityHeadersMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
+    after: withSecurityHeaders,
+    onError: withSecurityHeaders,
   };
 
   const callerMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
@@ -173,12 +181,7 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
   const wrapped = middy<ApiEvent, ApiResult, Error, ApiContext>()
     .use(httpHeaderNormalizer())
     .use(trackingIdMiddleware)
-    .use(
-      httpSecurityHeaders(
-        operation.contentSecurityPolicy ? { contentSecurityPolicy: operation.contentSecurityPolicy } : {},
-      ) as middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext>,
-    )
-    .use(extraSecurityHeaders)
+    .use(securityHeadersMiddleware)
     .use(callerMiddleware)
     .use(bodyMiddleware)
     .use(validationMiddleware)
@@ -191,14 +194,6 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
 function headerValue(event: ApiEvent, lowerCaseName: string): string | undefined {
   const value = event.headers?.[lowerCaseName];
   return typeof value === 'string' ? value : undefined;
-}
-
-function addExtraSecurityHeaders(request: MiddyRequest): void {
-  const response = request.response;
-  if (!response) return;
-  response.headers ??= {};
-  response.headers['Cache-Control'] = 'no-store';
-  response.headers['X-Frame-Options'] = 'DENY';
 }
 
 /** Every response: TrackingID header, a content type when there is a body, no undefined header values; one access log. */

@@ -1,0 +1,123 @@
+/**
+ * The security headers of every API response, as constants: exactly what `@middy/http-security-headers` 6 sets with its
+ * defaults (helmet's set), plus `Cache-Control: no-store` and `X-Frame-Options: DENY` on every response. The middleware
+ * computed these same strings from its option objects on each response; constants keep the headers and drop 4 KB from
+ * every API bundle (cold start). `test/api/security-headers.test.ts` proves the equivalence against the middleware itself
+ * (a devDependency), for JSON and HTML responses, with and without extra CSP directives.
+ */
+
+/** Set on every response. */
+const EVERY_RESPONSE: Readonly<Record<string, string>> = {
+  'Origin-Agent-Cluster': '?1',
+  'Referrer-Policy': 'no-referrer',
+  'Strict-Transport-Security': 'max-age=15552000; includeSubDomains; preload',
+  'X-Content-Type-Options': 'nosniff',
+  'X-DNS-Prefetch-Control': 'off',
+  'X-Download-Options': 'noopen',
+  'X-Permitted-Cross-Domain-Policies': 'none',
+};
+
+/** The default Content-Security-Policy directives, in the middleware's order ('' = a directive without a value). */
+const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
+  'default-src': "'none'",
+  'base-uri': "'none'",
+  sandbox: '',
+  'form-action': "'none'",
+  'frame-ancestors': "'none'",
+  'navigate-to': "'none'",
+  'report-to': 'csp',
+  'require-trusted-types-for': "'script'",
+  'trusted-types': "'none'",
+  'upgrade-insecure-requests': '',
+};
+
+const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'ambient-light-sensor',
+  'autoplay',
+  'battery',
+  'camera',
+  'cross-origin-isolated',
+  'display-capture',
+  'document-domain',
+  'encrypted-media',
+  'execution-while-not-rendered',
+  'execution-while-out-of-viewport',
+  'fullscreen',
+  'geolocation',
+  'gyroscope',
+  'keyboard-map',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'navigation-override',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'sync-xhr',
+  'usb',
+  'web-share',
+  'xr-spatial-tracking',
+  'clipboard-read',
+  'clipboard-write',
+  'gamepad',
+  'speaker-selection',
+  'conversion-measurement',
+  'focus-without-user-activation',
+  'hid',
+  'idle-detection',
+  'interest-cohort',
+  'serial',
+  'sync-script',
+  'trust-token-redemption',
+  'window-placement',
+  'vertical-scroll',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
+/** Set on HTML responses only (the documentation page), besides the Content-Security-Policy. */
+const HTML_ONLY: Readonly<Record<string, string>> = {
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': PERMISSIONS_POLICY,
+  'X-XSS-Protection': '1; mode=block; report=xss',
+};
+
+/** The Content-Security-Policy of an HTML response: the defaults, then the route's extra directives. */
+export function contentSecurityPolicy(extra: Readonly<Record<string, string>> = {}): string {
+  const directives: Record<string, string> = { ...CSP_DIRECTIVES, ...extra };
+  let policy = Object.entries(directives)
+    .filter(([, value]) => value !== '')
+    .map(([directive, value]) => `${directive} ${value}`)
+    .join('; ');
+  // The valueless directives go last, as the middleware writes them.
+  if (directives.sandbox === '') policy += '; sandbox';
+  if (directives['upgrade-insecure-requests'] === '') policy += '; upgrade-insecure-requests';
+  return policy;
+}
+
+type Headers = Record<string, string | number | boolean>;
+
+/**
+ * A function that puts the security headers on a response's headers (in place). `extraCsp`: the route's own CSP
+ * directives (HTML responses only), e.g. a style hash for the documentation page.
+ */
+export function securityHeaders(extraCsp?: Readonly<Record<string, string>>): (headers: Headers) => void {
+  const csp = contentSecurityPolicy(extraCsp);
+  return (headers) => {
+    Object.assign(headers, EVERY_RESPONSE);
+    // Never tell what runs behind the API.
+    delete headers.Server;
+    delete headers['X-Powered-By'];
+    const contentType = headers['Content-Type'] ?? headers['content-type'];
+    if (typeof contentType === 'string' && contentType.includes('text/html')) {
+      headers['Content-Security-Policy'] = csp;
+      Object.assign(headers, HTML_ONLY);
+    }
+    headers['Cache-Control'] = 'no-store';
+    headers['X-Frame-Options'] = 'DENY';
+  };
+}

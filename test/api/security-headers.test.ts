@@ -1,0 +1,77 @@
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { describe, expect, it } from 'vitest';
+import { createHttpHandler } from '../../functions/http/handler';
+import { html, json, noContent } from '../../functions/http/responses';
+import { securityHeaders } from '../../functions/http/security-headers';
+import type { ApiResult } from '../../functions/http/types';
+import { DOCS_STYLE_HASH } from '../../functions/openapi/docs-page';
+import { createLogger } from '../../functions/shared/logger';
+import { buildEvent, lambdaContext } from '../support/apigw-event';
+
+type Headers = Record<string, string | number | boolean>;
+
+/**
+ * What the API answered with `@middy/http-security-headers` (6.x, default options) and our extra two headers: the
+ * middleware's output with the empty and undefined values dropped, as the pipeline's last step drops them.
+ */
+async function withMiddy(response: ApiResult, extraCsp?: Record<string, string>): Promise<Headers> {
+  const request = { response: structuredClone(response) };
+  const middleware = httpSecurityHeaders(extraCsp ? { contentSecurityPolicy: extraCsp } : {});
+  await (middleware.after as (r: typeof request) => Promise<void>)(request);
+  const headers: Headers = { ...request.response.headers, 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' };
+  return Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+function withConstants(response: ApiResult, extraCsp?: Record<string, string>): Headers {
+  const headers = { ...response.headers };
+  securityHeaders(extraCsp)(headers);
+  return headers;
+}
+
+describe('security headers as constants', () => {
+  it.each([
+    ['a JSON response', json(200, { ok: true }), undefined],
+    ['a 204 response', noContent(), undefined],
+    ['an error response', json(404, { message: 'no' }), undefined],
+    ['an HTML response', html(200, '<p>hi</p>'), undefined],
+    ['an HTML response with an extra CSP directive', html(200, '<p>hi</p>'), { 'style-src': DOCS_STYLE_HASH }],
+    ['an HTML response that overrides a default directive', html(200, '<p>hi</p>'), { sandbox: 'allow-forms' }],
+  ])('sets exactly the headers @middy/http-security-headers set on %s', async (_name, response, extraCsp) => {
+    // Act
+    const expected = await withMiddy(response, extraCsp);
+    const actual = withConstants(response, extraCsp);
+
+    // Assess
+    expect(actual).toEqual(expected);
+  });
+
+  it('removes Server and X-Powered-By', () => {
+    // Prepare
+    const headers: Headers = { Server: 'nginx', 'X-Powered-By': 'Express', 'Content-Type': 'application/json' };
+
+    // Act
+    securityHeaders()(headers);
+
+    // Assess
+    expect(headers).not.toHaveProperty('Server');
+    expect(headers).not.toHaveProperty('X-Powered-By');
+  });
+
+  it('answers the documentation page with the same headers as before, through the whole pipeline', async () => {
+    // Prepare
+    const page = html(200, '<p>docs</p>');
+    const handler = createHttpHandler({
+      operationId: 'getApiDocs',
+      contentSecurityPolicy: { 'style-src': DOCS_STYLE_HASH },
+      logger: createLogger({}, { level: 'silent' }),
+      handle: async () => structuredClone(page),
+    });
+
+    // Act
+    const result = await handler(buildEvent('getApiDocs', { claims: null }), lambdaContext());
+
+    // Assess
+    const { TrackingID: _trackingId, ...headers } = result.headers;
+    expect(headers).toEqual(await withMiddy(page, { 'style-src': DOCS_STYLE_HASH }));
+  });
+});
