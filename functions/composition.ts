@@ -4,20 +4,22 @@
  * else; each getter checks only the configuration its part needs, so a function that never calls Webex does not need
  * Webex credentials. Nothing here reaches the Step Functions client: the functions that need it take it from
  * `adapters/sfn/*-composition.ts`, so no other bundle carries it (esbuild inlines a dynamic `import()` without code
- * splitting, and a namespace import keeps every command and schema of the client).
+ * splitting, and a namespace import keeps every command and schema of the client). Secrets are read with the small
+ * `GetSecretValue` request of `adapters/secrets/get-secret-value.ts`, not the Secrets Manager client (cold start).
  *
  * Tests and the local runtime change `process.env` and then call `resetCompositionForTests()` (optionally with
  * overrides such as a clock that never sleeps on real time) so the next call rebuilds everything.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
+import { GetSecretValueReader } from './adapters/secrets/get-secret-value';
 import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
 import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
 import { RefreshingCredentials, StoredTokenCredentials } from './adapters/webex/credentials';
 import { type ConfigNeed, loadConfig, requireConfig, type ServiceConfig } from './config';
+import { ConfigurationError } from './domain/errors';
 import type { AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
 import type { WebexCredentialsProvider } from './domain/ports/token';
@@ -35,7 +37,7 @@ export interface CompositionOverrides {
 interface Singletons {
   config?: ServiceConfig;
   dynamodb?: DynamoDBClient;
-  secrets?: SecretsManagerClient;
+  secrets?: GetSecretValueReader;
   auditStore?: AuditStore;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
@@ -73,8 +75,11 @@ function dynamodb(config: ServiceConfig): DynamoDBClient {
   return singletons.dynamodb;
 }
 
-function secretsManager(config: ServiceConfig): SecretsManagerClient {
-  singletons.secrets ??= new SecretsManagerClient(awsClientConfig(config));
+function secretsManager(config: ServiceConfig): GetSecretValueReader {
+  if (!singletons.secrets) {
+    if (config.awsRegion === undefined) throw new ConfigurationError('Invalid configuration: AWS_REGION is not set');
+    singletons.secrets = new GetSecretValueReader({ region: config.awsRegion });
+  }
   return singletons.secrets;
 }
 
@@ -111,7 +116,7 @@ function webexCredentials(config: ServiceConfig): WebexCredentialsProvider {
   const source = config.webexCredentials;
   if (source?.kind === 'secret') {
     return new StoredTokenCredentials({
-      store: new SecretsManagerTokenStore({ client: secretsManager(config), secretId: source.secretId }),
+      store: new SecretsManagerTokenStore({ reader: secretsManager(config), secretId: source.secretId }),
       baseUrl: config.webexBaseUrl,
       clock: getClock(),
     });

@@ -13,6 +13,7 @@
  * No token or secret is ever logged.
  */
 import type { Context } from 'aws-lambda';
+import { SdkSecretsManager } from '../adapters/secrets/sdk-secrets';
 import { SecretsManagerTokenStore } from '../adapters/secrets/secrets-manager-token-store';
 import { refreshAccessToken } from '../adapters/webex/token-grant';
 import { ConfigurationError } from '../domain/errors';
@@ -72,8 +73,9 @@ export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): Refre
     problems.push('REFRESH_WINDOW_DAYS must be a number of days >= 0');
   }
   if (problems.length > 0 || !secretId) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}.`);
+  const secrets = new SdkSecretsManager();
   return {
-    store: new SecretsManagerTokenStore({ secretId }),
+    store: new SecretsManagerTokenStore({ secretId, reader: secrets, writer: secrets }),
     grant: (input) => refreshAccessToken(baseUrl, input),
     clock: systemClock,
     refreshWindowDays,

@@ -1,9 +1,8 @@
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import {
-  type SecretsManagerSender,
-  SecretsManagerTokenStore,
-} from '../../functions/adapters/secrets/secrets-manager-token-store';
+import { SdkSecretsManager, type SecretsManagerSender } from '../../functions/adapters/secrets/sdk-secrets';
+import { SecretNotFoundError } from '../../functions/adapters/secrets/secret-value';
+import { SecretsManagerTokenStore } from '../../functions/adapters/secrets/secrets-manager-token-store';
 import { ConfigurationError } from '../../functions/domain/errors';
 import type { PartnerTokens } from '../../functions/domain/ports/token';
 
@@ -16,10 +15,13 @@ const TOKENS: PartnerTokens = {
   clientSecret: 'client-SECRET',
 };
 
-/** A hand-written Secrets Manager double: answers GetSecretValue from `secretString`, records every command. */
+/**
+ * A hand-written Secrets Manager client double: answers GetSecretValue from `secretString`, records every command. The
+ * store reads and writes through `SdkSecretsManager` over it, as the scheduled refresh does.
+ */
 function fakeSecretsManager(secretString: string | undefined, options: { failWith?: Error } = {}) {
   const commands: Array<GetSecretValueCommand | PutSecretValueCommand> = [];
-  const client: SecretsManagerSender = {
+  const sender: SecretsManagerSender = {
     send: async (command) => {
       commands.push(command);
       if (options.failWith) throw options.failWith;
@@ -27,14 +29,15 @@ function fakeSecretsManager(secretString: string | undefined, options: { failWit
       return { VersionId: 'v2', $metadata: {} };
     },
   };
-  return { client, commands };
+  const secrets = new SdkSecretsManager(sender);
+  return { client: { reader: secrets, writer: secrets }, commands };
 }
 
 describe('SecretsManagerTokenStore', () => {
   it('reads the tokens from the secret JSON', async () => {
     // Prepare
     const sm = fakeSecretsManager(JSON.stringify(TOKENS));
-    const store = new SecretsManagerTokenStore({ secretId: 'webex/partner-tokens', client: sm.client });
+    const store = new SecretsManagerTokenStore({ secretId: 'webex/partner-tokens', ...sm.client });
 
     // Act
     const tokens = await store.read();
@@ -49,7 +52,7 @@ describe('SecretsManagerTokenStore', () => {
   it('reads a bootstrap secret holding only the refresh token and client registration', async () => {
     // Prepare
     const sm = fakeSecretsManager(JSON.stringify({ refreshToken: 'r', clientId: 'c', clientSecret: 's' }));
-    const store = new SecretsManagerTokenStore({ secretId: 'id', client: sm.client });
+    const store = new SecretsManagerTokenStore({ secretId: 'id', ...sm.client });
 
     // Act
     const tokens = await store.read();
@@ -68,7 +71,7 @@ describe('SecretsManagerTokenStore', () => {
   it('writes the tokens as the secret JSON with PutSecretValue', async () => {
     // Prepare
     const sm = fakeSecretsManager(undefined);
-    const store = new SecretsManagerTokenStore({ secretId: 'webex/partner-tokens', client: sm.client });
+    const store = new SecretsManagerTokenStore({ secretId: 'webex/partner-tokens', ...sm.client });
 
     // Act
     await store.write({ ...TOKENS, accessToken: 'access-NEW' });
@@ -84,7 +87,7 @@ describe('SecretsManagerTokenStore', () => {
   it('refuses to write tokens without an access token', async () => {
     // Prepare
     const sm = fakeSecretsManager(undefined);
-    const store = new SecretsManagerTokenStore({ secretId: 'id', client: sm.client });
+    const store = new SecretsManagerTokenStore({ secretId: 'id', ...sm.client });
 
     // Act
     const failure = store.write({ ...TOKENS, accessToken: '' });
@@ -101,7 +104,7 @@ describe('SecretsManagerTokenStore', () => {
   ])('reports %s as ConfigurationError without the secret value', async (_name, secretString) => {
     // Prepare
     const sm = fakeSecretsManager(secretString);
-    const store = new SecretsManagerTokenStore({ secretId: 'id', client: sm.client });
+    const store = new SecretsManagerTokenStore({ secretId: 'id', ...sm.client });
 
     // Act
     const failure = await store.read().catch((e: unknown) => e);
@@ -119,11 +122,11 @@ describe('SecretsManagerTokenStore', () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     const missing = new SecretsManagerTokenStore({
       secretId: 'id',
-      client: fakeSecretsManager('', { failWith: notFound }).client,
+      ...fakeSecretsManager('', { failWith: notFound }).client,
     });
     const busy = new SecretsManagerTokenStore({
       secretId: 'id',
-      client: fakeSecretsManager('', { failWith: throttled }).client,
+      ...fakeSecretsManager('', { failWith: throttled }).client,
     });
 
     // Act
@@ -133,5 +136,33 @@ describe('SecretsManagerTokenStore', () => {
     // Assess
     expect(missingFailure).toBeInstanceOf(ConfigurationError);
     expect(busyFailure).toBe(throttled);
+  });
+
+  it('reports a secret the small GetSecretValue reader cannot find as ConfigurationError', async () => {
+    // Prepare
+    const store = new SecretsManagerTokenStore({
+      secretId: 'id',
+      reader: { readSecretString: () => Promise.reject(new SecretNotFoundError()) },
+    });
+
+    // Act
+    const failure = await store.read().catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ConfigurationError);
+  });
+
+  it('refuses to write without a writer (the API functions and tasks only read)', async () => {
+    // Prepare
+    const store = new SecretsManagerTokenStore({
+      secretId: 'id',
+      reader: { readSecretString: async () => JSON.stringify(TOKENS) },
+    });
+
+    // Act
+    const failure = await store.write(TOKENS).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(ConfigurationError);
   });
 });

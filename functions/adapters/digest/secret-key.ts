@@ -2,12 +2,11 @@
  * Reads the audit digest key from Secrets Manager. The secret is either the key itself (a generated secret string) or a
  * JSON object with a `key` member (a generated secret with `generateStringKey: 'key'`).
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from '../../domain/errors';
+import type { SecretValueReader } from '../secrets/secret-value';
 
-export async function readDigestKeyFromSecret(client: SecretsManagerClient, secretId: string): Promise<string> {
-  const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  const raw = result.SecretString;
+export async function readDigestKeyFromSecret(reader: SecretValueReader, secretId: string): Promise<string> {
+  const raw = await reader.readSecretString(secretId);
   if (raw === undefined || raw === '') {
     throw new ConfigurationError('The audit digest secret has no string value (AUDIT_DIGEST_SECRET_ID).');
   }

@@ -8,26 +8,21 @@
  * To bootstrap, an operator may store only `refreshToken`, `clientId` and `clientSecret`: the missing access token and
  * dates read as empty / expired until the scheduled refresh fills them in. Errors name the secret's problem, never its
  * content.
+ *
+ * The secret is read and written through `SecretValueReader` / `SecretValueWriter` (`secret-value.ts`): the API
+ * functions and workflow tasks read with the small `GetSecretValue` request of `get-secret-value.ts` and cannot write;
+ * the scheduled refresh reads and writes with the SDK client (`sdk-secrets.ts`).
  */
-import {
-  GetSecretValueCommand,
-  type GetSecretValueCommandOutput,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
 import * as z from '../../domain/contract/zod';
 import { ConfigurationError } from '../../domain/errors';
 import type { PartnerTokenStore, PartnerTokens } from '../../domain/ports/token';
-
-/** What the store needs of a Secrets Manager client: `SecretsManagerClient` fits, and so does a test double. */
-export interface SecretsManagerSender {
-  send(command: GetSecretValueCommand | PutSecretValueCommand): Promise<unknown>;
-}
+import { SecretNotFoundError, type SecretValueReader, type SecretValueWriter } from './secret-value';
 
 export interface SecretsManagerTokenStoreOptions {
   secretId: string;
-  /** Default: one module-scope `SecretsManagerClient` shared by every store in the process. */
-  client?: SecretsManagerSender;
+  reader: SecretValueReader;
+  /** Only the scheduled refresh writes; without a writer, `write` refuses. */
+  writer?: SecretValueWriter;
 }
 
 const EPOCH = new Date(0).toISOString();
@@ -42,40 +37,34 @@ const StoredTokensSchema = z.object({
   clientSecret: z.string().check(z.minLength(1)),
 });
 
-let sharedClient: SecretsManagerClient | undefined;
-function defaultClient(): SecretsManagerClient {
-  sharedClient ??= new SecretsManagerClient({});
-  return sharedClient;
-}
-
 export class SecretsManagerTokenStore implements PartnerTokenStore {
   private readonly secretId: string;
-  private readonly client: SecretsManagerSender;
+  private readonly reader: SecretValueReader;
+  private readonly writer: SecretValueWriter | undefined;
 
   constructor(options: SecretsManagerTokenStoreOptions) {
     if (!options.secretId) throw new ConfigurationError('The partner token secret id is missing.');
     this.secretId = options.secretId;
-    this.client = options.client ?? defaultClient();
+    this.reader = options.reader;
+    this.writer = options.writer;
   }
 
   async read(): Promise<PartnerTokens> {
-    let output: GetSecretValueCommandOutput;
+    let secretString: string | undefined;
     try {
-      output = (await this.client.send(
-        new GetSecretValueCommand({ SecretId: this.secretId }),
-      )) as GetSecretValueCommandOutput;
+      secretString = await this.reader.readSecretString(this.secretId);
     } catch (error) {
-      if (error instanceof Error && error.name === 'ResourceNotFoundException') {
+      if (error instanceof SecretNotFoundError) {
         throw new ConfigurationError('The partner token secret does not exist (or has no current value).');
       }
       throw error;
     }
-    if (typeof output.SecretString !== 'string') {
+    if (typeof secretString !== 'string') {
       throw new ConfigurationError('The partner token secret has no string value: store the tokens as JSON text.');
     }
     let json: unknown;
     try {
-      json = JSON.parse(output.SecretString);
+      json = JSON.parse(secretString);
     } catch {
       throw new ConfigurationError('The partner token secret is not JSON.');
     }
@@ -88,6 +77,7 @@ export class SecretsManagerTokenStore implements PartnerTokenStore {
   }
 
   async write(tokens: PartnerTokens): Promise<void> {
+    if (!this.writer) throw new ConfigurationError('This partner token store is read-only.');
     const parsed = StoredTokensSchema.safeParse(tokens);
     if (!parsed.success || !parsed.data.accessToken) {
       throw new ConfigurationError('Refusing to store incomplete partner tokens.');
@@ -100,6 +90,6 @@ export class SecretsManagerTokenStore implements PartnerTokenStore {
       clientId: parsed.data.clientId,
       clientSecret: parsed.data.clientSecret,
     };
-    await this.client.send(new PutSecretValueCommand({ SecretId: this.secretId, SecretString: JSON.stringify(value) }));
+    await this.writer.writeSecretString(this.secretId, JSON.stringify(value));
   }
 }
