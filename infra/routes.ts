@@ -1,14 +1,11 @@
 /**
  * The route table: one source of truth for API Gateway (CDK) and the local gateway (`npm start`).
  * Pure data: no CDK import, so the local runtime and the OpenAPI generator can read it too.
+ * Each route's scope comes from `route-scopes.ts`, the part of the table the functions themselves read.
  */
+import { ROUTE_SCOPES, type ScopeName } from './route-scopes';
 
-/** Scopes mirror Webex's own (`spark-admin:broadworks_subscribers_read` / `_write`). */
-export const SCOPES = {
-  read: 'spark-admin:broadworks_subscribers_read',
-  write: 'spark-admin:broadworks_subscribers_write',
-} as const;
-export type ScopeName = keyof typeof SCOPES;
+export { SCOPES, type ScopeName } from './route-scopes';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -33,7 +30,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/broadworks/subscribers',
     entry: 'functions/api/list-subscribers.ts',
-    scope: 'read',
+    scope: ROUTE_SCOPES.listSubscribers,
     role: 'api',
     summary: 'List BroadWorks Subscribers',
   },
@@ -42,7 +39,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/broadworks/subscribers',
     entry: 'functions/api/provision-subscriber.ts',
-    scope: 'write',
+    scope: ROUTE_SCOPES.provisionSubscriber,
     role: 'api',
     summary: 'Provision a BroadWorks Subscriber',
   },
@@ -51,7 +48,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/broadworks/subscribers/validate',
     entry: 'functions/api/precheck-subscriber.ts',
-    scope: 'write',
+    scope: ROUTE_SCOPES.precheckSubscriber,
     role: 'api',
     summary: 'Precheck a BroadWorks Subscriber Provisioning',
   },
@@ -60,7 +57,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/broadworks/subscribers/{subscriberId}',
     entry: 'functions/api/get-subscriber.ts',
-    scope: 'read',
+    scope: ROUTE_SCOPES.getSubscriber,
     role: 'api',
     summary: 'Get a BroadWorks Subscriber',
   },
@@ -69,7 +66,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'PUT',
     path: '/v1/broadworks/subscribers/{subscriberId}',
     entry: 'functions/api/update-subscriber.ts',
-    scope: 'write',
+    scope: ROUTE_SCOPES.updateSubscriber,
     role: 'api',
     summary: 'Update a BroadWorks Subscriber',
   },
@@ -78,7 +75,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'DELETE',
     path: '/v1/broadworks/subscribers/{subscriberId}',
     entry: 'functions/api/remove-subscriber.ts',
-    scope: 'write',
+    scope: ROUTE_SCOPES.removeSubscriber,
     role: 'api',
     summary: 'Remove a BroadWorks Subscriber',
   },
@@ -87,7 +84,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/subscribers/{subscriberId}/emails/consentMove',
     entry: 'functions/api/resend-consent.ts',
-    scope: 'write',
+    scope: ROUTE_SCOPES.resendConsent,
     role: 'api',
     summary: 'Send Consent User Move Email to Pending Broadworks Subscribers',
   },
@@ -96,7 +93,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/broadworks/subscribers/{subscriberId}/audit',
     entry: 'functions/api/list-subscriber-audit.ts',
-    scope: 'read',
+    scope: ROUTE_SCOPES.listSubscriberAudit,
     role: 'api',
     summary: "Read a subscriber's audit trail, newest first (extension)",
   },
@@ -105,7 +102,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/orders',
     entry: 'functions/api/submit-order.ts',
-    scope: 'write',
+    scope: ROUTE_SCOPES.submitOrder,
     role: 'api',
     summary: 'Start the provisioning workflow for an order (extension)',
   },
@@ -114,7 +111,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/orders/{orderId}',
     entry: 'functions/api/get-order.ts',
-    scope: 'read',
+    scope: ROUTE_SCOPES.getOrder,
     role: 'api',
     summary: 'Read an order: status, subscriber, failure cause and audit records (extension)',
   },
@@ -123,7 +120,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/openapi.json',
     entry: 'functions/api/openapi-document.ts',
-    scope: null,
+    scope: ROUTE_SCOPES.getOpenApiDocument,
     role: 'docs',
     summary: "This service's OpenAPI document",
   },
@@ -132,7 +129,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/docs',
     entry: 'functions/api/api-docs.ts',
-    scope: null,
+    scope: ROUTE_SCOPES.getApiDocs,
     role: 'docs',
     summary: 'A readable page of the OpenAPI document',
   },

@@ -17,7 +17,7 @@
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { ROUTES, type RouteDefinition } from '../../infra/routes';
+import { scopeOf } from '../../infra/route-scopes';
 import { parseOrThrow } from '../domain/contract/validation';
 import type * as z from '../domain/contract/zod';
 import type { CallContext } from '../domain/use-cases/context';
@@ -46,7 +46,7 @@ export interface HttpInput<TParams, TQuery, TBody> {
 }
 
 export interface HttpOperation<TParams, TQuery, TBody> {
-  /** The route's operationId in `infra/routes.ts`; the scope to check comes from there. */
+  /** The route's operationId in `infra/routes.ts`; the scope to check comes from `infra/route-scopes.ts`. */
   operationId: string;
   params?: z.core.$ZodType<TParams>;
   query?: z.core.$ZodType<TQuery>;
@@ -73,17 +73,11 @@ type MiddyRequest = middy.Request<ApiEvent, ApiResult, Error, ApiContext>;
 
 export type ApiHandler = (event: ApiEvent, context: ApiContext) => Promise<ApiResult>;
 
-function routeFor(operationId: string): RouteDefinition {
-  const route = ROUTES.find((r) => r.operationId === operationId);
-  if (!route) throw new Error(`No route with operationId ${operationId} in infra/routes.ts`);
-  return route;
-}
-
 /** Build the Lambda handler of one operation. */
 export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody = undefined>(
   operation: HttpOperation<TParams, TQuery, TBody>,
 ): ApiHandler {
-  const route = routeFor(operation.operationId);
+  const scope = scopeOf(operation.operationId);
   const baseLogger = (operation.logger ?? rootLogger).child({ operationId: operation.operationId });
   // Per-request state, keyed by the event object middy hands both the middlewares and the handler (safe when one
   // process serves several requests at once, as the local runtime does).
@@ -128,8 +122,8 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
 
   const callerMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
     before: (request) => {
-      if (route.scope === null) return;
-      stateOf(request.event).caller = resolveCaller(request.event.requestContext ?? {}, route.scope);
+      if (scope === null) return;
+      stateOf(request.event).caller = resolveCaller(request.event.requestContext ?? {}, scope);
     },
   };
 
