@@ -53,7 +53,8 @@ export async function runHandlerCost(options: HandlerCostOptions = {}): Promise<
     delete process.env[name];
   }
   const { resetCompositionForTests } = await import('../functions/composition');
-  resetCompositionForTests();
+  const { REFRESH_GRANT_COMPOSITION } = await import('../functions/adapters/webex/refreshing-credentials');
+  resetCompositionForTests(REFRESH_GRANT_COMPOSITION);
 
   const id = recorded.subscriberId;
   const cases: Case[] = [

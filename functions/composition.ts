@@ -17,8 +17,14 @@ import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
 import { GetSecretValueReader } from './adapters/secrets/get-secret-value';
 import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
 import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
-import { RefreshingCredentials, StoredTokenCredentials } from './adapters/webex/credentials';
-import { type ConfigNeed, loadConfig, requireConfig, type ServiceConfig } from './config';
+import { StoredTokenCredentials } from './adapters/webex/credentials';
+import {
+  type ConfigNeed,
+  loadConfig,
+  type RefreshCredentialsConfig,
+  requireConfig,
+  type ServiceConfig,
+} from './config';
 import { ConfigurationError } from './domain/errors';
 import type { AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
@@ -32,6 +38,17 @@ export interface CompositionOverrides {
   clock?: Clock;
   /** Extra Webex client options (tests: fewer attempts, a smaller backoff). */
   webexClient?: Partial<Omit<WebexHttpClientOptions, 'credentials' | 'clock'>>;
+  /**
+   * Builds the Webex credentials of a refresh-grant configuration (`WEBEX_REFRESH_TOKEN` + client id and secret): the
+   * local runtime, tests and benches pass `REFRESH_GRANT_COMPOSITION` (adapters/webex/refreshing-credentials.ts). Not
+   * wired here: a Lambda reads the partner token from Secrets Manager and must never run the grant itself, and its
+   * bundle does not carry it.
+   */
+  refreshGrantCredentials?: (
+    source: RefreshCredentialsConfig,
+    baseUrl: string,
+    clock: Clock,
+  ) => WebexCredentialsProvider;
 }
 
 interface Singletons {
@@ -122,13 +139,12 @@ function webexCredentials(config: ServiceConfig): WebexCredentialsProvider {
     });
   }
   if (source?.kind === 'refresh') {
-    return new RefreshingCredentials({
-      baseUrl: config.webexBaseUrl,
-      refreshToken: source.refreshToken,
-      clientId: source.clientId,
-      clientSecret: source.clientSecret,
-      clock: getClock(),
-    });
+    if (!overrides.refreshGrantCredentials) {
+      throw new ConfigurationError(
+        'Invalid configuration: WEBEX_REFRESH_TOKEN credentials are for local runs only; set PARTNER_TOKEN_SECRET_ID',
+      );
+    }
+    return overrides.refreshGrantCredentials(source, config.webexBaseUrl, getClock());
   }
   // requireConfig(['webex']) has already refused a missing credential source.
   throw new Error('unreachable: no Webex credentials');

@@ -28,9 +28,13 @@ import { ConfigurationError } from './domain/errors';
 export const DEFAULT_WEBEX_BASE_URL = 'https://webexapis.com/v1';
 export const MIN_DIGEST_KEY_LENGTH = 32;
 
-export type WebexCredentialsConfig =
-  | { kind: 'secret'; secretId: string }
-  | { kind: 'refresh'; refreshToken: string; clientId: string; clientSecret: string };
+export type RefreshCredentialsConfig = {
+  kind: 'refresh';
+  refreshToken: string;
+  clientId: string;
+  clientSecret: string;
+};
+export type WebexCredentialsConfig = { kind: 'secret'; secretId: string } | RefreshCredentialsConfig;
 
 export type DigestKeyConfig = { kind: 'secret'; secretId: string } | { kind: 'inline'; key: string };
 

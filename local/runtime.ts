@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FOLLOW_FILTER } from '../functions/adapters/dynamodb/audit-outbox';
+import { REFRESH_GRANT_COMPOSITION } from '../functions/adapters/webex/refreshing-credentials';
 import type { CompositionOverrides } from '../functions/composition';
 import { createLogger, type Logger, type LogLevel } from '../functions/shared/logger';
 import type { ScopeName } from '../infra/routes';
@@ -320,14 +321,15 @@ function applyEnv(set: Record<string, string>, unset: readonly string[]): () => 
 /**
  * The composition root caches clients built from the environment: drop them after the environment changed. Imported
  * lazily (as the handlers import it, so it is the same module instance); if it cannot load, the handlers cannot either
- * and will answer 500 with the cause in the log, so this only warns.
+ * and will answer 500 with the cause in the log, so this only warns. The handlers get Webex credentials from the
+ * simulator's refresh grant, which the composition root only runs when handed `REFRESH_GRANT_COMPOSITION`.
  */
 async function resetComposition(log: Logger, overrides: CompositionOverrides | undefined): Promise<void> {
   try {
     const mod = (await import(pathToFileURL(path.join(REPO_ROOT, 'functions/composition.ts')).href)) as {
       resetCompositionForTests?: (next?: CompositionOverrides) => void;
     };
-    mod.resetCompositionForTests?.(overrides);
+    mod.resetCompositionForTests?.({ ...REFRESH_GRANT_COMPOSITION, ...overrides });
   } catch (error) {
     log.warn('cannot reset the composition root (functions/composition.ts)', { error });
   }

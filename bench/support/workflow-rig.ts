@@ -3,6 +3,8 @@
  * the REAL task handler modules, the Webex simulator and the audit table on dynalite — the same pieces as the workflow
  * tests (test/workflow/harness.ts), with the simulator's delays, faults and clock chosen per benchmark.
  */
+
+import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
 import { resetCompositionForTests } from '../../functions/composition';
 import type { Order } from '../../functions/domain/contract/order';
 import type { Clock } from '../../functions/domain/ports/clock';
@@ -55,7 +57,7 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     delete process.env[name];
   }
   // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.
-  resetCompositionForTests({ clock: options.clock, webexClient: { maxAttempts: 1 } });
+  resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, clock: options.clock, webexClient: { maxAttempts: 1 } });
   const engine = new LocalStepFunctionsEngine({
     timeScale: options.timeScale,
     ...(options.onWait ? { onWait: options.onWait } : {}),

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HmacDigester } from '../../functions/adapters/digest/hmac-digester';
 import { extractKey } from '../../functions/adapters/digest/secret-key';
+import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
+import { getWebex, resetCompositionForTests } from '../../functions/composition';
 import { DEFAULT_WEBEX_BASE_URL, loadConfig, requireConfig } from '../../functions/config';
 import { ConfigurationError } from '../../functions/domain/errors';
 
@@ -127,5 +129,53 @@ describe('HmacDigester', () => {
     expect(extractKey(' raw-key-value ')).toBe('raw-key-value');
     expect(extractKey('{"key":"json-key-value"}')).toBe('json-key-value');
     expect(() => extractKey('{"other":1}')).toThrow(ConfigurationError);
+  });
+});
+
+describe('the composition root and the Webex credential sources', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    resetCompositionForTests();
+  });
+
+  function configure(env: Record<string, string>): void {
+    process.env = { LOG_LEVEL: 'silent', ...env };
+  }
+
+  it('refuses refresh-grant credentials unless the process hands in the grant (Lambda never runs it)', () => {
+    // Prepare
+    configure(REFRESH);
+    resetCompositionForTests();
+
+    // Act
+    const message = problemsOf(() => getWebex());
+
+    // Assess
+    expect(message).toContain('PARTNER_TOKEN_SECRET_ID');
+  });
+
+  it('runs the refresh grant when the local runtime, a test or a bench hands it in', () => {
+    // Prepare
+    configure(REFRESH);
+    resetCompositionForTests(REFRESH_GRANT_COMPOSITION);
+
+    // Act / Assess
+    expect(getWebex()).toBeDefined();
+  });
+
+  it('reads the partner token from Secrets Manager in the configured region, and needs one', () => {
+    // Prepare
+    configure({ PARTNER_TOKEN_SECRET_ID: 'partner-token' });
+    resetCompositionForTests();
+
+    // Act
+    const message = problemsOf(() => getWebex());
+    configure({ PARTNER_TOKEN_SECRET_ID: 'partner-token', AWS_REGION: 'eu-west-1' });
+    resetCompositionForTests();
+
+    // Assess
+    expect(message).toContain('AWS_REGION');
+    expect(getWebex()).toBeDefined();
   });
 });

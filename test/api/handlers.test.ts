@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
+import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
 import { handler as apiDocs } from '../../functions/api/api-docs';
 import { handler as getSubscriber } from '../../functions/api/get-subscriber';
 import { handler as listSubscriberAudit } from '../../functions/api/list-subscriber-audit';
@@ -79,7 +80,7 @@ beforeEach(() => {
   delete process.env.STATE_MACHINE_ARN;
   delete process.env.PARTNER_TOKEN_SECRET_ID;
   delete process.env.AUDIT_DIGEST_SECRET_ID;
-  resetCompositionForTests({ webexClient: FAST_CLIENT });
+  resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, webexClient: FAST_CLIENT });
 });
 
 afterEach(() => {
@@ -248,7 +249,7 @@ describe('POST /v1/broadworks/subscribers (provisionSubscriber)', () => {
   it('answers 500 naming nothing internal when its configuration is incomplete, before any upstream call', async () => {
     // Prepare
     delete process.env.AUDIT_TABLE_NAME;
-    resetCompositionForTests({ webexClient: FAST_CLIENT });
+    resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, webexClient: FAST_CLIENT });
 
     // Act
     const { result, body } = await invoke(provisionSubscriber, 'provisionSubscriber', { body: provisionBody() });
@@ -619,7 +620,7 @@ describe('following API Provision/Update with the workflow (the tracking outbox 
     process.env.DYNAMODB_ENDPOINT = stream.url;
     process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
     process.env.SFN_ENDPOINT = `http://127.0.0.1:${(sfn.address() as AddressInfo).port}`;
-    resetCompositionForTests({ webexClient: FAST_CLIENT });
+    resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, webexClient: FAST_CLIENT });
   });
 
   it('starts a tracking execution for a provisioned subscriber, from the audit record', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebexHttpClient } from '../../functions/adapters/webex/client';
-import { RefreshingCredentials, StoredTokenCredentials } from '../../functions/adapters/webex/credentials';
+import { StoredTokenCredentials } from '../../functions/adapters/webex/credentials';
+import { RefreshingCredentials } from '../../functions/adapters/webex/refreshing-credentials';
 import { ConfigurationError, UpstreamError } from '../../functions/domain/errors';
 import type { PartnerTokenStore, PartnerTokens, RefreshGrant } from '../../functions/domain/ports/token';
 import { type ScriptedServer, startScriptedServer } from './scripted-server';

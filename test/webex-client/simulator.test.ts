@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebexHttpClient } from '../../functions/adapters/webex/client';
-import { RefreshingCredentials } from '../../functions/adapters/webex/credentials';
+import { RefreshingCredentials } from '../../functions/adapters/webex/refreshing-credentials';
 import type { ProvisionRequest, Subscriber } from '../../functions/domain/contract/schemas';
 import { UpstreamError } from '../../functions/domain/errors';
 import {

@@ -8,6 +8,7 @@
  * is lifted).
  */
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store';
+import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
 import { resetCompositionForTests } from '../../functions/composition';
 import type { Order } from '../../functions/domain/contract/order';
 import type { Subscriber } from '../../functions/domain/contract/schemas';
@@ -81,7 +82,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   delete process.env.PARTNER_TOKEN_SECRET_ID;
   delete process.env.AUDIT_DIGEST_SECRET_ID;
   // One attempt per task invocation: retries are Step Functions' (visible in the history), never a sleep on the clock.
-  resetCompositionForTests({ clock, webexClient: { maxAttempts: 1 } });
+  resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, clock, webexClient: { maxAttempts: 1 } });
 
   const waits: WaitInfo[] = [];
   // The harness is created below; the endpoint's hooks reach it through this reference.

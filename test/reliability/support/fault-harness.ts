@@ -14,6 +14,7 @@
  * The webex client makes one attempt per task invocation: every retry is Step Functions' (visible in the history).
  */
 import { DynamoAuditStore } from '../../../functions/adapters/dynamodb/audit-store';
+import { REFRESH_GRANT_COMPOSITION } from '../../../functions/adapters/webex/refreshing-credentials';
 import { resetCompositionForTests } from '../../../functions/composition';
 import type { SubscriberStatus } from '../../../functions/domain/contract/schemas';
 import type { AuditRecord } from '../../../functions/domain/ports/audit';
@@ -149,7 +150,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
   delete process.env.PARTNER_TOKEN_SECRET_ID;
   delete process.env.AUDIT_DIGEST_SECRET_ID;
   delete process.env.STATE_MACHINE_ARN;
-  resetCompositionForTests({ clock, webexClient: { maxAttempts: 1 } });
+  resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, clock, webexClient: { maxAttempts: 1 } });
 
   const crashes = new Map<string, CrashPlan>();
   const crashed = new Map<string, CrashPlan>();
