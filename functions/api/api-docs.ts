@@ -6,6 +6,5 @@ import { DOCS_STYLE_HASH } from '../openapi/docs-page';
 
 export const handler = createHttpHandler({
   operationId: 'getApiDocs',
-  contentSecurityPolicy: { 'style-src': DOCS_STYLE_HASH },
-  handle: async () => html(200, docsPage()),
+  handle: async () => html(200, docsPage(), { 'style-src': DOCS_STYLE_HASH }),
 });

@@ -2,10 +2,11 @@
  * The shared middy pipeline of every API function, in middy's documented order (header normalizer first, error handler
  * last; `after`/`onError` run in reverse, so the error mapper answers first and the others decorate its response):
  *
- * 1. `@middy/http-header-normalizer` — lower-case request header names;
+ * 1. header names — lower-case request header names (`header-normalizer.ts`, what `@middy/http-header-normalizer` did);
  * 2. TrackingID — the caller's sane `TrackingID` or a generated `WBXPROV_<uuid>`; on every response as `TrackingID`;
  * 3. security headers — `security-headers.ts`: the headers `@middy/http-security-headers` sets by default, as
- *    constants, plus `Cache-Control: no-store` and `X-Frame-Options: DENY`;
+ *    constants, plus `Cache-Control: no-store` and `X-Frame-Options: DENY` (an HTML page built with `html()` carries
+ *    its Content-Security-Policy and the other HTML-only headers itself);
  * 4. caller — from the JWT authorizer's claims, with the route's scope checked again (401/403);
  * 5. body — size limit 413, `application/json` only 415, missing 400 1001, malformed JSON 400 (our own, not
  *    @middy/http-json-body-parser, so every refusal is a Webex error body);
@@ -16,7 +17,6 @@
  * the validated input and returns a result built with `json()` / `noContent()`.
  */
 import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { scopeOf } from '../../infra/route-scopes';
 import { parseOrThrow } from '../domain/contract/validation';
 import type * as z from '../domain/contract/zod';
@@ -24,6 +24,7 @@ import type { CallContext } from '../domain/use-cases/context';
 import { type Logger, logger as rootLogger } from '../shared/logger';
 import { type Caller, resolveCaller } from './caller';
 import { mapErrorToResponse } from './error-mapper';
+import { normalizeHeaderNames } from './header-normalizer';
 import { assertBodySize, parseJsonBody } from './request-body';
 import { securityHeaders } from './security-headers';
 import { resolveTrackingId, TRACKING_ID_HEADER } from './tracking-id';
@@ -52,8 +53,6 @@ export interface HttpOperation<TParams, TQuery, TBody> {
   query?: z.core.$ZodType<TQuery>;
   /** The route takes a JSON body validated with this schema. Routes without it ignore any body sent. */
   body?: z.core.$ZodType<TBody>;
-  /** Extra Content-Security-Policy directives (HTML responses only), e.g. a style hash for the docs page. */
-  contentSecurityPolicy?: Record<string, string>;
   handle(input: HttpInput<TParams, TQuery, TBody>): Promise<ApiResult>;
   /** For tests: a logger to use instead of the process logger. */
   logger?: Logger;
@@ -93,6 +92,10 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
     return state;
   };
 
+  const headerNamesMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
+    before: (request) => normalizeHeaderNames(request.event),
+  };
+
   const trackingIdMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
     before: (request) => {
       const trackingId = resolveTrackingId(headerValue(request.event, 'trackingid'));
@@ -108,7 +111,7 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
     },
   };
 
-  const addSecurityHeaders = securityHeaders(operation.contentSecurityPolicy);
+  const addSecurityHeaders = securityHeaders();
   const withSecurityHeaders = (request: MiddyRequest): void => {
     const response = request.response;
     if (!response) return;
@@ -173,7 +176,7 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
   };
 
   const wrapped = middy<ApiEvent, ApiResult, Error, ApiContext>()
-    .use(httpHeaderNormalizer())
+    .use(headerNamesMiddleware)
     .use(trackingIdMiddleware)
     .use(securityHeadersMiddleware)
     .use(callerMiddleware)

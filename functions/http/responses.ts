@@ -1,4 +1,5 @@
 /** Building success responses, and the `Link` paging header pointing at THIS service. */
+import { htmlSecurityHeaders } from './security-headers';
 import type { ApiEvent, ApiResult } from './types';
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
@@ -10,8 +11,16 @@ export function noContent(): ApiResult {
   return { statusCode: 204, headers: {} };
 }
 
-export function html(statusCode: number, body: string): ApiResult {
-  return { statusCode, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body };
+/**
+ * An HTML page, with the security headers only HTML responses get (Content-Security-Policy, cross-origin policies,
+ * Permissions-Policy…); `extraCsp`: the page's own CSP directives, e.g. a style hash.
+ */
+export function html(statusCode: number, body: string, extraCsp?: Readonly<Record<string, string>>): ApiResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'text/html; charset=utf-8', ...htmlSecurityHeaders(extraCsp) },
+    body,
+  };
 }
 
 const HOST_PATTERN = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;

@@ -10,6 +10,10 @@ import { buildEvent, lambdaContext } from '../support/apigw-event';
 
 type Headers = Record<string, string | number | boolean>;
 
+const PAGE = '<p>hi</p>';
+/** An HTML response as a handler wrote it before `html()` added any security header: what the middleware was given. */
+const BARE_PAGE: ApiResult = { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: PAGE };
+
 /**
  * What the API answered with `@middy/http-security-headers` (6.x, default options) and our extra two headers: the
  * middleware's output with the empty and undefined values dropped, as the pipeline's last step drops them.
@@ -22,24 +26,35 @@ async function withMiddy(response: ApiResult, extraCsp?: Record<string, string>)
   return Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined && v !== ''));
 }
 
-function withConstants(response: ApiResult, extraCsp?: Record<string, string>): Headers {
+/** The same response as our code builds it (`html()` for pages), then the pipeline's security headers. */
+function withConstants(response: ApiResult): Headers {
   const headers = { ...response.headers };
-  securityHeaders(extraCsp)(headers);
+  securityHeaders()(headers);
   return headers;
 }
 
 describe('security headers as constants', () => {
   it.each([
-    ['a JSON response', json(200, { ok: true }), undefined],
-    ['a 204 response', noContent(), undefined],
-    ['an error response', json(404, { message: 'no' }), undefined],
-    ['an HTML response', html(200, '<p>hi</p>'), undefined],
-    ['an HTML response with an extra CSP directive', html(200, '<p>hi</p>'), { 'style-src': DOCS_STYLE_HASH }],
-    ['an HTML response that overrides a default directive', html(200, '<p>hi</p>'), { sandbox: 'allow-forms' }],
-  ])('sets exactly the headers @middy/http-security-headers set on %s', async (_name, response, extraCsp) => {
+    ['a JSON response', json(200, { ok: true }), json(200, { ok: true }), undefined],
+    ['a 204 response', noContent(), noContent(), undefined],
+    ['an error response', json(404, { message: 'no' }), json(404, { message: 'no' }), undefined],
+    ['an HTML response', BARE_PAGE, html(200, PAGE), undefined],
+    [
+      'an HTML response with an extra CSP directive',
+      BARE_PAGE,
+      html(200, PAGE, { 'style-src': DOCS_STYLE_HASH }),
+      { 'style-src': DOCS_STYLE_HASH },
+    ],
+    [
+      'an HTML response that overrides a default directive',
+      BARE_PAGE,
+      html(200, PAGE, { sandbox: 'allow-forms' }),
+      { sandbox: 'allow-forms' },
+    ],
+  ])('sets exactly the headers @middy/http-security-headers set on %s', async (_name, bare, ours, extraCsp) => {
     // Act
-    const expected = await withMiddy(response, extraCsp);
-    const actual = withConstants(response, extraCsp);
+    const expected = await withMiddy(bare, extraCsp);
+    const actual = withConstants(ours);
 
     // Assess
     expect(actual).toEqual(expected);
@@ -59,12 +74,10 @@ describe('security headers as constants', () => {
 
   it('answers the documentation page with the same headers as before, through the whole pipeline', async () => {
     // Prepare
-    const page = html(200, '<p>docs</p>');
     const handler = createHttpHandler({
       operationId: 'getApiDocs',
-      contentSecurityPolicy: { 'style-src': DOCS_STYLE_HASH },
       logger: createLogger({}, { level: 'silent' }),
-      handle: async () => structuredClone(page),
+      handle: async () => html(200, PAGE, { 'style-src': DOCS_STYLE_HASH }),
     });
 
     // Act
@@ -72,6 +85,25 @@ describe('security headers as constants', () => {
 
     // Assess
     const { TrackingID: _trackingId, ...headers } = result.headers;
-    expect(headers).toEqual(await withMiddy(page, { 'style-src': DOCS_STYLE_HASH }));
+    expect(headers).toEqual(await withMiddy(BARE_PAGE, { 'style-src': DOCS_STYLE_HASH }));
+  });
+
+  it('answers an error on the documentation route without the HTML-only headers, as before', async () => {
+    // Prepare
+    const handler = createHttpHandler({
+      operationId: 'getApiDocs',
+      logger: createLogger({}, { level: 'silent' }),
+      handle: async () => {
+        throw new Error('boom');
+      },
+    });
+
+    // Act
+    const result = await handler(buildEvent('getApiDocs', { claims: null }), lambdaContext());
+
+    // Assess
+    const { TrackingID: _trackingId, ...headers } = result.headers;
+    expect(result.statusCode).toBe(500);
+    expect(headers).toEqual(await withMiddy(json(500, {})));
   });
 });
