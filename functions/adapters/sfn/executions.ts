@@ -10,7 +10,12 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Order } from '../../domain/contract/order';
-import type { ExecutionStatus, OrderExecution, OrderExecutions } from '../../domain/workflow/orders';
+import type {
+  ExecutionStatus,
+  OrderExecution,
+  OrderExecutionReader,
+  OrderExecutions,
+} from '../../domain/workflow/orders';
 
 /** `arn:aws:states:<region>:<account>:execution:<state machine name>:<execution name>`. */
 export function executionArnOf(stateMachineArn: string, name: string): string {
@@ -44,15 +49,30 @@ export function toOrderExecution(output: DescribeExecutionCommandOutput): OrderE
   };
 }
 
-export class StepFunctionsOrderExecutions implements OrderExecutions {
-  private readonly client: SFNClient;
-  private readonly stateMachineArn: string;
+/** DescribeExecution only: what GET /v1/orders/{orderId} needs (its bundle then has no StartExecution). */
+export class StepFunctionsOrderReader implements OrderExecutionReader {
+  protected readonly client: SFNClient;
+  protected readonly stateMachineArn: string;
 
   constructor(options: { client: SFNClient; stateMachineArn: string }) {
     this.client = options.client;
     this.stateMachineArn = options.stateMachineArn;
   }
 
+  async describe(name: string): Promise<OrderExecution | undefined> {
+    try {
+      const output = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, name) }),
+      );
+      return toOrderExecution(output);
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist || isNamed(error, 'ExecutionDoesNotExist')) return undefined;
+      throw error;
+    }
+  }
+}
+
+export class StepFunctionsOrderExecutions extends StepFunctionsOrderReader implements OrderExecutions {
   async start(name: string, input: Order): Promise<OrderExecution | undefined> {
     try {
       const started = await this.client.send(
@@ -67,18 +87,6 @@ export class StepFunctionsOrderExecutions implements OrderExecutions {
       };
     } catch (error) {
       if (error instanceof ExecutionAlreadyExists || isNamed(error, 'ExecutionAlreadyExists')) return undefined;
-      throw error;
-    }
-  }
-
-  async describe(name: string): Promise<OrderExecution | undefined> {
-    try {
-      const output = await this.client.send(
-        new DescribeExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, name) }),
-      );
-      return toOrderExecution(output);
-    } catch (error) {
-      if (error instanceof ExecutionDoesNotExist || isNamed(error, 'ExecutionDoesNotExist')) return undefined;
       throw error;
     }
   }

@@ -5,14 +5,17 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { getConfig } from '../../composition';
 import type { ServiceConfig } from '../../config';
-import type { OrderExecutions } from '../../domain/workflow/orders';
-import { StepFunctionsOrderExecutions } from './executions';
+import type { OrderExecutionReader, OrderExecutions } from '../../domain/workflow/orders';
+import { StepFunctionsOrderExecutions, StepFunctionsOrderReader } from './executions';
 
-let cached: { config: ServiceConfig; client: SFNClient; executions: OrderExecutions } | undefined;
+type Adapter = typeof StepFunctionsOrderReader | typeof StepFunctionsOrderExecutions;
+let cached:
+  | { config: ServiceConfig; client: SFNClient; adapter: Adapter; executions: OrderExecutionReader }
+  | undefined;
 
-export function getOrderExecutions(): OrderExecutions {
+function build<A extends Adapter>(adapter: A): InstanceType<A> {
   const config = getConfig(['tracker']);
-  if (cached?.config !== config) {
+  if (cached?.config !== config || cached.adapter !== adapter) {
     cached?.client.destroy();
     const client = new SFNClient({
       ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
@@ -21,8 +24,19 @@ export function getOrderExecutions(): OrderExecutions {
     cached = {
       config,
       client,
-      executions: new StepFunctionsOrderExecutions({ client, stateMachineArn: config.stateMachineArn as string }),
+      adapter,
+      executions: new adapter({ client, stateMachineArn: config.stateMachineArn as string }),
     };
   }
-  return cached.executions;
+  return cached.executions as InstanceType<A>;
+}
+
+/** Start and describe executions: POST /v1/orders. */
+export function getOrderExecutions(): OrderExecutions {
+  return build(StepFunctionsOrderExecutions);
+}
+
+/** Describe executions only: GET /v1/orders/{orderId} (its bundle carries no StartExecution). */
+export function getOrderReader(): OrderExecutionReader {
+  return build(StepFunctionsOrderReader);
 }

@@ -6,7 +6,7 @@ import { CustomerInfoSchema, ProvisionRequestSchema, requirePhoneOrExtension } f
 import * as z from './zod';
 
 /** Step Functions execution names: 1 to 80 characters of letters, digits, `-` and `_`. The orderId is the name. */
-export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+export const ORDER_ID_PATTERN = RULES.orderIdPattern;
 
 const wholeSeconds = () =>
   z

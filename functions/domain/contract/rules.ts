@@ -28,6 +28,8 @@ export const RULES = {
    * always ends the order with ProvisioningTimedOut and a cause.
    */
   maxOrderDeadlineSeconds: 29 * 24 * 3600,
+  /** Step Functions execution names: 1 to 80 characters of letters, digits, `-` and `_`. The orderId is the name. */
+  orderIdPattern: /^[A-Za-z0-9_-]{1,80}$/,
   /** Request bodies larger than this are refused with 413 before parsing. */
   maxRequestBodyBytes: 64 * 1024,
 } as const;

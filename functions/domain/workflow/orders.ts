@@ -1,50 +1,19 @@
 /**
- * Orders through the HTTP API: submit (start the workflow, at most once per orderId) and read (status, subscriber,
- * failure cause, audit records). Pure: the workflow's executions are behind the `OrderExecutions` port.
+ * Orders through the HTTP API: submit (start the workflow, at most once per orderId); reading an order is in
+ * `order-view.ts` (re-exported here). Pure: the workflow's executions are behind the `OrderExecutions` port.
  */
-import { ORDER_ID_PATTERN, type Order, OrderSchema } from '../contract/order';
+import { type Order, OrderSchema } from '../contract/order';
 import { ERROR_CODES } from '../contract/rules';
-import { type Subscriber, SubscriberSchema } from '../contract/schemas';
 import { parseOrThrow } from '../contract/validation';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import type { AuditRecord, AuditStore } from '../ports/audit';
+import { ConflictError } from '../errors';
+import { type OrderExecution, type OrderExecutionReader, type OrderView, orderView } from './order-view';
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
-
-export interface OrderExecution {
-  name: string;
-  executionArn: string;
-  status: ExecutionStatus;
-  /** ISO 8601. */
-  startDate: string;
-  stopDate?: string | undefined;
-  /** The execution's input and output, parsed (absent when not JSON). */
-  input?: unknown;
-  output?: unknown;
-  error?: string | undefined;
-  cause?: string | undefined;
-}
+export * from './order-view';
 
 /** The provisioning workflow's executions, by name (the orderId). */
-export interface OrderExecutions {
+export interface OrderExecutions extends OrderExecutionReader {
   /** Start an execution; `undefined` when one with that name exists already (running or not). */
   start(name: string, input: Order): Promise<OrderExecution | undefined>;
-  /** The execution with that name, or `undefined`. */
-  describe(name: string): Promise<OrderExecution | undefined>;
-}
-
-export interface OrderView {
-  orderId: string;
-  status: ExecutionStatus;
-  executionArn: string;
-  startDate: string;
-  stopDate?: string;
-  /** The provisioned subscriber, once the order succeeded. */
-  subscriber?: Subscriber;
-  /** Why the order failed: the Fail state's error and its machine-readable cause. */
-  failure?: { error: string; cause: unknown };
-  /** The order's audit records, newest first (GET only). */
-  audit?: { items: AuditRecord[] };
 }
 
 /** Validate an order as the workflow will (the deadline's upper bound is part of the contract schema). */
@@ -62,32 +31,6 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-export function orderView(execution: OrderExecution): OrderView {
-  const view: OrderView = {
-    orderId: execution.name,
-    status: execution.status,
-    executionArn: execution.executionArn,
-    startDate: execution.startDate,
-  };
-  if (execution.stopDate) view.stopDate = execution.stopDate;
-  if (execution.status === 'SUCCEEDED' && execution.output && typeof execution.output === 'object') {
-    const subscriber = SubscriberSchema.safeParse((execution.output as { subscriber?: unknown }).subscriber);
-    if (subscriber.success) view.subscriber = subscriber.data;
-  }
-  if (execution.error !== undefined || (execution.status !== 'RUNNING' && execution.status !== 'SUCCEEDED')) {
-    let cause: unknown = execution.cause;
-    if (typeof execution.cause === 'string') {
-      try {
-        cause = JSON.parse(execution.cause);
-      } catch {
-        cause = execution.cause;
-      }
-    }
-    view.failure = { error: execution.error ?? execution.status, cause: cause ?? null };
-  }
-  return view;
 }
 
 export interface SubmitResult {
@@ -122,25 +65,4 @@ function sameOrderOrConflict(existing: OrderExecution, order: Order): OrderView 
     ]);
   }
   return orderView(existing);
-}
-
-/** Read an order: its execution and its audit records, newest first. */
-export async function getOrder(
-  deps: { executions: OrderExecutions; audit: AuditStore },
-  orderId: string,
-  auditMax = 100,
-): Promise<OrderView> {
-  if (!ORDER_ID_PATTERN.test(orderId)) {
-    throw new ValidationError('The orderId is invalid.', [
-      {
-        description: 'orderId must be 1 to 80 letters, digits, - or _',
-        errorCode: ERROR_CODES.invalidValue,
-        fieldName: 'orderId',
-      },
-    ]);
-  }
-  const execution = await deps.executions.describe(orderId);
-  if (!execution) throw new NotFoundError(`No order ${orderId}.`);
-  const page = await deps.audit.listByOrder(orderId, { max: auditMax });
-  return { ...orderView(execution), audit: { items: page.items } };
 }
