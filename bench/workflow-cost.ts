@@ -1,8 +1,9 @@
 /**
  * Workflow cost: one order through the REAL workflow (rendered definition on the local engine, real task handlers, the
- * Webex simulator on a manual clock that Wait states advance, audit on dynalite) for a given provisioning time. Counted
- * from the execution itself: state transitions (states entered), Lambda invocations, Webex calls, audit writes; priced
- * at AWS list prices (us-east-1); plus the detection delay (simulator turns `provisioned` → execution ends).
+ * Webex simulator on a manual clock that every wait advances, audit on dynalite, the status poller fed by the local
+ * poll queue) for a given provisioning time. Counted from the run itself: state transitions (states entered), Lambda
+ * invocations (task functions and the status poller), SQS requests, Webex calls, audit writes; priced at AWS list
+ * prices (us-east-1); plus the detection delay (simulator turns `provisioned` → execution ends).
  *
  * Compared with the minimum possible: an order whose first status check already sees `provisioned` (3 Webex calls,
  * the transitions of a single poll). Goal (issue 7): cost ≤ 1.5× that minimum while the detection delay stays under
@@ -34,7 +35,12 @@ export const PRICES = {
   writeRequestUnit: 0.625 / 1_000_000,
   /** Secrets Manager, per API call ($0.05 per 10,000). */
   secretsCall: 0.05 / 10_000,
+  /** SQS standard queue, per request ($0.40 per 1M; every 64 KB chunk of a payload is one request). */
+  sqsRequest: 0.4 / 1_000_000,
 } as const;
+
+/** SQS requests per poll message: SendMessage, the event source's ReceiveMessage and DeleteMessage (batches of one). */
+export const SQS_REQUESTS_PER_MESSAGE = 3;
 
 /** Billed duration assumed per task invocation in AWS (one Webex round trip + one audit write); local runs are faster. */
 export const ASSUMED_TASK_MS = 200;
@@ -46,6 +52,8 @@ export interface OrderFigures {
   status: string;
   transitions: number;
   lambdaInvocations: number;
+  /** Poll messages sent (by Await status and by the poller). */
+  pollMessages: number;
   webexCalls: number;
   auditWrites: number;
   writeUnits: number;
@@ -63,7 +71,8 @@ function costOf(f: Omit<OrderFigures, 'costUsd'>): number {
   return (
     f.transitions * PRICES.transition +
     f.lambdaInvocations * (PRICES.lambdaRequest + gbSeconds * PRICES.lambdaGbSecond) +
-    f.writeUnits * PRICES.writeRequestUnit
+    f.writeUnits * PRICES.writeRequestUnit +
+    f.pollMessages * SQS_REQUESTS_PER_MESSAGE * PRICES.sqsRequest
   );
 }
 
@@ -71,15 +80,22 @@ function costOf(f: Omit<OrderFigures, 'costUsd'>): number {
 export async function measureOrder(seconds: number, dynamo: TestDynamo): Promise<OrderFigures> {
   const clock = createManualClock(Date.UTC(2025, 0, 6, 9));
   let provisionedAt: number | undefined;
+  let pollInvocations = 0;
+  let pollMessages = 0;
   const rig = await startWorkflowRig({
     clock,
     timeScale: 0,
     dynamo,
     simulator: { provisioningDelayMs: seconds * 1000 },
-    onWait: (wait) => clock.advance(wait.seconds * 1000),
+    onWait: (wait) => {
+      // Every wait of this workflow is a poll message (Await status or the poller's next poll).
+      if (wait.stateName === 'Await status') pollMessages += 1;
+      clock.advance(wait.seconds * 1000);
+    },
     wrapTask: (name, handler) => async (input, context) => {
       // The simulator starts the provisioning clock when it accepts the Provision call.
       if (name === 'provision') provisionedAt = clock.now() + seconds * 1000;
+      if (name === 'pollStatus') pollInvocations += 1;
       return handler(input, context);
     },
   });
@@ -102,14 +118,12 @@ export async function measureOrder(seconds: number, dynamo: TestDynamo): Promise
       provisioningSeconds: seconds,
       status: execution.status,
       transitions: count('StateEntered'),
-      lambdaInvocations: count('LambdaFunctionScheduled'),
+      lambdaInvocations: count('LambdaFunctionScheduled') + pollInvocations,
+      pollMessages,
       webexCalls: webexCalls(rig.sim),
       auditWrites: records.length,
       writeUnits,
-      statusChecks: execution.events.filter(
-        (e) =>
-          e.type === 'TaskStateEntered' && (e.stateEnteredEventDetails as { name?: string })?.name === 'Check status',
-      ).length,
+      statusChecks: rig.sim.stats().requests.byOperation.getSubscriber?.total ?? 0,
       detectionDelaySeconds: provisionedAt === undefined ? Number.NaN : (clock.now() - provisionedAt) / 1000,
     };
     return { ...figures, costUsd: costOf(figures) };
@@ -163,6 +177,7 @@ export async function runWorkflowCost(): Promise<BenchSection> {
       f.status,
       String(f.transitions),
       String(f.lambdaInvocations),
+      String(f.pollMessages * SQS_REQUESTS_PER_MESSAGE),
       String(f.webexCalls),
       `${f.auditWrites} (${f.writeUnits} WRU)`,
       String(f.statusChecks),
@@ -198,6 +213,7 @@ export async function runWorkflowCost(): Promise<BenchSection> {
           'end',
           'transitions',
           'Lambda calls',
+          'SQS requests',
           'Webex calls',
           'audit writes',
           'status checks',
@@ -213,8 +229,11 @@ export async function runWorkflowCost(): Promise<BenchSection> {
       `Prices (${PRICES.region}, list): Step Functions Standard $0.025 per 1,000 state transitions; Lambda arm64 $0.20 per 1M ` +
         `requests + $0.0000133334 per GB-s (${FUNCTION_SIZING.workflow.memorySize} MB × ${ASSUMED_TASK_MS} ms assumed per ` +
         `task = ${gbSeconds} GB-s); DynamoDB on-demand $0.625 per million WRU (1 WRU per started KB of item); Secrets ` +
-        'Manager $0.05 per 10,000 calls — read once per cold start (digest key, partner token cached 5 min), so ≈ $0 per order.',
-      'Transitions = states entered in the execution history (retries and throttling waits included); Webex calls = ' +
+        'Manager $0.05 per 10,000 calls — read once per cold start (digest key, partner token cached 5 min), so ≈ $0 per order; ' +
+        `SQS $0.40 per 1M requests, ${SQS_REQUESTS_PER_MESSAGE} per poll message (send, receive, delete); ` +
+        'SendTaskSuccess/Failure/Heartbeat are not billed (Standard workflows bill state transitions only).',
+      'Transitions = states entered in the execution history (retries and throttling waits included); Lambda calls = ' +
+        'task invocations + status poller invocations; status checks = Webex Get calls; Webex calls = ' +
         "the simulator's count (token grant excluded: once per cold start).",
       '',
       'Alternative tunings of the active regime, same real executions (cost × minimum / detection delay; ✗ = over the ' +

@@ -8,7 +8,12 @@ import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refres
 import { resetCompositionForTests } from '../../functions/composition';
 import type { Order } from '../../functions/domain/contract/order';
 import type { Clock } from '../../functions/domain/ports/clock';
-import { LocalStepFunctionsEngine, type TaskHandler, type WaitInfo } from '../../local/stepfunctions';
+import {
+  type LocalStepFunctionsEngine,
+  startLocalStepFunctions,
+  type TaskHandler,
+  type WaitInfo,
+} from '../../local/stepfunctions';
 import {
   createWebexSimulator,
   type SimulatorOptions,
@@ -53,23 +58,27 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     AUDIT_DIGEST_KEY: 'bench-digest-key-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
   });
-  for (const name of ['PARTNER_TOKEN_SECRET_ID', 'AUDIT_DIGEST_SECRET_ID', 'STATE_MACHINE_ARN', 'SFN_ENDPOINT']) {
+  const unset = ['PARTNER_TOKEN_SECRET_ID', 'AUDIT_DIGEST_SECRET_ID', 'STATE_MACHINE_ARN', 'SFN_ENDPOINT'];
+  for (const name of [...unset, 'SQS_ENDPOINT', 'POLL_QUEUE_URL']) {
     delete process.env[name];
   }
   // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.
   resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, clock: options.clock, webexClient: { maxAttempts: 1 } });
-  const engine = new LocalStepFunctionsEngine({
+  // The HTTP endpoint (port 0): the status poller calls it back (SendTask*, the poll queue) as it would AWS.
+  const endpoint = await startLocalStepFunctions({
+    port: 0,
     timeScale: options.timeScale,
     ...(options.onWait ? { onWait: options.onWait } : {}),
     ...(options.wrapTask ? { wrapTask: options.wrapTask } : {}),
     maxClosedExecutions: options.maxClosedExecutions ?? 2000,
   });
+  const engine = endpoint.engine;
   return {
     sim,
     engine,
     dynamo,
     async stop() {
-      await engine.close();
+      await endpoint.stop();
       await sim.stop();
       if (!options.dynamo) await dynamo.stop();
       resetCompositionForTests();

@@ -191,6 +191,9 @@ export function buildProvisioningDefinition(scope: Construct, props: Provisionin
       HeartbeatSeconds: AWAIT_HEARTBEAT.toSeconds(),
     },
   });
+  // A heartbeat timeout is also States.Timeout (and, locally, States.TaskFailed): never retry it, so the first one
+  // reaches the Catch below and checks the status itself (retriers are matched before catchers, first match wins).
+  awaitStatus.addRetry({ errors: [sfn.Errors.HEARTBEAT_TIMEOUT], maxAttempts: 0 });
   awaitStatus.addRetry(TRANSIENT_RETRY);
   awaitStatus.addRetry(OTHER_ERROR_RETRY);
   awaitStatus.addCatch(checkStatus, { errors: [sfn.Errors.HEARTBEAT_TIMEOUT], resultPath: sfn.JsonPath.DISCARD });

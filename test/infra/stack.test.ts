@@ -670,5 +670,10 @@ describe('the provisioning stack: status polling', () => {
       },
     });
     expect(JSON.stringify(states['Await status']?.Catch)).toContain('States.HeartbeatTimeout');
+    // Never retried (a heartbeat timeout is also States.Timeout): the first one falls back to Check status.
+    expect((states['Await status']?.Retry as unknown[] | undefined)?.[0]).toEqual({
+      ErrorEquals: ['States.HeartbeatTimeout'],
+      MaxAttempts: 0,
+    });
   });
 });

@@ -33,7 +33,13 @@ export async function pollStatusTurn(deps: WorkflowDeps, input: unknown): Promis
       return { kind: 'hold', state: { ...state, delaySeconds: hop, holdSeconds: hold - hop }, delaySeconds: hop };
     }
     const next = await checkStatusStep(deps, state);
-    if (next.throttled) return { kind: 'again', state: next, delaySeconds: queueDelay(next.retryAfterSeconds ?? 1) };
+    if (next.throttled) {
+      // Exactly Retry-After: a longer one than a queue delay is held for the rest, as a long poll wait is.
+      const retryAfter = Math.max(1, Math.ceil(next.retryAfterSeconds ?? 1));
+      const hop = queueDelay(retryAfter);
+      const state = retryAfter > hop ? { ...next, holdSeconds: retryAfter - hop } : next;
+      return { kind: 'again', state, delaySeconds: hop };
+    }
     if (next.route === 'poll') {
       return { kind: 'again', state: next, delaySeconds: queueDelay(next.delaySeconds ?? next.waitSeconds ?? 0) };
     }

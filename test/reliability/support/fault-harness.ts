@@ -71,6 +71,8 @@ export interface FaultHarness {
   crashes: Map<string, CrashPlan>;
   /** Crashes that actually happened, by execution name. */
   crashed: Map<string, CrashPlan>;
+  /** Status polls the poller re-queued after exactly Retry-After (a 429/423 on its Get), by execution name. */
+  pollThrottles: Map<string, number>;
   /** Person actions taken, by subscriber id. */
   personActions: Map<string, PersonAction['action']>;
   /** Times the idle watchdog moved the clock to the next sleeper (see `startFaultHarness`). */
@@ -154,6 +156,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
 
   const crashes = new Map<string, CrashPlan>();
   const crashed = new Map<string, CrashPlan>();
+  const pollThrottles = new Map<string, number>();
   const personActions = new Map<string, PersonAction['action']>();
 
   const crashing =
@@ -184,6 +187,10 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     onWait: (wait) => {
       clock.advance(wait.seconds * 1000);
       const state = wait.input as Partial<WorkflowState> | undefined;
+      if (wait.stateName === 'Await status' && state?.throttled === true) {
+        const name = wait.executionArn.split(':').at(-1) ?? '';
+        pollThrottles.set(name, (pollThrottles.get(name) ?? 0) + 1);
+      }
       const status = state?.lastStatus;
       const subscriberId = state?.subscriberId;
       const action = status === undefined ? undefined : PERSON_ACTIONS[status];
@@ -223,6 +230,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     webexBaseUrl: `${url}/v1`,
     crashes,
     crashed,
+    pollThrottles,
     personActions,
     get stalls() {
       return stalls;

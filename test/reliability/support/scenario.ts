@@ -177,11 +177,16 @@ async function runOne(h: FaultHarness, order: PlannedOrder): Promise<OrderResult
   const execution = await h.run(order.input, order.orderId);
   const records = await h.orderRecords(order.orderId);
   const output = execution.output ? (JSON.parse(execution.output) as { subscriber?: { id?: string } }) : undefined;
-  const failedTasks = execution.events.filter((e) => e.type === 'LambdaFunctionFailed').length;
-  const throttleWaits = execution.events.filter(
-    (e) =>
-      e.type === 'WaitStateEntered' && (e.stateEnteredEventDetails as { name: string }).name.endsWith(' throttled'),
+  // Lambda tasks fail as LambdaFunctionFailed; Await status as TaskFailed (the status poller's SendTaskFailure).
+  const failedTasks = execution.events.filter(
+    (e) => e.type === 'LambdaFunctionFailed' || e.type === 'TaskFailed',
   ).length;
+  // Throttled Lambda tasks wait in a ' throttled' Wait state; the status poller re-queues its poll instead.
+  const throttleWaits =
+    execution.events.filter(
+      (e) =>
+        e.type === 'WaitStateEntered' && (e.stateEnteredEventDetails as { name: string }).name.endsWith(' throttled'),
+    ).length + (h.pollThrottles.get(order.orderId) ?? 0);
   return {
     order,
     end: execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : (execution.error ?? execution.status),
