@@ -216,17 +216,11 @@ export class Monitoring extends Construct {
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.alarm('PartnerTokenRefreshDeadLetters', {
-      alarmDescription: 'A token refresh invocation failed after all retries (message in the refresh failures queue)',
-      metric: refreshFailures.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.alarmOnDeadLetters(
+      'PartnerTokenRefreshDeadLetters',
+      refreshFailures,
+      'A token refresh invocation failed after all retries (message in the refresh failures queue)',
+    );
   }
 
   private buildDashboard(props: MonitoringProps): cloudwatch.Dashboard {

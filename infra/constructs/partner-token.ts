@@ -8,9 +8,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
+import { deadLetterQueue } from './dead-letter-queue';
 import { ServiceFunction } from './service-function';
 
 export const REFRESH_FUNCTION_ENTRY = 'functions/scheduled/refresh-partner-token.ts';
@@ -81,23 +82,10 @@ export class PartnerCredentials extends Construct {
         'incomparable with new ones (no way to tell whether a personal value changed).',
     });
 
-    this.refreshFailures = new sqs.Queue(this, 'RefreshFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.refreshFailures,
-      {
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue IS the dead-letter destination of the token refresh (EventBridge target DLQ and Lambda ' +
-          'on-failure destination); an alarm fires on its first message.',
-      },
-      {
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: 'This queue IS the dead-letter destination of the token refresh; nothing consumes it automatically.',
-      },
+    this.refreshFailures = deadLetterQueue(
+      this,
+      'RefreshFailures',
+      'the token refresh (EventBridge target DLQ and Lambda on-failure destination)',
     );
 
     this.refresh = new ServiceFunction(this, 'RefreshPartnerToken', {

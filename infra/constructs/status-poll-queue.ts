@@ -7,7 +7,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge } from '../nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 /** The poller's own timeout; the queue's visibility timeout is six times it (AWS's guidance for Lambda consumers). */
 export const POLLER_TIMEOUT = Duration.seconds(30);
@@ -20,21 +20,10 @@ export class StatusPollQueue extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.deadLetters,
-      {
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue IS the dead-letter queue of the status poll queue; an alarm fires on its first message.',
-      },
-      {
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: 'This queue IS a dead-letter queue; an operator inspects it (the executions recover by themselves).',
-      },
+    this.deadLetters = deadLetterQueue(
+      this,
+      'DeadLetters',
+      'the status poll queue (a poll that failed on every delivery)',
     );
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

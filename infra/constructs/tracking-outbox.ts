@@ -12,11 +12,12 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
 import { acknowledge } from '../nag';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../stream-consumers';
+import { deadLetterQueue } from './dead-letter-queue';
 import { ServiceFunction } from './service-function';
 
 export { FOLLOW_SUBSCRIBERS_ENTRY };
@@ -43,23 +44,7 @@ export class TrackingOutbox extends Construct {
   constructor(scope: Construct, id: string, props: TrackingOutboxProps) {
     super(scope, id);
 
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.deadLetters,
-      {
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue IS the on-failure destination of the audit stream consumer; an alarm fires on its first message.',
-      },
-      {
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: 'This queue IS the on-failure destination of the audit stream consumer; nothing consumes it.',
-      },
-    );
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters', 'the audit stream consumer (its on-failure destination)');
 
     this.consumer = new ServiceFunction(this, 'FollowSubscribers', {
       entry: FOLLOW_SUBSCRIBERS_ENTRY,
