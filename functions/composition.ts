@@ -80,7 +80,8 @@ export function getClock(): Clock {
   return overrides.clock ?? systemClock;
 }
 
-function awsClientConfig(config: ServiceConfig, endpoint?: string): { region?: string; endpoint?: string } {
+/** Region and endpoint of an AWS SDK client, from the configuration (every `*-composition.ts` builds its clients so). */
+export function awsClientConfig(config: ServiceConfig, endpoint?: string): { region?: string; endpoint?: string } {
   return {
     ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
     ...(endpoint === undefined ? {} : { endpoint }),

@@ -3,7 +3,7 @@
  * invocations), pointed at `SFN_ENDPOINT` when set (the local endpoint) and at `STATE_MACHINE_ARN`.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { getConfig } from '../../composition';
+import { awsClientConfig, getConfig } from '../../composition';
 import type { ServiceConfig } from '../../config';
 import type { OrderExecutionReader, OrderExecutions } from '../../domain/workflow/orders';
 import { StepFunctionsOrderExecutions, StepFunctionsOrderReader } from './executions';
@@ -17,10 +17,7 @@ function build<A extends Adapter>(adapter: A): InstanceType<A> {
   const config = getConfig(['tracker']);
   if (cached?.config !== config || cached.adapter !== adapter) {
     cached?.client.destroy();
-    const client = new SFNClient({
-      ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
-      ...(config.sfnEndpoint === undefined ? {} : { endpoint: config.sfnEndpoint }),
-    });
+    const client = new SFNClient(awsClientConfig(config, config.sfnEndpoint));
     cached = {
       config,
       client,

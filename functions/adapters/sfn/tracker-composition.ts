@@ -5,7 +5,7 @@
  * imports: esbuild keeps only the commands and schemas used.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { getConfig } from '../../composition';
+import { awsClientConfig, getConfig } from '../../composition';
 import type { ServiceConfig } from '../../config';
 import type { SubscriberTracker } from '../../domain/ports/workflow';
 import { StepFunctionsSubscriberTracker } from './subscriber-tracker';
@@ -18,10 +18,7 @@ export function getTracker(): SubscriberTracker {
   const stateMachineArn = config.stateMachineArn as string;
   if (cached?.config !== config) {
     cached?.client.destroy();
-    const client = new SFNClient({
-      ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
-      ...(config.sfnEndpoint === undefined ? {} : { endpoint: config.sfnEndpoint }),
-    });
+    const client = new SFNClient(awsClientConfig(config, config.sfnEndpoint));
     cached = { config, client, tracker: new StepFunctionsSubscriberTracker({ client, stateMachineArn }) };
   }
   return cached.tracker;

@@ -6,7 +6,7 @@
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { getConfig } from '../../composition';
+import { awsClientConfig, getConfig } from '../../composition';
 import type { ServiceConfig } from '../../config';
 import type { StatusPollQueue, TaskCallbacks } from '../../domain/ports/workflow';
 import { StepFunctionsTaskCallbacks } from '../sfn/task-callbacks';
@@ -25,15 +25,8 @@ export function getStatusPollPorts(): StatusPollPorts {
   if (cached?.config !== config) {
     cached?.sfn.destroy();
     cached?.sqs.destroy();
-    const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
-    const sfn = new SFNClient({
-      ...region,
-      ...(config.sfnEndpoint === undefined ? {} : { endpoint: config.sfnEndpoint }),
-    });
-    const sqs = new SQSClient({
-      ...region,
-      ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
-    });
+    const sfn = new SFNClient(awsClientConfig(config, config.sfnEndpoint));
+    const sqs = new SQSClient(awsClientConfig(config, config.sqsEndpoint));
     cached = {
       config,
       sfn,
