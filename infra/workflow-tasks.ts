@@ -59,3 +59,18 @@ export const STATUS_POLLER = {
   entry: 'functions/workflow/poll-status.ts',
   summary: 'Status poller: checks a waiting subscriber from the poll queue, answers Await status or re-queues',
 } as const satisfies WorkflowTaskDefinition;
+
+const POLLER_TIMEOUT_SECONDS = 30;
+
+/**
+ * The status poll queue's delivery settings, as deployed (`constructs/status-poll-queue.ts`) and as the local queue
+ * runs them. Pure data, so the local runtime reads them without loading CDK constructs.
+ */
+export const STATUS_POLL_QUEUE = {
+  /** The poller's own timeout. */
+  pollerTimeoutSeconds: POLLER_TIMEOUT_SECONDS,
+  /** Six times the poller's timeout (AWS's guidance for Lambda consumers): how long a failed poll stays invisible. */
+  visibilityTimeoutSeconds: POLLER_TIMEOUT_SECONDS * 6,
+  /** Deliveries of one poll before the dead-letter queue. */
+  maxReceiveCount: 5,
+} as const;

@@ -27,7 +27,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FAILURES, type FailureName, WORKFLOW_LIMITS } from '../../functions/domain/workflow/state';
 import { TRANSIENT_TASK_ERRORS } from '../../functions/domain/workflow/task-errors';
-import type { WorkflowTaskName } from '../workflow-tasks';
+import { STATUS_POLL_QUEUE, type WorkflowTaskName } from '../workflow-tasks';
 
 /** The state machine's overall timeout (Standard workflow: pending states wait on a person for days). */
 export const WORKFLOW_TIMEOUT = Duration.seconds(WORKFLOW_LIMITS.workflowTimeoutSeconds);
@@ -42,7 +42,9 @@ export const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
  * `Await status` fails with States.HeartbeatTimeout when no poll heartbeats it for this long: longer than the longest
  * queue delay plus SQS's redeliveries of a failing poll (visibility timeout × receives before the dead-letter queue).
  */
-export const AWAIT_HEARTBEAT = Duration.seconds(WORKFLOW_LIMITS.maxQueueDelaySeconds + 900);
+export const AWAIT_HEARTBEAT = Duration.seconds(
+  WORKFLOW_LIMITS.maxQueueDelaySeconds + STATUS_POLL_QUEUE.visibilityTimeoutSeconds * STATUS_POLL_QUEUE.maxReceiveCount,
+);
 
 /**
  * Retries of transient errors (Webex 5xx/timeouts, audit writes, Lambda service errors): 2 s doubling to at most 5 min,

@@ -18,8 +18,8 @@ import {
   LOCAL_REGION,
   renderProvisioningAsl,
 } from '../../infra/workflow/asl';
-import { STATUS_POLLER } from '../../infra/workflow-tasks';
-import { LocalQueue } from '../sqs/local-queue';
+import { STATUS_POLL_QUEUE, STATUS_POLLER } from '../../infra/workflow-tasks';
+import { LocalQueue, type QueueConsumer } from '../sqs/local-queue';
 import * as h from './history';
 import { asLambdaError, lambdaContext, moduleTaskHandlers, type TaskHandler, taskNameOfArn } from './task-handlers';
 
@@ -190,13 +190,14 @@ export class LocalStepFunctionsEngine {
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
       timeScale: this.timeScale,
-      visibilityTimeoutSeconds: options.pollQueue?.visibilityTimeoutSeconds ?? 180,
-      maxReceiveCount: options.pollQueue?.maxReceiveCount ?? 5,
+      visibilityTimeoutSeconds:
+        options.pollQueue?.visibilityTimeoutSeconds ?? STATUS_POLL_QUEUE.visibilityTimeoutSeconds,
+      maxReceiveCount: options.pollQueue?.maxReceiveCount ?? STATUS_POLL_QUEUE.maxReceiveCount,
       consumer: async (event, context) => {
         if (!poller) throw new Error(`No handler for ${STATUS_POLLER.name}`);
         const arn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${STATUS_POLLER.name}`;
         const result = await poller(event, { ...lambdaContext(arn, 30_000), awsRequestId: context.awsRequestId });
-        return result as Awaited<ReturnType<import('../sqs/local-queue').QueueConsumer>>;
+        return result as Awaited<ReturnType<QueueConsumer>>;
       },
       onDelay: (body, seconds) => this.onPollDelay(body, seconds),
       logger: this.logger.child({ component: 'local-sqs' }),

@@ -4,9 +4,7 @@
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { StatusPollMessage, StatusPollQueue } from '../../domain/ports/workflow';
-
-/** SQS's longest DelaySeconds. */
-export const MAX_DELAY_SECONDS = 900;
+import { WORKFLOW_LIMITS } from '../../domain/workflow/state';
 
 export class SqsStatusPollQueue implements StatusPollQueue {
   constructor(
@@ -15,7 +13,7 @@ export class SqsStatusPollQueue implements StatusPollQueue {
   ) {}
 
   async send(message: StatusPollMessage, delaySeconds: number): Promise<void> {
-    const delay = Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(delaySeconds)));
+    const delay = Math.max(0, Math.min(WORKFLOW_LIMITS.maxQueueDelaySeconds, Math.round(delaySeconds)));
     await this.client.send(
       new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message), DelaySeconds: delay }),
     );
