@@ -19,7 +19,10 @@ export const WORKFLOW_LIMITS = {
   defaultDeadlineSeconds: 14 * 24 * 3600,
   /** The longest deadline an order may ask for: one day below the state machine's timeout. */
   maxDeadlineSeconds: RULES.maxOrderDeadlineSeconds,
-  /** Safety net far below Step Functions' 25,000 history events (a status check is about 11 events). */
+  /**
+   * Safety net on status checks per execution. Checks by the status poller add no history events; a `Check status`
+   * Lambda task (the heartbeat fallback) adds about 11, so even all-fallback checks stay below the 25,000-event limit.
+   */
   maxStatusChecks: 2000,
   /** SQS's longest message delay: a longer wait is made of several hops of the status poll queue. */
   maxQueueDelaySeconds: 900,
