@@ -1,12 +1,10 @@
 /**
- * The status poller's wiring: the task-token callbacks (Step Functions) and the status poll queue (SQS), one client of
- * each per configuration (module scope, reused by warm invocations), pointed at `SFN_ENDPOINT` / `SQS_ENDPOINT` when set
- * (the local endpoint serves both). Only the poller imports this module, so no other bundle carries the SQS client.
- * Static, named imports: esbuild keeps only the commands and schemas used.
+ * The status poller's wiring: the task-token callbacks (Step Functions) and the status poll queue (SQS), built once
+ * per configuration (module scope, reused by warm invocations) and pointed at `SFN_ENDPOINT` / `SQS_ENDPOINT` when set
+ * (the local endpoint serves both). Both are signed AWS JSON requests (`../aws/aws-json-client.ts`), not SDK clients:
+ * the poller's bundle carries neither `@aws-sdk/client-sfn` nor `@aws-sdk/client-sqs`.
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, getConfig } from '../../composition';
+import { getConfig } from '../../composition';
 import type { ServiceConfig } from '../../config';
 import type { StatusPollQueue, TaskCallbacks } from '../../domain/ports/workflow';
 import { StepFunctionsTaskCallbacks } from '../sfn/task-callbacks';
@@ -17,25 +15,26 @@ export interface StatusPollPorts {
   queue: StatusPollQueue;
 }
 
-let cached: { config: ServiceConfig; sfn: SFNClient; sqs: SQSClient; ports: StatusPollPorts } | undefined;
+let cached:
+  | { config: ServiceConfig; callbacks: StepFunctionsTaskCallbacks; queue: SqsStatusPollQueue; ports: StatusPollPorts }
+  | undefined;
 
-/** The poller's ports (needs `POLL_QUEUE_URL`). */
+/** The poller's ports (needs `POLL_QUEUE_URL` and `AWS_REGION`). */
 export function getStatusPollPorts(): StatusPollPorts {
   const config = getConfig(['poller']);
   if (cached?.config !== config) {
-    cached?.sfn.destroy();
-    cached?.sqs.destroy();
-    const sfn = new SFNClient(awsClientConfig(config, config.sfnEndpoint));
-    const sqs = new SQSClient(awsClientConfig(config, config.sqsEndpoint));
-    cached = {
-      config,
-      sfn,
-      sqs,
-      ports: {
-        callbacks: new StepFunctionsTaskCallbacks(sfn),
-        queue: new SqsStatusPollQueue(sqs, config.pollQueueUrl as string),
-      },
-    };
+    cached?.callbacks.destroy();
+    cached?.queue.destroy();
+    const region = config.awsRegion as string;
+    const callbacks = new StepFunctionsTaskCallbacks({
+      region,
+      ...(config.sfnEndpoint === undefined ? {} : { endpoint: config.sfnEndpoint }),
+    });
+    const queue = new SqsStatusPollQueue(config.pollQueueUrl as string, {
+      region,
+      ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
+    });
+    cached = { config, callbacks, queue, ports: { callbacks, queue } };
   }
   return cached.ports;
 }
