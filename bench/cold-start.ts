@@ -22,7 +22,7 @@ import { STATUS_POLLER, WORKFLOW_TASKS } from '../infra/workflow-tasks';
 import { findNode24 } from './support/node24';
 import { BENCH_CACHE, REPO_ROOT } from './support/paths';
 import { type BenchSection, isMain, runStandalone } from './support/report';
-import { kb, median, ms, ratio, table } from './support/stats';
+import { kb, median, ms, quantile, ratio, table } from './support/stats';
 
 export const GOAL_RATIO = 1.25;
 const BASELINE = { name: 'baseline (middy + DynamoDB client)', entry: 'bench/fixtures/baseline-handler.ts' };
@@ -39,7 +39,7 @@ interface Bundle {
 }
 
 export interface ColdStartOptions {
-  /** Fresh processes per bundle and Node version (default BENCH_COLD_RUNS or 7). */
+  /** Fresh processes per bundle and Node version (default BENCH_COLD_RUNS or 11). */
   runs?: number;
 }
 
@@ -89,15 +89,24 @@ function loadOnce(node: string, probe: string, file: string): number {
   return (JSON.parse(result.stdout) as { loadMs: number }).loadMs;
 }
 
-/** Median load time per bundle; processes interleaved across bundles so drift in machine load hits all alike. */
-function loadTimes(node: string, probe: string, bundles: Bundle[], runs: number): number[] {
+interface LoadTime {
+  median: number;
+  /** The middle half of the samples: on a shared machine single processes run tens of ms slow at random. */
+  p25: number;
+  p75: number;
+}
+
+/** Load time per bundle; processes interleaved across bundles so drift in machine load hits all alike. */
+function loadTimes(node: string, probe: string, bundles: Bundle[], runs: number): LoadTime[] {
   const samples = bundles.map(() => [] as number[]);
   for (const bundle of bundles) loadOnce(node, probe, bundle.file); // warm the file cache
   for (let run = 0; run < runs; run++) {
     for (const [index, bundle] of bundles.entries()) samples[index]?.push(loadOnce(node, probe, bundle.file));
   }
-  return samples.map((s) => median(s));
+  return samples.map((s) => ({ median: median(s), p25: quantile(s, 0.25), p75: quantile(s, 0.75) }));
 }
+
+const loadCell = (t: LoadTime) => `${ms(t.median)} (${t.p25.toFixed(0)}–${t.p75.toFixed(0)})`;
 
 /** What pulls a bundle's weight: the largest input packages (from esbuild's metafile). */
 export async function heaviestInputs(entry: string, top = 6): Promise<Array<[string, number]>> {
@@ -117,7 +126,7 @@ export async function heaviestInputs(entry: string, top = 6): Promise<Array<[str
 }
 
 export async function runColdStart(options: ColdStartOptions = {}): Promise<BenchSection> {
-  const runs = options.runs ?? Number(process.env.BENCH_COLD_RUNS ?? 7);
+  const runs = options.runs ?? Number(process.env.BENCH_COLD_RUNS ?? 11);
   const outRoot = join(BENCH_CACHE, 'cold-start');
   rmSync(outRoot, { recursive: true, force: true });
   mkdirSync(outRoot, { recursive: true });
@@ -129,14 +138,15 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
   const nodes: Array<{ label: string; path: string }> = [{ label: `Node ${process.version}`, path: process.execPath }];
   if (node24.version !== undefined && node24.path !== process.execPath)
     nodes.push({ label: `Node ${node24.version}`, path: node24.path });
-  const times = nodes.map((n) => loadTimes(n.path, probe, bundles, runs));
+  const loads = nodes.map((n) => loadTimes(n.path, probe, bundles, runs));
+  const times = loads.map((l) => l.map((t) => t.median));
 
   const baseline = bundles[0] as Bundle;
   const rows = bundles.map((b, i) => [
     b.name,
     kb(b.bytes),
     ratio(b.bytes / baseline.bytes),
-    ...times.flatMap((t) => [ms(t[i] as number), ratio((t[i] as number) / (t[0] as number))]),
+    ...loads.flatMap((l) => [loadCell(l[i] as LoadTime), ratio((l[i] as LoadTime).median / (l[0] as LoadTime).median)]),
   ]);
   const functions = bundles.slice(2);
   const heaviest = functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
@@ -165,7 +175,7 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
     table(['function', 'bundle', '× base', ...nodes.flatMap((n) => [`load ${n.label}`, '× base'])], rows),
     '',
     `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled).`,
-    `Load: median of ${runs} fresh processes per bundle and Node version, interleaved, \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}.`,
+    `Load: median of ${runs} fresh processes per bundle and Node version (in brackets the middle half of them, p25–p75), interleaved, \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}.`,
     `The reference row (not deployed, not in the goals) is the baseline plus ONE zod classic schema: the floor of every function that validates with zod classic.`,
     ...(node24.version === undefined ? [node24.reason] : []),
     `Largest inputs of ${heaviest.name}: ${inputs.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')}.`,
