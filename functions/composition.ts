@@ -88,16 +88,22 @@ export function awsClientConfig(config: ServiceConfig, endpoint?: string): { reg
   };
 }
 
+/**
+ * Region and endpoint of a signed AWS JSON request (`adapters/aws/aws-json-client.ts`): unlike an SDK client, which
+ * fails on its first call, it needs the region when it is built.
+ */
+export function awsJsonClientOptions(config: ServiceConfig, endpoint?: string): { region: string; endpoint?: string } {
+  if (config.awsRegion === undefined) throw new ConfigurationError('Invalid configuration: AWS_REGION is not set');
+  return { region: config.awsRegion, ...(endpoint === undefined ? {} : { endpoint }) };
+}
+
 function dynamodb(config: ServiceConfig): DynamoDBClient {
   singletons.dynamodb ??= new DynamoDBClient(awsClientConfig(config, config.dynamodbEndpoint));
   return singletons.dynamodb;
 }
 
 function secretsManager(config: ServiceConfig): GetSecretValueReader {
-  if (!singletons.secrets) {
-    if (config.awsRegion === undefined) throw new ConfigurationError('Invalid configuration: AWS_REGION is not set');
-    singletons.secrets = new GetSecretValueReader({ region: config.awsRegion });
-  }
+  singletons.secrets ??= new GetSecretValueReader(awsJsonClientOptions(config));
   return singletons.secrets;
 }
 

@@ -18,7 +18,7 @@
  * | `STATE_MACHINE_ARN` | optional: follow API Provision/Update with a workflow execution (need `tracker`) |
  * | `POLL_QUEUE_URL` | the SQS queue of status polls (the status poller re-queues its next poll there) (need `poller`) |
  * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT`, `SQS_ENDPOINT` | optional local endpoints |
- * | `AWS_REGION` | region (Lambda sets it; need `poller`, and Secrets Manager reads) |
+ * | `AWS_REGION` | region (Lambda sets it) |
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
  * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme |
  */
@@ -179,8 +179,7 @@ const NEED_VARIABLES: Record<ConfigNeed, (c: ServiceConfig) => string | undefine
       : undefined,
   digest: (c) => (c.digestKey === undefined ? 'AUDIT_DIGEST_SECRET_ID (or AUDIT_DIGEST_KEY)' : undefined),
   tracker: (c) => (c.stateMachineArn === undefined ? 'STATE_MACHINE_ARN' : undefined),
-  poller: (c) =>
-    c.pollQueueUrl === undefined ? 'POLL_QUEUE_URL' : c.awsRegion === undefined ? 'AWS_REGION' : undefined,
+  poller: (c) => (c.pollQueueUrl === undefined ? 'POLL_QUEUE_URL' : undefined),
 };
 
 /** Check that every variable the caller needs is present; one ConfigurationError names all missing ones. */

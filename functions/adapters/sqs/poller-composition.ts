@@ -4,7 +4,7 @@
  * (the local endpoint serves both). Both are signed AWS JSON requests (`../aws/aws-json-client.ts`), not SDK clients:
  * the poller's bundle carries neither `@aws-sdk/client-sfn` nor `@aws-sdk/client-sqs`.
  */
-import { getConfig } from '../../composition';
+import { awsJsonClientOptions, getConfig } from '../../composition';
 import type { ServiceConfig } from '../../config';
 import type { StatusPollQueue, TaskCallbacks } from '../../domain/ports/workflow';
 import { StepFunctionsTaskCallbacks } from '../sfn/task-callbacks';
@@ -25,15 +25,11 @@ export function getStatusPollPorts(): StatusPollPorts {
   if (cached?.config !== config) {
     cached?.callbacks.destroy();
     cached?.queue.destroy();
-    const region = config.awsRegion as string;
-    const callbacks = new StepFunctionsTaskCallbacks({
-      region,
-      ...(config.sfnEndpoint === undefined ? {} : { endpoint: config.sfnEndpoint }),
-    });
-    const queue = new SqsStatusPollQueue(config.pollQueueUrl as string, {
-      region,
-      ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
-    });
+    const callbacks = new StepFunctionsTaskCallbacks(awsJsonClientOptions(config, config.sfnEndpoint));
+    const queue = new SqsStatusPollQueue(
+      config.pollQueueUrl as string,
+      awsJsonClientOptions(config, config.sqsEndpoint),
+    );
     cached = { config, callbacks, queue, ports: { callbacks, queue } };
   }
   return cached.ports;
