@@ -9,14 +9,8 @@
  * StaleTaskTokenError, so the poller drops that message instead of retrying it.
  */
 import { StaleTaskTokenError, type TaskCallbacks } from '../../domain/ports/workflow';
-import { AwsJsonClient, type AwsJsonClientOptions, type AwsJsonService, AwsRequestError } from '../aws/aws-json-client';
-
-export const STEP_FUNCTIONS: AwsJsonService = {
-  title: 'Step Functions',
-  signingName: 'states',
-  targetPrefix: 'AWSStepFunctions',
-  jsonVersion: '1.0',
-};
+import { AwsJsonClient, type AwsJsonClientOptions, AwsRequestError } from '../aws/aws-json-client';
+import { STEP_FUNCTIONS } from './step-functions';
 
 const STALE_TOKEN_ERRORS: ReadonlySet<string> = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 /** SendTaskFailure's limits: error ≤ 256 characters, cause ≤ 32,768. */
