@@ -103,7 +103,7 @@ interface LoadTime {
  * Load times per bundle. Every load of a function is paired with a load of the baseline just before it, and the ratio
  * is the median of those pairs: the machine's slow spells (bursts of a few seconds on this shared VM) hit both loads of
  * a pair alike, where they would hit the medians of separately taken series at random. Rounds go over all bundles in
- * turn, so drift hits all alike too.
+ * turn, each from a different starting point, so drift and periodic background work hit all alike too.
  */
 function loadTimes(node: string, probe: string, bundles: Bundle[], runs: number): LoadTime[] {
   const samples = bundles.map(() => [] as number[]);
@@ -111,9 +111,11 @@ function loadTimes(node: string, probe: string, bundles: Bundle[], runs: number)
   const [baseline, ...others] = bundles as [Bundle, ...Bundle[]];
   for (const bundle of bundles) loadOnce(node, probe, bundle.file); // warm the file cache
   for (let run = 0; run < runs; run++) {
-    for (const [index, bundle] of others.entries()) {
+    for (let step = 0; step < others.length; step++) {
+      // Each round starts one function further on, so no function always runs at the same point of a round.
+      const index = (run + step) % others.length;
       const base = loadOnce(node, probe, baseline.file);
-      const time = loadOnce(node, probe, bundle.file);
+      const time = loadOnce(node, probe, (others[index] as Bundle).file);
       samples[0]?.push(base);
       samples[index + 1]?.push(time);
       ratios[index + 1]?.push(time / base);
