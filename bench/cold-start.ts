@@ -179,17 +179,25 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
       measured: `${heaviest.name} ${kb(heaviest.bytes)} = ${ratio(sizeRatio)} of ${kb(baseline.bytes)}`,
       met: sizeRatio <= GOAL_RATIO,
     },
-    ...nodes.map((node, n) => {
+    ...nodes.flatMap((node, n) => {
       const l = loads[n] as LoadTime[];
       const fns = l.slice(2);
       const slowest = fns.reduce((a, b) => (b.ratio > a.ratio ? b : a));
       const slowestName = functions[fns.indexOf(slowest)]?.name ?? '?';
       const heaviestLoad = l[bundles.indexOf(heaviest)] as LoadTime;
-      return {
-        goal: `heaviest function load time ≤ ${GOAL_RATIO}× the baseline's (${node.label})`,
-        measured: `heaviest ${heaviest.name} ${ratio(heaviestLoad.ratio)}; slowest ${slowestName} ${ratio(slowest.ratio)} (baseline ${ms((l[0] as LoadTime).median)})`,
-        met: Math.max(slowest.ratio, heaviestLoad.ratio) <= GOAL_RATIO,
-      };
+      return [
+        {
+          goal: `heaviest function load time ≤ ${GOAL_RATIO}× the baseline's (${node.label})`,
+          measured: `${heaviest.name} ${ratio(heaviestLoad.ratio)} (baseline ${ms((l[0] as LoadTime).median)})`,
+          met: heaviestLoad.ratio <= GOAL_RATIO,
+        },
+        {
+          // Stricter than the issue asks: the largest of ${functions.length} medians, each with its own sampling noise.
+          goal: `every function's load time ≤ ${GOAL_RATIO}× the baseline's (${node.label})`,
+          measured: `slowest ${slowestName} ${ratio(slowest.ratio)}`,
+          met: slowest.ratio <= GOAL_RATIO,
+        },
+      ];
     }),
   ];
   const inputs = await heaviestInputs(heaviest.entry);
