@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/transport';
@@ -13,6 +13,13 @@ import {
   SecretsManagerRequestError,
   SecretsManagerUnavailableError,
 } from '../../functions/adapters/secrets/secret-value';
+import {
+  type FakeAwsEndpoint,
+  failureOf,
+  type ReceivedRequest,
+  type ScriptedAnswer,
+  startFakeAwsEndpoint,
+} from '../support/fake-aws-endpoint';
 import { createTestClock, type TestClock } from '../webex-client/test-clock';
 
 const CREDENTIALS = {
@@ -22,53 +29,21 @@ const CREDENTIALS = {
 };
 const SECRET_VALUE = '{"accessToken":"access-SECRET"}';
 
-interface Received {
-  method: string | undefined;
-  url: string | undefined;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
-
-/** A fake Secrets Manager endpoint: answers the scripted answers in order (the last one repeats), records requests. */
-let server: Server;
-let endpoint: string;
-let script: Answer[] = [];
-let received: Received[] = [];
-let onRequest: (() => void) | undefined;
+/** A fake Secrets Manager endpoint (AWS JSON 1.1). */
+let fake: FakeAwsEndpoint;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body });
-      const answer = script[Math.min(received.length - 1, script.length - 1)] ?? { status: 500 };
-      onRequest?.();
-      if (answer === 'hang') return;
-      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1', ...answer.headers });
-      res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake = await startFakeAwsEndpoint('application/x-amz-json-1.1');
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await fake.close();
 });
 
 const readers: GetSecretValueReader[] = [];
 afterEach(() => {
   for (const reader of readers.splice(0)) reader.destroy();
-  script = [];
-  received = [];
-  onRequest = undefined;
-  server.closeAllConnections();
+  fake.reset();
 });
 
 function newReader(options: Partial<GetSecretValueReaderOptions> = {}): {
@@ -78,7 +53,7 @@ function newReader(options: Partial<GetSecretValueReaderOptions> = {}): {
   const clock = createTestClock();
   const reader = new GetSecretValueReader({
     region: 'eu-west-1',
-    endpoint,
+    endpoint: fake.url,
     credentials: CREDENTIALS,
     clock,
     random: () => 0.5,
@@ -88,28 +63,19 @@ function newReader(options: Partial<GetSecretValueReaderOptions> = {}): {
   return { reader, clock };
 }
 
-const ok = (secretString?: string): Answer => ({
+const ok = (secretString?: string): ScriptedAnswer => ({
   status: 200,
   body: { ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x', Name: 'x', SecretString: secretString },
 });
-const awsError = (status: number, type: string, message = 'no'): Answer => ({
+const awsError = (status: number, type: string, message = 'no'): ScriptedAnswer => ({
   status,
   body: { __type: type, message },
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
   it('asks GetSecretValue for the secret and returns its SecretString', async () => {
     // Prepare
-    script = [ok(SECRET_VALUE)];
+    fake.script = [ok(SECRET_VALUE)];
     const { reader } = newReader();
 
     // Act
@@ -117,8 +83,8 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
     // Assess
     expect(value).toBe(SECRET_VALUE);
-    expect(received).toHaveLength(1);
-    const [request] = received;
+    expect(fake.received).toHaveLength(1);
+    const [request] = fake.received;
     expect(request?.method).toBe('POST');
     expect(request?.url).toBe('/');
     expect(request?.headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
@@ -128,21 +94,21 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
   it('signs the request with SigV4 for secretsmanager in the configured region, session token included', async () => {
     // Prepare
-    script = [ok(SECRET_VALUE)];
+    fake.script = [ok(SECRET_VALUE)];
     const { reader, clock } = newReader();
 
     // Act
     await reader.readSecretString('digest-key');
 
-    // Assess: the Authorization header is what SigV4 gives for the request as the server received it
-    const request = received[0] as Received;
+    // Assess: the Authorization header is what SigV4 gives for the request as the server fake.received it
+    const request = fake.received[0] as ReceivedRequest;
     const authorization = String(request.headers.authorization);
     expect(authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/,
     );
     expect(authorization).toContain('x-amz-target');
     expect(request.headers['x-amz-security-token']).toBe(CREDENTIALS.sessionToken);
-    const url = new URL(endpoint);
+    const url = new URL(fake.url);
     const expected = await new SignatureV4({
       service: 'secretsmanager',
       region: 'eu-west-1',
@@ -169,7 +135,7 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
   it('returns undefined for a secret that holds binary data only', async () => {
     // Prepare
-    script = [ok(undefined)];
+    fake.script = [ok(undefined)];
     const { reader } = newReader();
 
     // Act / Assess
@@ -178,17 +144,20 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
   it.each([
     ['a 500', awsError(500, 'InternalServiceError'), 50],
-    ['a 503 without a body', { status: 503 } as Answer, 50],
-    ['a 429', { status: 429 } as Answer, 250],
+    ['a 503 without a body', { status: 503 } as ScriptedAnswer, 50],
+    ['a 429', { status: 429 } as ScriptedAnswer, 250],
     ['a ThrottlingException (400)', awsError(400, 'ThrottlingException'), 250],
     [
       'a throttling error type in the x-amzn-errortype header',
-      { status: 400, headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/' } } as Answer,
+      {
+        status: 400,
+        headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/' },
+      } as ScriptedAnswer,
       250,
     ],
   ])('retries %s with jittered backoff and then reads the secret', async (_name, failure, waitMs) => {
     // Prepare
-    script = [failure, ok(SECRET_VALUE)];
+    fake.script = [failure, ok(SECRET_VALUE)];
     const { reader, clock } = newReader();
 
     // Act
@@ -196,20 +165,20 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
     // Assess
     expect(value).toBe(SECRET_VALUE);
-    expect(received).toHaveLength(2);
+    expect(fake.received).toHaveLength(2);
     expect(clock.waits).toEqual([waitMs]);
   });
 
   it('doubles the backoff ceiling per retry and gives up after the last attempt as unavailable', async () => {
     // Prepare
-    script = [awsError(500, 'InternalServiceError', 'secret-VALUE in a message')];
+    fake.script = [awsError(500, 'InternalServiceError', 'secret-VALUE in a message')];
     const { reader, clock } = newReader({ maxAttempts: 4, random: () => 0.999 });
 
     // Act
     const failure = await failureOf(reader.readSecretString('id'));
 
     // Assess
-    expect(received).toHaveLength(4);
+    expect(fake.received).toHaveLength(4);
     expect(clock.waits).toEqual([99, 199, 399]);
     expect(failure).toBeInstanceOf(SecretsManagerUnavailableError);
     expect(failure).toMatchObject({
@@ -223,7 +192,7 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
   it('caps one backoff at maxDelayMs', async () => {
     // Prepare
-    script = [{ status: 429 }];
+    fake.script = [{ status: 429 }];
     const { reader, clock } = newReader({ maxAttempts: 3, random: () => 0.999, maxDelayMs: 600 });
 
     // Act
@@ -235,7 +204,7 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
   it('reports a missing secret as SecretNotFoundError at once, without retrying', async () => {
     // Prepare
-    script = [awsError(400, 'com.amazonaws.secretsmanager#ResourceNotFoundException', "can't find secret-VALUE")];
+    fake.script = [awsError(400, 'com.amazonaws.secretsmanager#ResourceNotFoundException', "can't find secret-VALUE")];
     const { reader, clock } = newReader();
 
     // Act
@@ -245,7 +214,7 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
     expect(failure).toBeInstanceOf(SecretNotFoundError);
     expect(failure).toMatchObject({ code: 'ResourceNotFoundException', status: 400 });
     expect(failure.message).not.toContain('secret-VALUE');
-    expect(received).toHaveLength(1);
+    expect(fake.received).toHaveLength(1);
     expect(clock.waits).toEqual([]);
   });
 
@@ -256,7 +225,7 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
     ['UnrecognizedClientException', 403],
   ])('reports %s as a request error with its type and status, without retrying', async (type, status) => {
     // Prepare
-    script = [awsError(status, type, 'User arn:aws:iam::123:role/x is not authorized: secret-VALUE')];
+    fake.script = [awsError(status, type, 'User arn:aws:iam::123:role/x is not authorized: secret-VALUE')];
     const { reader } = newReader();
 
     // Act
@@ -268,15 +237,15 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
     expect(failure).toMatchObject({ code: type, status });
     expect(failure.message).not.toContain('secret-VALUE');
     expect(failure.message).not.toContain('arn:aws');
-    expect(received).toHaveLength(1);
+    expect(fake.received).toHaveLength(1);
   });
 
   it('times out an attempt that gets no answer, on the clock, and retries it', async () => {
     // Prepare
-    script = ['hang', ok(SECRET_VALUE)];
+    fake.script = ['hang', ok(SECRET_VALUE)];
     const { reader, clock } = newReader({ attemptTimeoutMs: 3_000 });
     const firstRequest = new Promise<void>((resolve) => {
-      onRequest = resolve;
+      fake.onRequest = resolve;
     });
 
     // Act
@@ -293,10 +262,10 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
   it('reports a timeout on the last attempt as unavailable', async () => {
     // Prepare
-    script = ['hang'];
+    fake.script = ['hang'];
     const { reader, clock } = newReader({ maxAttempts: 1 });
     const firstRequest = new Promise<void>((resolve) => {
-      onRequest = resolve;
+      fake.onRequest = resolve;
     });
 
     // Act
@@ -330,7 +299,7 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
 
   it('refuses an answer that is not JSON without retrying', async () => {
     // Prepare
-    script = [{ status: 200, body: undefined }];
+    fake.script = [{ status: 200, body: undefined }];
     const { reader } = newReader();
 
     // Act
@@ -339,7 +308,7 @@ describe('GetSecretValueReader (AWS JSON 1.1, signed with SigV4)', () => {
     // Assess
     expect(failure).toBeInstanceOf(SecretsManagerRequestError);
     expect(failure).toMatchObject({ code: 'InvalidResponse' });
-    expect(received).toHaveLength(1);
+    expect(fake.received).toHaveLength(1);
   });
 
   it('calls the regional endpoint of the region, in its partition', () => {

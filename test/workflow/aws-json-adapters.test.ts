@@ -5,8 +5,6 @@
  * wire (method, path, protocol headers, JSON body, SigV4 scope), and both read the same answer alike.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   DescribeExecutionCommand,
   SendTaskFailureCommand,
@@ -16,11 +14,21 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsRequestError, AwsUnavailableError } from '../../functions/adapters/aws/aws-json-client';
+import {
+  type AwsJsonClientOptions,
+  AwsRequestError,
+  AwsUnavailableError,
+} from '../../functions/adapters/aws/aws-json-client';
 import { StepFunctionsOrderReader } from '../../functions/adapters/sfn/order-reader';
 import { StepFunctionsTaskCallbacks } from '../../functions/adapters/sfn/task-callbacks';
 import { SqsStatusPollQueue } from '../../functions/adapters/sqs/status-poll-queue';
 import { StaleTaskTokenError } from '../../functions/domain/ports/workflow';
+import {
+  type FakeAwsEndpoint,
+  failureOf,
+  type ReceivedRequest,
+  startFakeAwsEndpoint,
+} from '../support/fake-aws-endpoint';
 import { createTestClock, type TestClock } from '../webex-client/test-clock';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-real-secret' };
@@ -28,57 +36,27 @@ const REGION = 'eu-west-1';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/status-poll';
 const TOKEN = 'token-'.padEnd(120, 'x');
 
-interface Received {
-  method: string | undefined;
-  url: string | undefined;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-type Answer = { status: number; body: unknown } | ((request: Received) => { status: number; body: unknown });
-
-/** A fake AWS JSON endpoint: answers the scripted answers in order (the last one repeats), records requests. */
-let server: Server;
-let endpoint: string;
-let script: Answer[] = [];
-let received: Received[] = [];
+/** A fake AWS JSON 1.0 endpoint (Step Functions and SQS alike). */
+let fake: FakeAwsEndpoint;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    req.on('end', () => {
-      const request = { method: req.method, url: req.url, headers: req.headers, body };
-      received.push(request);
-      const scripted = script[Math.min(received.length - 1, script.length - 1)] ?? { status: 200, body: {} };
-      const answer = typeof scripted === 'function' ? scripted(request) : scripted;
-      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake = await startFakeAwsEndpoint();
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await fake.close();
 });
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
-  script = [];
-  received = [];
-  server.closeAllConnections();
+  fake.reset();
 });
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 /** SQS's answer to a SendMessage (a message id and the MD5 of the body it stored); `{}` to anything else. */
-const awsAnswer = (request: Received) => {
+const awsAnswer = (request: ReceivedRequest) => {
   const { MessageBody } = JSON.parse(request.body) as { MessageBody?: string };
   return {
     status: 200,
@@ -89,49 +67,29 @@ const awsAnswer = (request: Received) => {
   };
 };
 
-function callbacks(clock: TestClock = createTestClock()): StepFunctionsTaskCallbacks {
-  const adapter = new StepFunctionsTaskCallbacks({
-    region: REGION,
-    endpoint,
-    credentials: CREDENTIALS,
-    clock,
-    random: () => 0.5,
-  });
+/** The options every adapter here is built with: the fake endpoint, fixed credentials, a fake clock, mid jitter. */
+function clientOptions(clock: TestClock = createTestClock()): AwsJsonClientOptions {
+  return { region: REGION, endpoint: fake.url, credentials: CREDENTIALS, clock, random: () => 0.5 };
+}
+
+/** Closes the adapter's connections after the test. */
+function closedAfterTest<A extends { destroy(): void }>(adapter: A): A {
   cleanups.push(() => adapter.destroy());
   return adapter;
 }
 
-function queue(clock: TestClock = createTestClock()): SqsStatusPollQueue {
-  const adapter = new SqsStatusPollQueue(QUEUE_URL, {
-    region: REGION,
-    endpoint,
-    credentials: CREDENTIALS,
-    clock,
-    random: () => 0.5,
-  });
-  cleanups.push(() => adapter.destroy());
-  return adapter;
-}
+const callbacks = (clock?: TestClock) => closedAfterTest(new StepFunctionsTaskCallbacks(clientOptions(clock)));
+const queue = (clock?: TestClock) => closedAfterTest(new SqsStatusPollQueue(QUEUE_URL, clientOptions(clock)));
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:provisioning';
 const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:provisioning:order-1';
 
-function orderReader(): StepFunctionsOrderReader {
-  const adapter = new StepFunctionsOrderReader({
-    region: REGION,
-    endpoint,
-    credentials: CREDENTIALS,
-    clock: createTestClock(),
-    random: () => 0.5,
-    stateMachineArn: STATE_MACHINE_ARN,
-  });
-  cleanups.push(() => adapter.destroy());
-  return adapter;
-}
+const orderReader = () =>
+  closedAfterTest(new StepFunctionsOrderReader({ ...clientOptions(), stateMachineArn: STATE_MACHINE_ARN }));
 
 function sdkClients(): { sfn: SFNClient; sqs: SQSClient } {
-  const sfn = new SFNClient({ region: REGION, endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
-  const sqs = new SQSClient({ region: REGION, endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+  const sfn = new SFNClient({ region: REGION, endpoint: fake.url, credentials: CREDENTIALS, maxAttempts: 1 });
+  const sqs = new SQSClient({ region: REGION, endpoint: fake.url, credentials: CREDENTIALS, maxAttempts: 1 });
   cleanups.push(() => {
     sfn.destroy();
     sqs.destroy();
@@ -140,7 +98,7 @@ function sdkClients(): { sfn: SFNClient; sqs: SQSClient } {
 }
 
 /** What the two requests must share: the protocol as AWS reads it. */
-function wire(request: Received | undefined) {
+function wire(request: ReceivedRequest | undefined) {
   const credential = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
     String(request?.headers.authorization),
   );
@@ -152,15 +110,6 @@ function wire(request: Received | undefined) {
     body: JSON.parse(request?.body ?? 'null') as unknown,
     scope: credential?.slice(1),
   };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('StepFunctionsTaskCallbacks and SqsStatusPollQueue on the wire', () => {
@@ -210,16 +159,16 @@ describe('StepFunctionsTaskCallbacks and SqsStatusPollQueue on the wire', () => 
     ],
   ])('sends %s as the SDK client does', async (operation, ours, sdk) => {
     // Prepare
-    script = [awsAnswer];
+    fake.script = [awsAnswer];
 
     // Act
     await ours(callbacks(), queue());
     await sdk();
 
     // Assess
-    expect(received).toHaveLength(2);
-    expect(wire(received[0])).toEqual(wire(received[1]));
-    expect(wire(received[0]).scope).toEqual([REGION, operation === 'SendMessage' ? 'sqs' : 'states']);
+    expect(fake.received).toHaveLength(2);
+    expect(wire(fake.received[0])).toEqual(wire(fake.received[1]));
+    expect(wire(fake.received[0]).scope).toEqual([REGION, operation === 'SendMessage' ? 'sqs' : 'states']);
   });
 });
 
@@ -228,7 +177,7 @@ describe('StepFunctionsTaskCallbacks', () => {
     'reports %s as a stale token, so the poller drops the message',
     async (type) => {
       // Prepare
-      script = [{ status: 400, body: { __type: `com.amazonaws.swf.service.v2.model#${type}`, message: 'no' } }];
+      fake.script = [{ status: 400, body: { __type: `com.amazonaws.swf.service.v2.model#${type}`, message: 'no' } }];
 
       // Act
       const failure = await failureOf(callbacks().heartbeat(TOKEN));
@@ -236,13 +185,13 @@ describe('StepFunctionsTaskCallbacks', () => {
       // Assess
       expect(failure).toBeInstanceOf(StaleTaskTokenError);
       expect(failure.message).toContain(type);
-      expect(received).toHaveLength(1);
+      expect(fake.received).toHaveLength(1);
     },
   );
 
   it('reports any other refusal as the AWS error type, which SQS redelivery retries', async () => {
     // Prepare
-    script = [{ status: 400, body: { __type: 'AccessDeniedException', message: `not authorized ${TOKEN}` } }];
+    fake.script = [{ status: 400, body: { __type: 'AccessDeniedException', message: `not authorized ${TOKEN}` } }];
 
     // Act
     const failure = await failureOf(callbacks().succeed(TOKEN, {}));
@@ -256,7 +205,7 @@ describe('StepFunctionsTaskCallbacks', () => {
 
   it('retries throttling with backoff and then answers the token', async () => {
     // Prepare
-    script = [
+    fake.script = [
       { status: 400, body: { __type: 'ThrottlingException' } },
       { status: 200, body: {} },
     ];
@@ -266,13 +215,13 @@ describe('StepFunctionsTaskCallbacks', () => {
     await callbacks(clock).succeed(TOKEN, { route: 'succeeded' });
 
     // Assess
-    expect(received).toHaveLength(2);
+    expect(fake.received).toHaveLength(2);
     expect(clock.waits).toEqual([250]);
   });
 
   it('gives up as unavailable when Step Functions fails every attempt', async () => {
     // Prepare
-    script = [{ status: 500, body: { __type: 'InternalFailure' } }];
+    fake.script = [{ status: 500, body: { __type: 'InternalFailure' } }];
 
     // Act
     const failure = await failureOf(callbacks().heartbeat(TOKEN));
@@ -284,13 +233,13 @@ describe('StepFunctionsTaskCallbacks', () => {
 
   it("cuts SendTaskFailure's error and cause to Step Functions' limits", async () => {
     // Prepare
-    script = [{ status: 200, body: {} }];
+    fake.script = [{ status: 200, body: {} }];
 
     // Act
     await callbacks().fail(TOKEN, 'E'.repeat(300), 'c'.repeat(40_000));
 
     // Assess
-    const body = JSON.parse(received[0]?.body ?? '{}') as { error: string; cause: string };
+    const body = JSON.parse(fake.received[0]?.body ?? '{}') as { error: string; cause: string };
     expect(body.error).toHaveLength(256);
     expect(body.cause).toHaveLength(32_768);
   });
@@ -304,18 +253,18 @@ describe('SqsStatusPollQueue', () => {
     [3_600, 900],
   ])('sends a delay of %s s as DelaySeconds %s (SQS takes 0 to 900)', async (delay, sent) => {
     // Prepare
-    script = [awsAnswer];
+    fake.script = [awsAnswer];
 
     // Act
     await queue().send({ taskToken: TOKEN, state: {} }, delay);
 
     // Assess
-    expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({ QueueUrl: QUEUE_URL, DelaySeconds: sent });
+    expect(JSON.parse(fake.received[0]?.body ?? '{}')).toMatchObject({ QueueUrl: QUEUE_URL, DelaySeconds: sent });
   });
 
   it('refuses an answer whose MD5 is not the MD5 of the body it sent', async () => {
     // Prepare
-    script = [{ status: 200, body: { MessageId: 'm-1', MD5OfMessageBody: md5('another body') } }];
+    fake.script = [{ status: 200, body: { MessageId: 'm-1', MD5OfMessageBody: md5('another body') } }];
 
     // Act
     const failure = await failureOf(queue().send({ taskToken: TOKEN, state: {} }, 10));
@@ -327,7 +276,7 @@ describe('SqsStatusPollQueue', () => {
 
   it('reports a queue that does not exist as the AWS error type, without retrying', async () => {
     // Prepare
-    script = [{ status: 400, body: { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: QUEUE_URL } }];
+    fake.script = [{ status: 400, body: { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: QUEUE_URL } }];
 
     // Act
     const failure = await failureOf(queue().send({ taskToken: TOKEN, state: {} }, 10));
@@ -335,7 +284,7 @@ describe('SqsStatusPollQueue', () => {
     // Assess
     expect(failure).toMatchObject({ name: 'AwsRequestError', code: 'QueueDoesNotExist', status: 400 });
     expect(failure.message).not.toContain(QUEUE_URL);
-    expect(received).toHaveLength(1);
+    expect(fake.received).toHaveLength(1);
   });
 });
 
@@ -354,7 +303,7 @@ describe('StepFunctionsOrderReader', () => {
       error: 'ProvisioningFailed',
       cause: '{"status":"error"}',
     };
-    script = [{ status: 200, body: answer }];
+    fake.script = [{ status: 200, body: answer }];
 
     // Act
     const ours = await orderReader().describe('order-1');
@@ -377,7 +326,7 @@ describe('StepFunctionsOrderReader', () => {
 
   it('reads a running execution without stopDate, error or cause', async () => {
     // Prepare
-    script = [
+    fake.script = [
       {
         status: 200,
         body: {
@@ -406,7 +355,7 @@ describe('StepFunctionsOrderReader', () => {
 
   it('answers undefined for an execution that does not exist', async () => {
     // Prepare
-    script = [
+    fake.script = [
       { status: 400, body: { __type: 'com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist', message: 'no' } },
     ];
 
@@ -416,7 +365,7 @@ describe('StepFunctionsOrderReader', () => {
 
   it('reports any other refusal as the AWS error type', async () => {
     // Prepare
-    script = [{ status: 400, body: { __type: 'AccessDeniedException', message: 'no' } }];
+    fake.script = [{ status: 400, body: { __type: 'AccessDeniedException', message: 'no' } }];
 
     // Act
     const failure = await failureOf(orderReader().describe('order-1'));
