@@ -7,59 +7,72 @@ import type { WebexErrorItem } from './contract/schemas';
 
 export type { WebexErrorItem };
 
+/**
+ * Each class names itself with a string: the deployed bundles are minified, so a class's own name (`new.target.name`)
+ * would be a mangled one in logs (`test/infra/error-names.test.ts`).
+ */
 export abstract class DomainError extends Error {
   abstract readonly kind: string;
   readonly errors: WebexErrorItem[];
 
   constructor(message: string, errors: WebexErrorItem[] = []) {
     super(message);
-    this.name = new.target.name;
     this.errors = errors;
   }
 }
 
 /** A request that does not satisfy the contract: 400 with errorCode 1001 (missing) or 1002 (invalid) per field. */
 export class ValidationError extends DomainError {
+  override name = 'ValidationError';
   readonly kind = 'validation';
 }
 
 /** The request body is not JSON. */
 export class MalformedJsonError extends DomainError {
+  override name = 'MalformedJsonError';
   readonly kind = 'malformed-json';
 }
 
 /** The request body is not `application/json`. */
 export class UnsupportedMediaTypeError extends DomainError {
+  override name = 'UnsupportedMediaTypeError';
   readonly kind = 'unsupported-media-type';
 }
 
 /** The request body is larger than the documented limit. */
 export class PayloadTooLargeError extends DomainError {
+  override name = 'PayloadTooLargeError';
   readonly kind = 'payload-too-large';
 }
 
 export class NotFoundError extends DomainError {
+  override name = 'NotFoundError';
   readonly kind = 'not-found';
 }
 
 export class MethodNotAllowedError extends DomainError {
+  override name = 'MethodNotAllowedError';
   readonly kind = 'method-not-allowed';
 }
 
 export class ConflictError extends DomainError {
+  override name = 'ConflictError';
   readonly kind = 'conflict';
 }
 
 export class UnauthorizedError extends DomainError {
+  override name = 'UnauthorizedError';
   readonly kind = 'unauthorized';
 }
 
 export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
   readonly kind = 'forbidden';
 }
 
 /** Configuration missing or invalid at cold start: the function refuses to serve rather than half-work. */
 export class ConfigurationError extends DomainError {
+  override name = 'ConfigurationError';
   readonly kind = 'configuration';
 }
 
@@ -76,6 +89,7 @@ export interface UpstreamErrorDetails {
 
 /** Webex answered an error. Passed through with Webex's status and body. */
 export class UpstreamError extends DomainError {
+  override name = 'UpstreamError';
   readonly kind: string = 'upstream';
   readonly status: number;
   readonly webexTrackingId: string | undefined;
@@ -90,6 +104,7 @@ export class UpstreamError extends DomainError {
 
 /** Webex asked us to slow down (429) or the resource is locked (423). `retryAfterSeconds` is exactly what it said. */
 export class UpstreamThrottledError extends UpstreamError {
+  override name = 'UpstreamThrottledError';
   override readonly kind = 'upstream-throttled';
   readonly retryAfterSeconds: number;
 
@@ -101,10 +116,12 @@ export class UpstreamThrottledError extends UpstreamError {
 
 /** Webex could not be reached or kept failing (5xx, timeouts, resets) until retries or the deadline ran out. */
 export class UpstreamUnavailableError extends UpstreamError {
+  override name = 'UpstreamUnavailableError';
   override readonly kind = 'upstream-unavailable';
 }
 
 /** Webex answered something that does not parse as the contract says. */
 export class UpstreamProtocolError extends UpstreamError {
+  override name = 'UpstreamProtocolError';
   override readonly kind = 'upstream-protocol';
 }

@@ -62,6 +62,7 @@ export interface AwsJsonClientOptions {
 
 /** An AWS service answered with an error that retrying will not fix (access denied, no such resource…). */
 export class AwsRequestError extends Error {
+  override name = 'AwsRequestError';
   /** AWS's error type without its namespace, e.g. `AccessDeniedException` (never the message, which may name resources). */
   readonly code: string;
   /** The HTTP status, when the service answered. */
@@ -69,7 +70,6 @@ export class AwsRequestError extends Error {
 
   constructor(service: string, code: string, status: number | undefined, message?: string) {
     super(message ?? `${service} refused the request: ${code}${status === undefined ? '' : ` (HTTP ${status})`}.`);
-    this.name = new.target.name;
     this.code = code;
     this.status = status;
   }
@@ -77,6 +77,7 @@ export class AwsRequestError extends Error {
 
 /** An AWS service could not be reached, throttled or failed (5xx) on every attempt, or timed out. */
 export class AwsUnavailableError extends AwsRequestError {
+  override name = 'AwsUnavailableError';
   readonly attempts: number;
 
   constructor(service: string, code: string, status: number | undefined, attempts: number, cause?: unknown) {

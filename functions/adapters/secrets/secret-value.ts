@@ -21,6 +21,7 @@ export interface SecretValueWriter {
 
 /** Secrets Manager answered with an error that retrying will not fix (access denied, KMS, invalid request…). */
 export class SecretsManagerRequestError extends Error {
+  override name = 'SecretsManagerRequestError';
   /** AWS's error type, e.g. `AccessDeniedException` (never the message, which may name resources). */
   readonly code: string;
   /** The HTTP status, when Secrets Manager answered. */
@@ -28,7 +29,6 @@ export class SecretsManagerRequestError extends Error {
 
   constructor(code: string, status: number | undefined, message?: string) {
     super(message ?? `Secrets Manager refused the request: ${code}${status === undefined ? '' : ` (HTTP ${status})`}.`);
-    this.name = new.target.name;
     this.code = code;
     this.status = status;
   }
@@ -36,6 +36,7 @@ export class SecretsManagerRequestError extends Error {
 
 /** The secret does not exist, or has no current value (`ResourceNotFoundException`). */
 export class SecretNotFoundError extends SecretsManagerRequestError {
+  override name = 'SecretNotFoundError';
   constructor(status: number | undefined = 400) {
     super('ResourceNotFoundException', status, 'Secrets Manager has no such secret (or it has no current value).');
   }
@@ -43,6 +44,7 @@ export class SecretNotFoundError extends SecretsManagerRequestError {
 
 /** Secrets Manager could not be reached, throttled or failed (5xx) on every attempt, or timed out. */
 export class SecretsManagerUnavailableError extends SecretsManagerRequestError {
+  override name = 'SecretsManagerUnavailableError';
   constructor(code: string, status: number | undefined, attempts: number, cause?: unknown) {
     super(
       code,
