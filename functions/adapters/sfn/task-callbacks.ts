@@ -2,7 +2,7 @@
  * Task-token callbacks over the Step Functions API (AWS, or the local endpoint via SFN_ENDPOINT): the status poller
  * answers the workflow's `Await status` state with them. Three signed AWS JSON 1.0 calls (`../aws/aws-json-client.ts`,
  * `X-Amz-Target: AWSStepFunctions.SendTask*`) instead of `@aws-sdk/client-sfn`, which would add 22 KB to the poller's
- * cold start for three one-field requests; the functions that start and read executions keep the SDK client.
+ * cold start for three one-field requests; the functions that start executions keep the SDK client.
  *
  * A token whose task no longer waits — it was answered already (a duplicate poll message), its heartbeat timed out, or
  * the execution ended — is `TaskTimedOut` / `TaskDoesNotExist` / `InvalidToken` for AWS: reported as
