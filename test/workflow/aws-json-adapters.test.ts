@@ -112,7 +112,7 @@ function wire(request: ReceivedRequest | undefined) {
   };
 }
 
-describe('StepFunctionsTaskCallbacks and SqsStatusPollQueue on the wire', () => {
+describe('the signed AWS JSON adapters on the wire', () => {
   it.each<[string, (c: StepFunctionsTaskCallbacks, q: SqsStatusPollQueue) => Promise<void>, () => unknown]>([
     [
       'SendTaskSuccess',
