@@ -2,8 +2,6 @@
  * Every API handler module, invoked with real payload 2.0 events against the Webex simulator (port 0) and dynalite,
  * through the real composition root (env set, singletons reset).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
 import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
@@ -31,6 +29,7 @@ import {
 } from '../../local/webex-simulator';
 import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../audit/dynalite';
 import { buildEvent, type EventOptions, lambdaContext } from '../support/apigw-event';
+import { type FakeAwsEndpoint, startFakeAwsEndpoint } from '../support/fake-aws-endpoint';
 import { expectValidResponse } from '../support/spec-validator';
 
 const PROVISIONING_DELAY_MS = 5_000;
@@ -578,25 +577,18 @@ describe('GET /openapi.json and GET /docs', () => {
 
 describe('following API Provision/Update with the workflow (the tracking outbox through the audit stream)', () => {
   const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:Provisioning';
-  let sfn: Server;
+  let sfn: FakeAwsEndpoint;
   let stream: AuditStreamProxy;
-  let answer: { status: number; body: unknown } = { status: 200, body: {} };
-  const started: Array<{ target: string; body: Record<string, unknown> }> = [];
+  /** The StartExecution calls the fake endpoint received (target and body). */
+  const started = () =>
+    sfn.received.map((r) => ({
+      target: String(r.headers['x-amz-target']),
+      body: JSON.parse(r.body || '{}') as Record<string, unknown>,
+    }));
 
   beforeAll(async () => {
     // A minimal Step Functions endpoint (AWS JSON 1.0) that records StartExecution calls.
-    sfn = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk) => {
-        raw += chunk;
-      });
-      req.on('end', () => {
-        started.push({ target: String(req.headers['x-amz-target']), body: JSON.parse(raw || '{}') });
-        res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify(answer.body));
-      });
-    });
-    await new Promise<void>((resolve) => sfn.listen(0, '127.0.0.1', resolve));
+    sfn = await startFakeAwsEndpoint();
     // The audit table's stream, emulated in front of dynalite, feeding the consumer module Lambda runs.
     stream = await startAuditStreamProxy({
       target: dynamo.endpoint,
@@ -611,32 +603,32 @@ describe('following API Provision/Update with the workflow (the tracking outbox 
 
   afterAll(async () => {
     await stream.stop();
-    await new Promise<void>((resolve) => sfn.close(() => resolve()));
+    await sfn.close();
   });
 
   beforeEach(() => {
-    started.length = 0;
+    sfn.received = [];
     // The API functions get neither: only the stream consumer talks to Step Functions.
     process.env.DYNAMODB_ENDPOINT = stream.url;
     process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
-    process.env.SFN_ENDPOINT = `http://127.0.0.1:${(sfn.address() as AddressInfo).port}`;
+    process.env.SFN_ENDPOINT = sfn.url;
     resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, webexClient: FAST_CLIENT });
   });
 
   it('starts a tracking execution for a provisioned subscriber, from the audit record', async () => {
     // Prepare
-    answer = { status: 200, body: { executionArn: `${STATE_MACHINE_ARN}:x`, startDate: 1_700_000_000 } };
+    sfn.script = [{ status: 200, body: { executionArn: `${STATE_MACHINE_ARN}:x`, startDate: 1_700_000_000 } }];
 
     // Act
     const { id } = await provision();
     await stream.idle();
 
     // Assess
-    expect(started).toHaveLength(1);
-    expect(started[0]?.target).toBe('AWSStepFunctions.StartExecution');
-    expect(started[0]?.body.stateMachineArn).toBe(STATE_MACHINE_ARN);
-    expect(started[0]?.body.name).toMatch(/^track-provision-/);
-    expect(JSON.parse(String(started[0]?.body.input))).toEqual({
+    expect(started()).toHaveLength(1);
+    expect(started()[0]?.target).toBe('AWSStepFunctions.StartExecution');
+    expect(started()[0]?.body.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(started()[0]?.body.name).toMatch(/^track-provision-/);
+    expect(JSON.parse(String(started()[0]?.body.input))).toEqual({
       tracking: { subscriberId: id, reason: 'provision', trackingId: expect.any(String), actor: 'ordering-system' },
     });
     const records = await auditOf(id);
@@ -647,11 +639,11 @@ describe('following API Provision/Update with the workflow (the tracking outbox 
 
   it('starts a tracking execution for an updated subscriber, and none for the other mutations', async () => {
     // Prepare
-    answer = { status: 200, body: { executionArn: `${STATE_MACHINE_ARN}:x`, startDate: 1_700_000_000 } };
+    sfn.script = [{ status: 200, body: { executionArn: `${STATE_MACHINE_ARN}:x`, startDate: 1_700_000_000 } }];
     const { id } = await provision();
     simulatorClock.advance(PROVISIONING_DELAY_MS);
     await stream.idle();
-    started.length = 0;
+    sfn.received = [];
 
     // Act
     const updated = await invoke(updateSubscriber, 'updateSubscriber', {
@@ -664,12 +656,12 @@ describe('following API Provision/Update with the workflow (the tracking outbox 
     // Assess
     expect(updated.result.statusCode).toBe(200);
     expect(removed.result.statusCode).toBe(204);
-    expect(started.map((s) => JSON.parse(String(s.body.input)).tracking.reason)).toEqual(['update']);
+    expect(started().map((s) => JSON.parse(String(s.body.input)).tracking.reason)).toEqual(['update']);
   });
 
   it('still answers 200 when the execution cannot start; the stream retries, then dead-letters the request', async () => {
     // Prepare
-    answer = { status: 400, body: { __type: 'StateMachineDoesNotExist', message: 'no such state machine' } };
+    sfn.script = [{ status: 400, body: { __type: 'StateMachineDoesNotExist', message: 'no such state machine' } }];
     const deadBefore = stream.deadLetters.length;
 
     // Act
@@ -678,8 +670,8 @@ describe('following API Provision/Update with the workflow (the tracking outbox 
 
     // Assess
     expect(status).toBe('provisioning');
-    expect(started).toHaveLength(3);
-    expect(new Set(started.map((s) => s.body.name)).size).toBe(1);
+    expect(started()).toHaveLength(3);
+    expect(new Set(started().map((s) => s.body.name)).size).toBe(1);
     expect(stream.deadLetters.slice(deadBefore)).toEqual([
       expect.objectContaining({ error: 'reported as a batch item failure' }),
     ]);
