@@ -16,21 +16,22 @@ export interface StatusPollPorts {
 }
 
 let cached:
-  | { config: ServiceConfig; callbacks: StepFunctionsTaskCallbacks; queue: SqsStatusPollQueue; ports: StatusPollPorts }
+  | { config: ServiceConfig; ports: { callbacks: StepFunctionsTaskCallbacks; queue: SqsStatusPollQueue } }
   | undefined;
 
 /** The poller's ports (needs `POLL_QUEUE_URL` and `AWS_REGION`). */
 export function getStatusPollPorts(): StatusPollPorts {
   const config = getConfig(['poller']);
   if (cached?.config !== config) {
-    cached?.callbacks.destroy();
-    cached?.queue.destroy();
-    const callbacks = new StepFunctionsTaskCallbacks(awsJsonClientOptions(config, config.sfnEndpoint));
-    const queue = new SqsStatusPollQueue(
-      config.pollQueueUrl as string,
-      awsJsonClientOptions(config, config.sqsEndpoint),
-    );
-    cached = { config, callbacks, queue, ports: { callbacks, queue } };
+    cached?.ports.callbacks.destroy();
+    cached?.ports.queue.destroy();
+    cached = {
+      config,
+      ports: {
+        callbacks: new StepFunctionsTaskCallbacks(awsJsonClientOptions(config, config.sfnEndpoint)),
+        queue: new SqsStatusPollQueue(config.pollQueueUrl as string, awsJsonClientOptions(config, config.sqsEndpoint)),
+      },
+    };
   }
   return cached.ports;
 }
