@@ -2,10 +2,10 @@
  * Starting the provisioning workflow's executions (POST /v1/orders) with `@aws-sdk/client-sfn`, on AWS or the local
  * endpoint (SFN_ENDPOINT). Reading one goes through the signed DescribeExecution of `order-reader.ts`.
  */
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Order } from '../../domain/contract/order';
 import type { OrderExecution, OrderExecutionReader, OrderExecutions } from '../../domain/workflow/orders';
-import { executionArnOf } from './step-functions';
+import { executionArnOf, isAwsErrorType } from './step-functions';
 
 export class StepFunctionsOrderExecutions implements OrderExecutions {
   readonly #client: SFNClient;
@@ -35,8 +35,7 @@ export class StepFunctionsOrderExecutions implements OrderExecutions {
         input,
       };
     } catch (error) {
-      const named = error instanceof Error ? ((error as { __type?: string }).__type ?? error.name) : undefined;
-      if (error instanceof ExecutionAlreadyExists || named === 'ExecutionAlreadyExists') return undefined;
+      if (isAwsErrorType(error, 'ExecutionAlreadyExists')) return undefined;
       throw error;
     }
   }

@@ -9,8 +9,9 @@
  * caller TrackingID are still followed each.
  */
 import { createHash } from 'node:crypto';
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SubscriberTracker, TrackSubscriberInput } from '../../domain/ports/workflow';
+import { isAwsErrorType } from './step-functions';
 
 const MAX_NAME_LENGTH = 80;
 
@@ -51,12 +52,7 @@ export class StepFunctionsSubscriberTracker implements SubscriberTracker {
         }),
       );
     } catch (error) {
-      if (
-        error instanceof ExecutionAlreadyExists ||
-        (error instanceof Error && error.name === 'ExecutionAlreadyExists')
-      ) {
-        return;
-      }
+      if (isAwsErrorType(error, 'ExecutionAlreadyExists')) return;
       throw error;
     }
   }
