@@ -1,6 +1,6 @@
 /** GET /v1/broadworks/subscribers — one page of Webex's list; its `Link: rel="next"` rewritten to this service. */
 import { getWebex } from '../composition';
-import { ListQuerySchema } from '../domain/contract/schemas';
+import { ListQuerySchema } from '../domain/contract/list-query';
 import { listSubscribers } from '../domain/use-cases/list-subscribers';
 import { createHttpHandler } from '../http/handler';
 import { json, nextLink } from '../http/responses';

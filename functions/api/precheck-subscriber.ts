@@ -1,6 +1,6 @@
 /** POST /v1/broadworks/subscribers/validate — Webex's provisioning precheck (email only, or the whole payload). */
 import { getAuditedWebexDependencies } from '../composition';
-import { PrecheckRequestSchema } from '../domain/contract/schemas';
+import { PrecheckRequestSchema } from '../domain/contract/precheck-request';
 import { precheckSubscriber } from '../domain/use-cases/precheck-subscriber';
 import { createHttpHandler } from '../http/handler';
 import { json } from '../http/responses';

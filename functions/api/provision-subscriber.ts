@@ -1,6 +1,6 @@
 /** POST /v1/broadworks/subscribers — provision at Webex: 200 with the subscriber in `provisioning` (not 201). */
 import { getAuditedWebexDependencies } from '../composition';
-import { ProvisionRequestSchema } from '../domain/contract/schemas';
+import { ProvisionRequestSchema } from '../domain/contract/provision-request';
 import { provisionSubscriber } from '../domain/use-cases/provision-subscriber';
 import { createHttpHandler } from '../http/handler';
 import { json } from '../http/responses';

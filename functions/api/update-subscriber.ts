@@ -1,6 +1,6 @@
 /** PUT /v1/broadworks/subscribers/{subscriberId} — 200 with `updating` and the OLD values, as Webex answers. */
 import { getAuditedWebexDependencies } from '../composition';
-import { type UpdateRequest, UpdateRequestSchema } from '../domain/contract/schemas';
+import { type UpdateRequest, UpdateRequestSchema } from '../domain/contract/update-request';
 import { updateSubscriber } from '../domain/use-cases/update-subscriber';
 import { createHttpHandler } from '../http/handler';
 import { SubscriberPathSchema } from '../http/params';

@@ -3,8 +3,9 @@
  * `{ message, errors, trackingId }` with the `TrackingID` header and `Content-Type: application/json`; nothing else in
  * the code base picks an HTTP status for an error.
  */
+
+import type { WebexErrorBody, WebexErrorItem } from '../domain/contract/responses';
 import { RULES } from '../domain/contract/rules';
-import type { WebexErrorBody, WebexErrorItem } from '../domain/contract/schemas';
 import {
   ConfigurationError,
   ConflictError,

@@ -1,6 +1,6 @@
 /** Path parameter schemas shared by the API functions. */
 
-import { SubscriberIdSchema } from '../domain/contract/schemas';
+import { SubscriberIdSchema } from '../domain/contract/fields';
 import * as z from '../domain/contract/zod';
 
 export const SubscriberPathSchema = z.object({ subscriberId: SubscriberIdSchema });

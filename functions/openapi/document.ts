@@ -5,18 +5,18 @@
  * the same way.
  */
 import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
+import { SubscriberIdSchema } from '../domain/contract/fields';
+import { ListQuerySchema } from '../domain/contract/list-query';
 import { ORDER_ID_PATTERN, OrderOptionsSchema, OrderSchema, OrderSubscriberSchema } from '../domain/contract/order';
+import { PrecheckRequestSchema } from '../domain/contract/precheck-request';
+import { ProvisionRequestSchema } from '../domain/contract/provision-request';
 import {
-  ListQuerySchema,
-  PrecheckRequestSchema,
   PrecheckResponseSchema,
-  ProvisionRequestSchema,
-  SubscriberIdSchema,
   SubscriberListResponseSchema,
   SubscriberSchema,
-  UpdateRequestSchema,
   WebexErrorBodySchema,
-} from '../domain/contract/schemas';
+} from '../domain/contract/responses';
+import { UpdateRequestSchema } from '../domain/contract/update-request';
 import * as z from '../domain/contract/zod';
 import {
   AuditChangeSchema,

@@ -3,8 +3,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebexErrorBody, WebexErrorItem } from '../../functions/domain/contract/responses';
 import { RULES } from '../../functions/domain/contract/rules';
-import type { WebexErrorBody, WebexErrorItem } from '../../functions/domain/contract/schemas';
 import {
   DomainError,
   MalformedJsonError,

@@ -7,22 +7,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { CONFLICTS, ERROR_CODES, INFO_CODES, RULES } from '../../functions/domain/contract/rules';
 import {
-  type BackgroundError,
   compact,
   EmailSchema,
-  ListQuerySchema,
   type Package,
-  PrecheckRequestSchema,
-  type PrecheckResponse,
-  ProvisionRequestSchema,
-  parseEpochOrIso,
   STATUSES,
-  type Subscriber,
   type SubscriberStatus,
-  UpdateRequestSchema,
-} from '../../functions/domain/contract/schemas';
+} from '../../functions/domain/contract/fields';
+import { ListQuerySchema, parseEpochOrIso } from '../../functions/domain/contract/list-query';
+import { PrecheckRequestSchema } from '../../functions/domain/contract/precheck-request';
+import { ProvisionRequestSchema } from '../../functions/domain/contract/provision-request';
+import type { BackgroundError, PrecheckResponse, Subscriber } from '../../functions/domain/contract/responses';
+import { CONFLICTS, ERROR_CODES, INFO_CODES, RULES } from '../../functions/domain/contract/rules';
+import { UpdateRequestSchema } from '../../functions/domain/contract/update-request';
 import { parseOrThrow } from '../../functions/domain/contract/validation';
 import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { Clock } from '../../functions/domain/ports/clock';

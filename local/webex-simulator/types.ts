@@ -1,7 +1,7 @@
 /**
  * Public types of the Webex simulator: options, fault configuration, statistics and person actions.
  */
-import type { SubscriberStatus } from '../../functions/domain/contract/schemas';
+import type { SubscriberStatus } from '../../functions/domain/contract/fields';
 import type { Clock } from '../../functions/domain/ports/clock';
 import type { Logger } from '../../functions/shared/logger';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { ProvisionRequestSchema } from '../../functions/domain/contract/provision-request';
 import { RULES } from '../../functions/domain/contract/rules';
-import { ProvisionRequestSchema } from '../../functions/domain/contract/schemas';
 import { createHttpHandler, type HttpInput } from '../../functions/http/handler';
 import { SubscriberPathSchema } from '../../functions/http/params';
 import { json, noContent } from '../../functions/http/responses';

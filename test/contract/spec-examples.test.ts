@@ -6,19 +6,21 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
+import { compact } from '../../functions/domain/contract/fields';
 import {
-  compact,
-  ListQuerySchema,
-  PrecheckRequestSchema,
   PrecheckResponseFromWebexSchema,
-  PrecheckResponseSchema,
-  ProvisionRequestSchema,
   SubscriberFromWebexSchema,
   SubscriberListFromWebexSchema,
+} from '../../functions/domain/contract/from-webex';
+import { ListQuerySchema } from '../../functions/domain/contract/list-query';
+import { PrecheckRequestSchema } from '../../functions/domain/contract/precheck-request';
+import { ProvisionRequestSchema } from '../../functions/domain/contract/provision-request';
+import {
+  PrecheckResponseSchema,
   SubscriberListResponseSchema,
   SubscriberSchema,
-  UpdateRequestSchema,
-} from '../../functions/domain/contract/schemas';
+} from '../../functions/domain/contract/responses';
+import { UpdateRequestSchema } from '../../functions/domain/contract/update-request';
 
 interface SpecOperation {
   parameters?: Array<{ name: string; in: string; example?: unknown }>;

@@ -4,13 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
+import { ListQuerySchema } from '../../functions/domain/contract/list-query';
+import { PrecheckRequestSchema } from '../../functions/domain/contract/precheck-request';
+import { ProvisionRequestSchema } from '../../functions/domain/contract/provision-request';
 import { RULES } from '../../functions/domain/contract/rules';
-import {
-  ListQuerySchema,
-  PrecheckRequestSchema,
-  ProvisionRequestSchema,
-  UpdateRequestSchema,
-} from '../../functions/domain/contract/schemas';
+import { UpdateRequestSchema } from '../../functions/domain/contract/update-request';
 import { parseOrThrow } from '../../functions/domain/contract/validation';
 import { ValidationError, type WebexErrorItem } from '../../functions/domain/errors';
 

@@ -4,7 +4,8 @@
  * audit store in a Map and a fixed clock.
  */
 import { describe, expect, it } from 'vitest';
-import type { Subscriber, SubscriberStatus } from '../../functions/domain/contract/schemas';
+import type { SubscriberStatus } from '../../functions/domain/contract/fields';
+import type { Subscriber } from '../../functions/domain/contract/responses';
 import { NotFoundError, UpstreamThrottledError, UpstreamUnavailableError } from '../../functions/domain/errors';
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore, FieldDigester } from '../../functions/domain/ports/audit';
 import type { Clock } from '../../functions/domain/ports/clock';

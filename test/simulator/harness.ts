@@ -10,7 +10,7 @@ import {
   SubscriberListResponseSchema,
   SubscriberSchema,
   WebexErrorBodySchema,
-} from '../../functions/domain/contract/schemas';
+} from '../../functions/domain/contract/responses';
 import { createLogger } from '../../functions/shared/logger';
 import { createWebexSimulator, type WebexSimulator } from '../../local/webex-simulator';
 import { createManualClock, type ManualClock } from '../../local/webex-simulator/manual-clock';

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebexHttpClient } from '../../functions/adapters/webex/client';
 import { RefreshingCredentials } from '../../functions/adapters/webex/refreshing-credentials';
-import type { ProvisionRequest, Subscriber } from '../../functions/domain/contract/schemas';
+import type { ProvisionRequest } from '../../functions/domain/contract/provision-request';
+import type { Subscriber } from '../../functions/domain/contract/responses';
 import { UpstreamError } from '../../functions/domain/errors';
 import {
   createManualClock,

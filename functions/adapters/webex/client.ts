@@ -19,20 +19,20 @@
  *   with status 503 for a 503, 504 for timeouts (ours or Webex's 504) and 502 otherwise. Each attempt's timeout is also
  *   capped by the time left. All waiting (backoff and attempt timeouts) runs on the injected Clock.
  */
-import { ERROR_CODES, RULES } from '../../domain/contract/rules';
+
+import { compact } from '../../domain/contract/fields';
 import {
-  compact,
-  type ListQuery,
-  type PrecheckRequest,
-  type PrecheckResponse,
   PrecheckResponseFromWebexSchema,
-  type ProvisionRequest,
-  type Subscriber,
   SubscriberFromWebexSchema,
   SubscriberListFromWebexSchema,
-  type UpdateRequest,
   WebexErrorBodyFromWebexSchema,
-} from '../../domain/contract/schemas';
+} from '../../domain/contract/from-webex';
+import type { ListQuery } from '../../domain/contract/list-query';
+import type { PrecheckRequest } from '../../domain/contract/precheck-request';
+import type { ProvisionRequest } from '../../domain/contract/provision-request';
+import type { PrecheckResponse, Subscriber } from '../../domain/contract/responses';
+import { ERROR_CODES, RULES } from '../../domain/contract/rules';
+import type { UpdateRequest } from '../../domain/contract/update-request';
 import * as z from '../../domain/contract/zod';
 import {
   ConfigurationError,

@@ -1,8 +1,10 @@
 /**
  * The order an ordering system hands the provisioning workflow (our extension of the contract).
  */
+
+import { CustomerInfoSchema } from './fields';
+import { ProvisionRequestSchema, requirePhoneOrExtension } from './provision-request';
 import { RULES } from './rules';
-import { CustomerInfoSchema, ProvisionRequestSchema, requirePhoneOrExtension } from './schemas';
 import * as z from './zod';
 
 /** Step Functions execution names: 1 to 80 characters of letters, digits, `-` and `_`. The orderId is the name. */

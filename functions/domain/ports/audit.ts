@@ -2,7 +2,7 @@
  * The audit trail port: append-only, idempotent. Every record has a deterministic id; appending a record whose id already
  * exists is a no-op that reports `written: false` (a retried write never duplicates). There is no update and no delete.
  */
-import type { SubscriberStatus } from '../contract/schemas';
+import type { SubscriberStatus } from '../contract/fields';
 import type { TrackSubscriberInput } from './workflow';
 
 export const AUDIT_ACTIONS = [

@@ -2,14 +2,11 @@
  * The port through which use cases talk to Webex. The HTTP adapter (`functions/adapters/webex/`) implements it against
  * the real API or the simulator; tests may implement it in memory.
  */
-import type {
-  ListQuery,
-  PrecheckRequest,
-  PrecheckResponse,
-  ProvisionRequest,
-  Subscriber,
-  UpdateRequest,
-} from '../contract/schemas';
+import type { ListQuery } from '../contract/list-query';
+import type { PrecheckRequest } from '../contract/precheck-request';
+import type { ProvisionRequest } from '../contract/provision-request';
+import type { PrecheckResponse, Subscriber } from '../contract/responses';
+import type { UpdateRequest } from '../contract/update-request';
 
 export interface WebexCallOptions {
   /** Our trackingId: sent upstream as `TrackingID` so both sides can correlate. */

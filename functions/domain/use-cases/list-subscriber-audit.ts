@@ -2,8 +2,9 @@
  * A subscriber's audit trail, newest first, one page at a time (our extension of the contract). It reads only the audit
  * trail, never Webex: the trail of a removed subscriber stays readable, and an unknown id simply has no records.
  */
+
+import { PageSizeSchema, StatusSchema, TimestampSchema } from '../contract/fields';
 import { RULES } from '../contract/rules';
-import { PageSizeSchema, StatusSchema, TimestampSchema } from '../contract/schemas';
 import * as z from '../contract/zod';
 import { AUDIT_ACTIONS, type AuditPage, type AuditStore } from '../ports/audit';
 

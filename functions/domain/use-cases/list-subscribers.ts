@@ -1,5 +1,5 @@
 /** One page of subscribers from Webex, with the query of Webex's next page (if any). Reads are not audited. */
-import type { ListQuery } from '../contract/schemas';
+import type { ListQuery } from '../contract/list-query';
 import type { SubscriberPage, WebexResult, WebexSubscribersPort } from '../ports/webex';
 import { type CallContext, webexCallOptions } from './context';
 

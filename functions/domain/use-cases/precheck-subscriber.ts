@@ -1,6 +1,7 @@
 /** Precheck a provisioning at Webex (email only, or the whole payload); audit the attempt with digested values. */
 import { describeChanges } from '../audit';
-import type { PrecheckRequest, PrecheckResponse } from '../contract/schemas';
+import type { PrecheckRequest } from '../contract/precheck-request';
+import type { PrecheckResponse } from '../contract/responses';
 import type { WebexResult } from '../ports/webex';
 import { auditedMutation, type CallContext, type MutationDependencies } from './context';
 

@@ -3,8 +3,9 @@
  * cause, and its audit records. Pure: the executions are behind `OrderExecutionReader`. Apart from `orders.ts`
  * (submitting), so the read path does not build the order's request schemas at cold start.
  */
+
+import { type Subscriber, SubscriberSchema } from '../contract/responses';
 import { ERROR_CODES, RULES } from '../contract/rules';
-import { type Subscriber, SubscriberSchema } from '../contract/schemas';
 import { NotFoundError, ValidationError } from '../errors';
 import type { AuditRecord, AuditStore } from '../ports/audit';
 

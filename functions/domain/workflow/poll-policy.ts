@@ -14,7 +14,7 @@
  *
  * Every wait is also cut short so that the check lands on the deadline and on the consent-resend time.
  */
-import { PENDING_STATUSES, type SubscriberStatus } from '../contract/schemas';
+import { PENDING_STATUSES, type SubscriberStatus } from '../contract/fields';
 
 export interface PollRegime {
   /** First gap and smallest gap, in seconds. */

@@ -6,9 +6,11 @@
  * to go next) and, when `route` is `failed`, `failure.error` (which Fail state). Wait states read `waitSeconds` or
  * `retryAfterSeconds`; the Fail states read `failure.cause`; the Succeed state outputs `result`.
  */
+
+import { StatusSchema, SubscriberIdSchema } from '../contract/fields';
 import { OrderSchema } from '../contract/order';
+import { SubscriberSchema, WebexErrorItemSchema } from '../contract/responses';
 import { RULES } from '../contract/rules';
-import { StatusSchema, SubscriberIdSchema, SubscriberSchema, WebexErrorItemSchema } from '../contract/schemas';
 import * as z from '../contract/zod';
 
 /** Limits of the workflow; the state machine's overall timeout is derived from them (infra/workflow). */

@@ -3,8 +3,9 @@
  * transient failures become a `UpstreamUnavailable` task error (Step Functions retries it with backoff and jitter), and
  * a refusal (4xx) is an outcome the step decides on.
  */
+
+import type { WebexErrorItem } from '../contract/responses';
 import { RULES } from '../contract/rules';
-import type { WebexErrorItem } from '../contract/schemas';
 import {
   ConflictError,
   ForbiddenError,

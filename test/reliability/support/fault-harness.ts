@@ -16,7 +16,7 @@
 import { DynamoAuditStore } from '../../../functions/adapters/dynamodb/audit-store';
 import { REFRESH_GRANT_COMPOSITION } from '../../../functions/adapters/webex/refreshing-credentials';
 import { resetCompositionForTests } from '../../../functions/composition';
-import type { SubscriberStatus } from '../../../functions/domain/contract/schemas';
+import type { SubscriberStatus } from '../../../functions/domain/contract/fields';
 import type { AuditRecord } from '../../../functions/domain/ports/audit';
 import type { Clock } from '../../../functions/domain/ports/clock';
 import type { WorkflowState } from '../../../functions/domain/workflow/state';
