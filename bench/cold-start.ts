@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -74,9 +75,25 @@ if (typeof module.handler !== 'function') { process.stderr.write('no handler exp
 process.stdout.write(JSON.stringify({ loadMs }));
 `;
 
-/** Module load time of `file` in one fresh process of `node`. */
+/**
+ * The CPU every probe process runs on, when `taskset` exists (Linux). Unpinned on this 2-vCPU VM, Node's helper
+ * threads and the scheduler made load times bimodal (about 75 or 100 ms for the same bundle, at random); pinned, a
+ * bundle's loads stay within a few ms and the ratios equal those of the unpinned fast loads. A Lambda function below
+ * 1,769 MB has less than one vCPU's worth of CPU time anyway.
+ */
+const PINNED_CPU = (() => {
+  const cpu = String(availableParallelism() - 1);
+  const probe = spawnSync('taskset', ['-c', cpu, process.execPath, '-e', '0'], { stdio: 'ignore' });
+  return probe.status === 0 ? cpu : undefined;
+})();
+
+/** Module load time of `file` in one fresh process of `node` (pinned to `PINNED_CPU` when there is one). */
 function loadOnce(node: string, probe: string, file: string): number {
-  const result = spawnSync(node, [probe, pathToFileURL(file).href], {
+  const [command, args] =
+    PINNED_CPU === undefined
+      ? [node, [probe, pathToFileURL(file).href]]
+      : ['taskset', ['-c', PINNED_CPU, node, probe, pathToFileURL(file).href]];
+  const result = spawnSync(command, args, {
     encoding: 'utf8',
     timeout: 60_000,
     env: {
@@ -205,7 +222,7 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
     table(['function', 'bundle', '× base', ...nodes.flatMap((n) => [`load ${n.label}`, '× base'])], rows),
     '',
     `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled).`,
-    `Load: median of ${runs} fresh processes per bundle and Node version (in brackets the middle half of them, p25–p75), \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}. Each load of a function follows a load of the baseline (so the baseline's column is over all of those); "× base" is the median of a function's ${runs} paired ratios. No bundle builds an SDK client at load: all build them on first use.`,
+    `Load: median of ${runs} fresh processes per bundle and Node version (in brackets the middle half of them, p25–p75), \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}, ${PINNED_CPU === undefined ? 'not pinned (no taskset here)' : `each process pinned to CPU ${PINNED_CPU} (taskset)`}. Each load of a function follows a load of the baseline (so the baseline's column is over all of those); "× base" is the median of a function's ${runs} paired ratios. No bundle builds an SDK client at load: all build them on first use.`,
     `The reference row (not deployed, not in the goals) is the baseline plus ONE zod classic schema: the floor of every function that validates with zod classic.`,
     ...(node24.version === undefined ? [node24.reason] : []),
     `Largest inputs of ${heaviest.name}: ${inputs.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')}.`,
