@@ -3,7 +3,7 @@
  * fieldName) but no HTTP status: the mapping to HTTP lives in one place, `functions/http/error-mapper.ts`.
  * `UpstreamError` is the exception that proves the rule: it keeps the status Webex answered, so it can pass through.
  */
-import type { WebexErrorItem } from './contract/responses';
+import type { WebexErrorItem } from './contract/fields';
 
 export type { WebexErrorItem };
 

@@ -4,7 +4,8 @@
  * the code base picks an HTTP status for an error.
  */
 
-import type { WebexErrorBody, WebexErrorItem } from '../domain/contract/responses';
+import type { WebexErrorItem } from '../domain/contract/fields';
+import type { WebexErrorBody } from '../domain/contract/responses';
 import { RULES } from '../domain/contract/rules';
 import {
   ConfigurationError,

@@ -13,9 +13,9 @@ import { ProvisionRequestSchema } from '../domain/contract/provision-request';
 import {
   PrecheckResponseSchema,
   SubscriberListResponseSchema,
-  SubscriberSchema,
   WebexErrorBodySchema,
 } from '../domain/contract/responses';
+import { SubscriberSchema } from '../domain/contract/subscriber';
 import { UpdateRequestSchema } from '../domain/contract/update-request';
 import * as z from '../domain/contract/zod';
 import {

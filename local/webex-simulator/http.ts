@@ -3,7 +3,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebexErrorBody, WebexErrorItem } from '../../functions/domain/contract/responses';
+import type { WebexErrorItem } from '../../functions/domain/contract/fields';
+import type { WebexErrorBody } from '../../functions/domain/contract/responses';
 import { RULES } from '../../functions/domain/contract/rules';
 import {
   DomainError,

@@ -17,8 +17,9 @@ import {
 import { ListQuerySchema, parseEpochOrIso } from '../../functions/domain/contract/list-query';
 import { PrecheckRequestSchema } from '../../functions/domain/contract/precheck-request';
 import { ProvisionRequestSchema } from '../../functions/domain/contract/provision-request';
-import type { BackgroundError, PrecheckResponse, Subscriber } from '../../functions/domain/contract/responses';
+import type { PrecheckResponse } from '../../functions/domain/contract/responses';
 import { CONFLICTS, ERROR_CODES, INFO_CODES, RULES } from '../../functions/domain/contract/rules';
+import type { BackgroundError, Subscriber } from '../../functions/domain/contract/subscriber';
 import { UpdateRequestSchema } from '../../functions/domain/contract/update-request';
 import { parseOrThrow } from '../../functions/domain/contract/validation';
 import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';

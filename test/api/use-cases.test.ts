@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HmacDigester } from '../../functions/adapters/digest/hmac-digester';
 import type { ProvisionRequest } from '../../functions/domain/contract/provision-request';
-import type { Subscriber } from '../../functions/domain/contract/responses';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import { NotFoundError, UpstreamError, UpstreamThrottledError } from '../../functions/domain/errors';
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
 import type { Clock } from '../../functions/domain/ports/clock';

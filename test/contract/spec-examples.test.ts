@@ -15,11 +15,8 @@ import {
 import { ListQuerySchema } from '../../functions/domain/contract/list-query';
 import { PrecheckRequestSchema } from '../../functions/domain/contract/precheck-request';
 import { ProvisionRequestSchema } from '../../functions/domain/contract/provision-request';
-import {
-  PrecheckResponseSchema,
-  SubscriberListResponseSchema,
-  SubscriberSchema,
-} from '../../functions/domain/contract/responses';
+import { PrecheckResponseSchema, SubscriberListResponseSchema } from '../../functions/domain/contract/responses';
+import { SubscriberSchema } from '../../functions/domain/contract/subscriber';
 import { UpdateRequestSchema } from '../../functions/domain/contract/update-request';
 
 interface SpecOperation {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SubscriberStatus } from '../../functions/domain/contract/fields';
-import type { Subscriber } from '../../functions/domain/contract/responses';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import { NotFoundError, UpstreamThrottledError, UpstreamUnavailableError } from '../../functions/domain/errors';
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore, FieldDigester } from '../../functions/domain/ports/audit';
 import type { Clock } from '../../functions/domain/ports/clock';

@@ -3,7 +3,7 @@
  * handler modules against the Webex simulator (manual clock) and the audit table in dynalite.
  */
 import { describe, expect, it } from 'vitest';
-import type { Subscriber } from '../../functions/domain/contract/responses';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import { TRUSTED_TEMPLATE_ID } from '../../local/webex-simulator';
 import type { ApiResponse } from '../support/local-runtime';

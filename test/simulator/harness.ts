@@ -8,9 +8,9 @@ import { expect } from 'vitest';
 import {
   PrecheckResponseSchema,
   SubscriberListResponseSchema,
-  SubscriberSchema,
   WebexErrorBodySchema,
 } from '../../functions/domain/contract/responses';
+import { SubscriberSchema } from '../../functions/domain/contract/subscriber';
 import { createLogger } from '../../functions/shared/logger';
 import { createWebexSimulator, type WebexSimulator } from '../../local/webex-simulator';
 import { createManualClock, type ManualClock } from '../../local/webex-simulator/manual-clock';

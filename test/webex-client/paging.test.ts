@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebexHttpClient } from '../../functions/adapters/webex/client';
-import type { Subscriber } from '../../functions/domain/contract/responses';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import { UpstreamProtocolError } from '../../functions/domain/errors';
 import { type ScriptedAnswer, type ScriptedServer, startScriptedServer } from './scripted-server';
 import { fixedCredentials, sequence, silentLogger, webexSubscriber } from './support';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebexHttpClient } from '../../functions/adapters/webex/client';
 import { RefreshingCredentials } from '../../functions/adapters/webex/refreshing-credentials';
 import type { ProvisionRequest } from '../../functions/domain/contract/provision-request';
-import type { Subscriber } from '../../functions/domain/contract/responses';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import { UpstreamError } from '../../functions/domain/errors';
 import {
   createManualClock,

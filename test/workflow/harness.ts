@@ -11,7 +11,7 @@ import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store'
 import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
 import { resetCompositionForTests } from '../../functions/composition';
 import type { Order } from '../../functions/domain/contract/order';
-import type { Subscriber } from '../../functions/domain/contract/responses';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import type { WorkflowState } from '../../functions/domain/workflow/state';
 import {

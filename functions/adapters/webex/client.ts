@@ -30,8 +30,9 @@ import {
 import type { ListQuery } from '../../domain/contract/list-query';
 import type { PrecheckRequest } from '../../domain/contract/precheck-request';
 import type { ProvisionRequest } from '../../domain/contract/provision-request';
-import type { PrecheckResponse, Subscriber } from '../../domain/contract/responses';
+import type { PrecheckResponse } from '../../domain/contract/responses';
 import { ERROR_CODES, RULES } from '../../domain/contract/rules';
+import type { Subscriber } from '../../domain/contract/subscriber';
 import type { UpdateRequest } from '../../domain/contract/update-request';
 import * as z from '../../domain/contract/zod';
 import {

@@ -74,6 +74,13 @@ export const PageSizeSchema = z.string({ error: 'must be a whole number' }).chec
 /** Run a cross-field rule even when other fields already failed, so every problem is reported at once. */
 export const ALWAYS = { when: () => true } as const;
 
+export const WebexErrorItemSchema = z.strictObject({
+  description: z.string(),
+  errorCode: z.optional(z.number()),
+  fieldName: z.optional(z.string()),
+});
+export type WebexErrorItem = z.infer<typeof WebexErrorItemSchema>;
+
 export function isPlainObject(input: unknown): input is Record<string, unknown> {
   return input !== null && typeof input === 'object' && !Array.isArray(input);
 }

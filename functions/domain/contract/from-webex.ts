@@ -3,7 +3,7 @@
  * the strict shapes of `responses.ts`. Only the Webex client uses these.
  */
 import { PackageSchema, StatusSchema } from './fields';
-import type { Subscriber } from './responses';
+import type { Subscriber } from './subscriber';
 import * as z from './zod';
 
 const OptionalString = z.optional(z.string());

@@ -1,39 +1,10 @@
 /**
- * What this service emits (strict): the subscriber, the list and precheck answers, and the Webex error body.
+ * What this service answers with (strict), besides the subscriber itself (`subscriber.ts`): the list and precheck
+ * answers and the Webex error body. Only the OpenAPI document, the simulator and tests use these schemas.
  */
-import { PackageSchema, StatusSchema, TimestampSchema } from './fields';
+import { WebexErrorItemSchema } from './fields';
+import { SubscriberSchema } from './subscriber';
 import * as z from './zod';
-
-const OptionalString = z.optional(z.string());
-
-export const BackgroundErrorSchema = z.strictObject({
-  errorCode: z.number(),
-  description: z.string(),
-});
-export type BackgroundError = z.infer<typeof BackgroundErrorSchema>;
-
-export const SubscriberSchema = z
-  .strictObject({
-    id: z.string(),
-    personId: OptionalString,
-    userId: z.string(),
-    spEnterpriseId: z.string(),
-    firstName: OptionalString,
-    lastName: OptionalString,
-    email: OptionalString,
-    primaryPhoneNumber: OptionalString,
-    mobilePhoneNumber: OptionalString,
-    extension: OptionalString,
-    package: PackageSchema,
-    status: StatusSchema,
-    errors: z.optional(z.array(BackgroundErrorSchema)),
-    created: TimestampSchema,
-    lastStatusChange: TimestampSchema,
-    provisioningId: z.string(),
-    selfActivated: z.boolean(),
-  })
-  .register(z.globalRegistry, { id: 'Subscriber' });
-export type Subscriber = z.infer<typeof SubscriberSchema>;
 
 export const SubscriberListResponseSchema = z
   .strictObject({ items: z.array(SubscriberSchema) })
@@ -45,13 +16,6 @@ export const PrecheckResponseSchema = z
   .strictObject({ message: z.string(), info: z.array(PrecheckInfoSchema) })
   .register(z.globalRegistry, { id: 'SubscriberProvisioningPrecheckResponse' });
 export type PrecheckResponse = z.infer<typeof PrecheckResponseSchema>;
-
-export const WebexErrorItemSchema = z.strictObject({
-  description: z.string(),
-  errorCode: z.optional(z.number()),
-  fieldName: OptionalString,
-});
-export type WebexErrorItem = z.infer<typeof WebexErrorItemSchema>;
 
 export const WebexErrorBodySchema = z
   .strictObject({

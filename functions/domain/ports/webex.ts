@@ -5,7 +5,8 @@
 import type { ListQuery } from '../contract/list-query';
 import type { PrecheckRequest } from '../contract/precheck-request';
 import type { ProvisionRequest } from '../contract/provision-request';
-import type { PrecheckResponse, Subscriber } from '../contract/responses';
+import type { PrecheckResponse } from '../contract/responses';
+import type { Subscriber } from '../contract/subscriber';
 import type { UpdateRequest } from '../contract/update-request';
 
 export interface WebexCallOptions {

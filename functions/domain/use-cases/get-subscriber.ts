@@ -1,5 +1,5 @@
 /** Read one subscriber from Webex. Reads are not audited. */
-import type { Subscriber } from '../contract/responses';
+import type { Subscriber } from '../contract/subscriber';
 import type { WebexResult, WebexSubscribersPort } from '../ports/webex';
 import { type CallContext, webexCallOptions } from './context';
 

@@ -1,7 +1,7 @@
 /** Provision a subscriber at Webex; audit the attempt; the audit record carries the request to follow it with the workflow. */
 import { describeChanges } from '../audit';
 import type { ProvisionRequest } from '../contract/provision-request';
-import type { Subscriber } from '../contract/responses';
+import type { Subscriber } from '../contract/subscriber';
 import type { WebexResult } from '../ports/webex';
 import { auditedMutation, type CallContext, followRequest, type MutationDependencies } from './context';
 

@@ -1,6 +1,6 @@
 /** Update a subscriber at Webex (answered with the OLD values and `updating`); audit with the request to follow it with the workflow. */
 import { describeChanges } from '../audit';
-import type { Subscriber } from '../contract/responses';
+import type { Subscriber } from '../contract/subscriber';
 import type { UpdateRequest } from '../contract/update-request';
 import type { WebexResult } from '../ports/webex';
 import { auditedMutation, type CallContext, followRequest, type MutationDependencies } from './context';

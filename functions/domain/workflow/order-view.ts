@@ -4,8 +4,8 @@
  * (submitting), so the read path does not build the order's request schemas at cold start.
  */
 
-import { type Subscriber, SubscriberSchema } from '../contract/responses';
 import { ERROR_CODES, RULES } from '../contract/rules';
+import { type Subscriber, SubscriberSchema } from '../contract/subscriber';
 import { NotFoundError, ValidationError } from '../errors';
 import type { AuditRecord, AuditStore } from '../ports/audit';
 

@@ -7,10 +7,10 @@
  * `retryAfterSeconds`; the Fail states read `failure.cause`; the Succeed state outputs `result`.
  */
 
-import { StatusSchema, SubscriberIdSchema } from '../contract/fields';
+import { StatusSchema, SubscriberIdSchema, WebexErrorItemSchema } from '../contract/fields';
 import { OrderSchema } from '../contract/order';
-import { SubscriberSchema, WebexErrorItemSchema } from '../contract/responses';
 import { RULES } from '../contract/rules';
+import { SubscriberSchema } from '../contract/subscriber';
 import * as z from '../contract/zod';
 
 /** Limits of the workflow; the state machine's overall timeout is derived from them (infra/workflow). */
@@ -58,7 +58,10 @@ export const TrackingSchema = z.strictObject({
 export type Tracking = z.infer<typeof TrackingSchema>;
 
 const IsoSchema = z.iso.datetime({ offset: false });
-const count = () => z.number().check(z.int(), z.gte(0));
+/** Shared by every field of its kind: a zod schema is immutable, and each one built costs cold-start time. */
+const Count = z.number().check(z.int(), z.gte(0));
+const OptionalCount = z.optional(Count);
+const OptionalString = z.optional(z.string());
 
 export const WorkflowStateSchema = z.object({
   kind: z.enum(['order', 'tracking']),
@@ -68,9 +71,9 @@ export const WorkflowStateSchema = z.object({
   tracking: z.optional(TrackingSchema),
   startedAt: IsoSchema,
   deadlineAt: IsoSchema,
-  subscriberId: z.optional(z.string()),
+  subscriberId: OptionalString,
   lastStatus: z.optional(StatusSchema),
-  lastStatusChange: z.optional(z.string()),
+  lastStatusChange: OptionalString,
   /** The status the subscriber is in, and since when (for the poll policy and the consent resend). */
   phase: z.optional(z.object({ status: StatusSchema, since: IsoSchema })),
   consentResentAt: z.optional(IsoSchema),
@@ -81,24 +84,24 @@ export const WorkflowStateSchema = z.object({
   adopting: z.optional(
     z.object({
       reason: z.enum(['409', '10022']),
-      exclude: z.optional(z.string()),
+      exclude: OptionalString,
       errors: z.array(WebexErrorItemSchema),
     }),
   ),
-  checks: count(),
+  checks: Count,
   route: z.enum(ROUTES),
   throttled: z.boolean(),
-  retryAfterSeconds: z.optional(count()),
-  waitSeconds: z.optional(count()),
+  retryAfterSeconds: OptionalCount,
+  waitSeconds: OptionalCount,
   /** `waitSeconds`, at most SQS's longest message delay: the first hop of the wait (`Await status` DelaySeconds). */
-  delaySeconds: z.optional(count()),
+  delaySeconds: OptionalCount,
   /** What is left of `waitSeconds` after the hop in progress: the status poller holds the check for further hops. */
-  holdSeconds: z.optional(count()),
+  holdSeconds: OptionalCount,
   failure: z.optional(z.object({ error: z.enum(FAILURES), cause: z.string() })),
   result: z.optional(
     z.object({
-      orderId: z.optional(z.string()),
-      trackingId: z.optional(z.string()),
+      orderId: OptionalString,
+      trackingId: OptionalString,
       subscriber: SubscriberSchema,
     }),
   ),

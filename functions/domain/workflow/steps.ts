@@ -7,12 +7,13 @@
  */
 import type { Logger } from '../../shared/logger';
 import { auditId, describeChanges } from '../audit';
+import type { WebexErrorItem } from '../contract/fields';
 import { compact, type SubscriberStatus } from '../contract/fields';
 import { OrderSchema } from '../contract/order';
 import type { PrecheckRequest } from '../contract/precheck-request';
 import type { ProvisionRequest } from '../contract/provision-request';
-import type { Subscriber, WebexErrorItem } from '../contract/responses';
 import { ERROR_CODES } from '../contract/rules';
+import type { Subscriber } from '../contract/subscriber';
 import { issuesToErrorItems } from '../contract/validation';
 import type { AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
 import type { Clock } from '../ports/clock';

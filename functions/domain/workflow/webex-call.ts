@@ -4,7 +4,7 @@
  * a refusal (4xx) is an outcome the step decides on.
  */
 
-import type { WebexErrorItem } from '../contract/responses';
+import type { WebexErrorItem } from '../contract/fields';
 import { RULES } from '../contract/rules';
 import {
   ConflictError,

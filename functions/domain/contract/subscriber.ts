@@ -1,0 +1,36 @@
+/**
+ * The subscriber as this service emits it (strict), with the background errors Webex reports on it.
+ */
+import { PackageSchema, StatusSchema, TimestampSchema } from './fields';
+import * as z from './zod';
+
+const OptionalString = z.optional(z.string());
+
+export const BackgroundErrorSchema = z.strictObject({
+  errorCode: z.number(),
+  description: z.string(),
+});
+export type BackgroundError = z.infer<typeof BackgroundErrorSchema>;
+
+export const SubscriberSchema = z
+  .strictObject({
+    id: z.string(),
+    personId: OptionalString,
+    userId: z.string(),
+    spEnterpriseId: z.string(),
+    firstName: OptionalString,
+    lastName: OptionalString,
+    email: OptionalString,
+    primaryPhoneNumber: OptionalString,
+    mobilePhoneNumber: OptionalString,
+    extension: OptionalString,
+    package: PackageSchema,
+    status: StatusSchema,
+    errors: z.optional(z.array(BackgroundErrorSchema)),
+    created: TimestampSchema,
+    lastStatusChange: TimestampSchema,
+    provisioningId: z.string(),
+    selfActivated: z.boolean(),
+  })
+  .register(z.globalRegistry, { id: 'Subscriber' });
+export type Subscriber = z.infer<typeof SubscriberSchema>;
