@@ -22,11 +22,13 @@
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
  * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme |
  */
-import * as z from './domain/contract/zod';
 import { ConfigurationError } from './domain/errors';
 
 export const DEFAULT_WEBEX_BASE_URL = 'https://webexapis.com/v1';
 export const MIN_DIGEST_KEY_LENGTH = 32;
+/** No variable is longer (URLs and ARNs included); a longer one is refused without being looked at. */
+const MAX_VARIABLE_LENGTH = 2048;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export type RefreshCredentialsConfig = {
   kind: 'refresh';
@@ -49,81 +51,105 @@ export interface ServiceConfig {
   readonly pollQueueUrl: string | undefined;
   readonly sqsEndpoint: string | undefined;
   readonly awsRegion: string | undefined;
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly jwtIssuer: string | undefined;
 }
 
 /** What a function can need. */
 export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'poller';
 
-const optionalText = z.pipe(
-  z.optional(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((v: string) => v.trim()),
-      ),
-      z.string().check(z.maxLength(2048, { error: 'must be at most 2048 characters' })),
-    ),
-  ),
-  z.transform((v: string | undefined) => (v === '' ? undefined : v)),
-);
+/**
+ * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
+ * Plain functions rather than zod schemas: the configuration is read on every cold start, and sixteen variables do
+ * not need the 44 schema nodes a zod version of this table builds at module load.
+ */
+type VariableCheck = (value: string) => { value: string } | { problem: string };
 
-const httpUrl = z.pipe(
-  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  z.transform((v: string) => v.replace(/\/+$/, '')),
-);
+const any: VariableCheck = (value) => ({ value });
 
-/** An optional variable checked further once trimmed (empty counts as unset). */
-const optionalTextThen = <S extends z.core.$ZodType<unknown, string>>(schema: S) =>
-  z.pipe(optionalText, z.optional(schema));
+const matching =
+  (pattern: RegExp, problem: string): VariableCheck =>
+  (value) =>
+    pattern.test(value) ? { value } : { problem };
 
-const EnvSchema = z.object({
-  AUDIT_TABLE_NAME: optionalTextThen(
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name' })),
+/** An absolute http(s) URL with `//` after the scheme, kept without its trailing slashes. */
+const httpUrl: VariableCheck = (value) => {
+  const problem = 'must be an http(s) URL';
+  if (!/^https?:\/\//i.test(value)) return { problem };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { problem };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem };
+  // The URL parser drops tabs and line breaks before parsing: drop them from the kept value too.
+  return { value: value.replace(/[\t\n\r]/g, '').replace(/\/+$/, '') };
+};
+
+const VARIABLES = {
+  AUDIT_TABLE_NAME: matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+  WEBEX_BASE_URL: httpUrl,
+  PARTNER_TOKEN_SECRET_ID: any,
+  WEBEX_REFRESH_TOKEN: any,
+  WEBEX_CLIENT_ID: any,
+  WEBEX_CLIENT_SECRET: any,
+  AUDIT_DIGEST_SECRET_ID: any,
+  AUDIT_DIGEST_KEY: (value) =>
+    value.length >= MIN_DIGEST_KEY_LENGTH
+      ? { value }
+      : { problem: `must be at least ${MIN_DIGEST_KEY_LENGTH} characters` },
+  STATE_MACHINE_ARN: matching(
+    /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/,
+    'must be a Step Functions state machine ARN',
   ),
-  WEBEX_BASE_URL: optionalTextThen(httpUrl),
-  PARTNER_TOKEN_SECRET_ID: optionalText,
-  WEBEX_REFRESH_TOKEN: optionalText,
-  WEBEX_CLIENT_ID: optionalText,
-  WEBEX_CLIENT_SECRET: optionalText,
-  AUDIT_DIGEST_SECRET_ID: optionalText,
-  AUDIT_DIGEST_KEY: optionalTextThen(
-    z
-      .string()
-      .check(z.minLength(MIN_DIGEST_KEY_LENGTH, { error: `must be at least ${MIN_DIGEST_KEY_LENGTH} characters` })),
-  ),
-  STATE_MACHINE_ARN: optionalTextThen(
-    z.string().check(
-      z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/, {
-        error: 'must be a Step Functions state machine ARN',
-      }),
-    ),
-  ),
-  DYNAMODB_ENDPOINT: optionalTextThen(httpUrl),
-  SFN_ENDPOINT: optionalTextThen(httpUrl),
-  SQS_ENDPOINT: optionalTextThen(httpUrl),
-  POLL_QUEUE_URL: optionalTextThen(httpUrl),
-  AWS_REGION: optionalTextThen(
-    z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region like eu-west-1' })),
-  ),
-  JWT_ISSUER: optionalTextThen(httpUrl),
-  LOG_LEVEL: optionalTextThen(
-    z.enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be debug, info, warn, error or silent' }),
-  ),
-});
+  DYNAMODB_ENDPOINT: httpUrl,
+  SFN_ENDPOINT: httpUrl,
+  SQS_ENDPOINT: httpUrl,
+  POLL_QUEUE_URL: httpUrl,
+  AWS_REGION: matching(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1'),
+  JWT_ISSUER: httpUrl,
+  LOG_LEVEL: (value) =>
+    (LOG_LEVELS as readonly string[]).includes(value)
+      ? { value }
+      : { problem: 'must be debug, info, warn, error or silent' },
+} satisfies Record<string, VariableCheck>;
+
+type Variables = { [name in keyof typeof VARIABLES]?: string };
+
+/**
+ * Every known variable that is set, trimmed and checked (an empty one counts as unset). Adds one problem per bad
+ * variable to `problems`, naming the variable and never its value.
+ */
+function readVariables(env: Record<string, unknown>, problems: string[]): Variables {
+  const read: Variables = {};
+  for (const [name, check] of Object.entries(VARIABLES) as Array<[keyof typeof VARIABLES, VariableCheck]>) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string') {
+      problems.push(`${name} must be a string`);
+      continue;
+    }
+    const trimmed = raw.trim();
+    if (trimmed.length > MAX_VARIABLE_LENGTH) {
+      problems.push(`${name} must be at most ${MAX_VARIABLE_LENGTH} characters`);
+      continue;
+    }
+    if (trimmed === '') continue;
+    const result = check(trimmed);
+    if ('problem' in result) problems.push(`${name} ${result.problem}`);
+    else read[name] = result.value;
+  }
+  return read;
+}
 
 const REFRESH_GROUP = ['WEBEX_REFRESH_TOKEN', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET'] as const;
 
 /** Read and check the environment. Throws one ConfigurationError naming every bad variable (never its value). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServiceConfig {
   const problems: string[] = [];
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')} ${issue.message}`);
-    throw configurationError(problems);
-  }
-  const e = parsed.data;
+  const e = readVariables(env, problems);
+  if (problems.length > 0) throw configurationError(problems);
 
   let webexCredentials: WebexCredentialsConfig | undefined;
   const refreshSet = REFRESH_GROUP.filter((name) => e[name] !== undefined);
@@ -166,7 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollQueueUrl: e.POLL_QUEUE_URL,
     sqsEndpoint: e.SQS_ENDPOINT,
     awsRegion: e.AWS_REGION,
-    logLevel: e.LOG_LEVEL ?? 'info',
+    logLevel: (e.LOG_LEVEL as ServiceConfig['logLevel'] | undefined) ?? 'info',
     jwtIssuer: e.JWT_ISSUER,
   });
 }

@@ -75,6 +75,50 @@ describe('loadConfig', () => {
     expect(message).not.toContain('short-secret-value');
   });
 
+  it('trims every variable and reads an empty or blank one as unset', () => {
+    // Act
+    const config = loadConfig({ AUDIT_TABLE_NAME: '  audit  ', LOG_LEVEL: ' warn ', STATE_MACHINE_ARN: '   ' });
+
+    // Assess
+    expect(config.auditTableName).toBe('audit');
+    expect(config.logLevel).toBe('warn');
+    expect(config.stateMachineArn).toBeUndefined();
+  });
+
+  it.each([
+    ['http:example.com', 'no // after the scheme'],
+    ['ftp://files.example.com', 'another scheme'],
+    ['https://', 'no host'],
+    ['not a url', 'no URL at all'],
+  ])('refuses %s as a URL (%s)', (value) => {
+    // Act
+    const message = problemsOf(() => loadConfig({ WEBEX_BASE_URL: value }));
+
+    // Assess
+    expect(message).toBe('Invalid configuration: WEBEX_BASE_URL must be an http(s) URL');
+  });
+
+  it('keeps a URL without its trailing slashes and without the tabs the URL parser ignores', () => {
+    // Act
+    const config = loadConfig({ WEBEX_BASE_URL: 'https://exa\tmple.com/v1//', SQS_ENDPOINT: 'HTTP://127.0.0.1:9324' });
+
+    // Assess
+    expect(config.webexBaseUrl).toBe('https://example.com/v1');
+    expect(config.sqsEndpoint).toBe('HTTP://127.0.0.1:9324');
+  });
+
+  it('refuses a variable longer than 2048 characters or one that is not a string, without echoing it', () => {
+    // Act
+    const message = problemsOf(() =>
+      loadConfig({ PARTNER_TOKEN_SECRET_ID: 'x'.repeat(2049), AUDIT_TABLE_NAME: 42 as unknown as string }),
+    );
+
+    // Assess
+    expect(message).toBe(
+      'Invalid configuration: AUDIT_TABLE_NAME must be a string; PARTNER_TOKEN_SECRET_ID must be at most 2048 characters',
+    );
+  });
+
   it('refuses half a refresh-credential group and two credential sources', () => {
     // Act
     const half = problemsOf(() => loadConfig({ WEBEX_REFRESH_TOKEN: 'r' }));
