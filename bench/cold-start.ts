@@ -6,6 +6,9 @@
  * baseline load just before it, and its ratio is the median of those pairs). Node 20 (this process) and Node 24 (what
  * Lambda runs; installed from the npm registry into .bench-cache when missing).
  *
+ * Also counts the zod objects each bundle builds while it loads (schemas are built at module load, and that is part of
+ * the load time).
+ *
  * Goal (issue 7): the heaviest function at most 1.25× the baseline's size and load time.
  *
  *   npm run bench:cold-start                   # BENCH_COLD_RUNS=15 for more processes per bundle (default 11)
@@ -74,6 +77,27 @@ const loadMs = performance.now() - started;
 if (typeof module.handler !== 'function') { process.stderr.write('no handler export'); process.exit(2); }
 process.stdout.write(JSON.stringify({ loadMs }));
 `;
+
+/**
+ * Counts the zod objects (schemas and checks) a bundle builds while it loads, through zod's own global configuration
+ * (`postProcessor` is called for every object zod constructs). Building them is part of the load time.
+ */
+const ZOD_PROBE = `
+let built = 0;
+globalThis.__zod_globalConfig = { postProcessor: () => { built++; } };
+await import(process.argv[2]);
+process.stdout.write(JSON.stringify({ built }));
+`;
+
+function zodObjectsAtLoad(probe: string, file: string): number {
+  const result = spawnSync(process.execPath, [probe, pathToFileURL(file).href], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', LOG_LEVEL: 'info' },
+  });
+  if (result.status !== 0) throw new Error(`loading ${file} failed: ${result.stderr || result.error?.message}`);
+  return (JSON.parse(result.stdout) as { built: number }).built;
+}
 
 /**
  * The CPU every probe process runs on, when `taskset` exists (Linux). Unpinned on this 2-vCPU VM, Node's helper
@@ -179,12 +203,16 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
   if (node24.version !== undefined && node24.path !== process.execPath)
     nodes.push({ label: `Node ${node24.version}`, path: node24.path });
   const loads = nodes.map((n) => loadTimes(n.path, probe, bundles, runs));
+  const zodProbe = join(outRoot, 'zod-probe.mjs');
+  writeFileSync(zodProbe, ZOD_PROBE);
+  const zodObjects = bundles.map((b) => zodObjectsAtLoad(zodProbe, b.file));
 
   const baseline = bundles[0] as Bundle;
   const rows = bundles.map((b, i) => [
     b.name,
     kb(b.bytes),
     ratio(b.bytes / baseline.bytes),
+    String(zodObjects[i]),
     ...loads.flatMap((l) => [loadCell(l[i] as LoadTime), ratio((l[i] as LoadTime).ratio)]),
   ]);
   const functions = bundles.slice(2);
@@ -219,10 +247,14 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
   ];
   const inputs = await heaviestInputs(heaviest.entry);
   const body = [
-    table(['function', 'bundle', '× base', ...nodes.flatMap((n) => [`load ${n.label}`, '× base'])], rows),
+    table(
+      ['function', 'bundle', '× base', 'zod objects', ...nodes.flatMap((n) => [`load ${n.label}`, '× base'])],
+      rows,
+    ),
     '',
     `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled).`,
     `Load: median of ${runs} fresh processes per bundle and Node version (in brackets the middle half of them, p25–p75), \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}, ${PINNED_CPU === undefined ? 'not pinned (no taskset here)' : `each process pinned to CPU ${PINNED_CPU} (taskset)`}. Each load of a function follows a load of the baseline (so the baseline's column is over all of those); "× base" is the median of a function's ${runs} paired ratios. No bundle builds an SDK client at load: all build them on first use.`,
+    `zod objects: the schemas and checks zod builds while the bundle loads (each costs load time; a module's top-level schemas are all built once the module is imported).`,
     `The reference row (not deployed, not in the goals) is the baseline plus ONE zod classic schema: the floor of every function that validates with zod classic.`,
     ...(node24.version === undefined ? [node24.reason] : []),
     `Largest inputs of ${heaviest.name}: ${inputs.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')}.`,
