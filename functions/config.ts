@@ -61,7 +61,7 @@ export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'poller';
 /**
  * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
  * Plain functions rather than zod schemas: the configuration is read on every cold start, and sixteen variables do
- * not need the 44 schema nodes a zod version of this table builds at module load.
+ * not need the 44 zod schemas a zod version of this table builds at module load.
  */
 type VariableCheck = (value: string) => { value: string } | { problem: string };
 

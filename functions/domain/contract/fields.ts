@@ -1,11 +1,14 @@
 /**
- * The contract's value types: the enums and the field formats every request and response is made of.
+ * The contract's value types: the enums, the field formats every request and response is made of, and the Webex error
+ * item.
  *
- * The contract's schemas are split by who uses them (`fields.ts`, one module per request, `responses.ts`,
- * `from-webex.ts`): each Lambda bundle imports only the modules it validates with, so a cold start builds only the
- * schemas its function uses (building a zod schema costs about 20 µs per node, paid at module load).
+ * The contract's schemas are split by who uses them (`fields.ts`, one module per request, `subscriber.ts`,
+ * `responses.ts`, `from-webex.ts`): importing a module builds every schema in it (about 20 µs per zod object, at
+ * module load), so each Lambda bundle imports only the modules it validates with and builds only those schemas
+ * (`test/infra/bundle-schemas.test.ts`).
  *
- * Shared field schemas are built once and reused (zod schemas are immutable): `Text` is one schema, not one per field.
+ * Shared field schemas are built once and reused (zod schemas are immutable): `TextSchema` is one schema, not one per
+ * field.
  */
 import { isIanaTimeZone, RULES } from './rules';
 import * as z from './zod';
@@ -71,15 +74,16 @@ export const PageSizeSchema = z.string({ error: 'must be a whole number' }).chec
   }),
 );
 
-/** Run a cross-field rule even when other fields already failed, so every problem is reported at once. */
-export const ALWAYS = { when: () => true } as const;
-
+/** One item of a Webex error body: what is wrong, its error code and the field it concerns. */
 export const WebexErrorItemSchema = z.strictObject({
   description: z.string(),
   errorCode: z.optional(z.number()),
   fieldName: z.optional(z.string()),
 });
 export type WebexErrorItem = z.infer<typeof WebexErrorItemSchema>;
+
+/** Run a cross-field rule even when other fields already failed, so every problem is reported at once. */
+export const ALWAYS = { when: () => true } as const;
 
 export function isPlainObject(input: unknown): input is Record<string, unknown> {
   return input !== null && typeof input === 'object' && !Array.isArray(input);

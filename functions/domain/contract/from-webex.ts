@@ -1,6 +1,6 @@
 /**
  * Reading what Webex sends: lenient exactly where Cisco's own examples are (`selfActivated: "false"`), and turned into
- * the strict shapes of `responses.ts`. Only the Webex client uses these.
+ * the strict shapes this service emits (`subscriber.ts`, `responses.ts`). Only the Webex client uses these.
  */
 import { PackageSchema, StatusSchema } from './fields';
 import type { Subscriber } from './subscriber';

@@ -1,7 +1,6 @@
 /**
  * The order an ordering system hands the provisioning workflow (our extension of the contract).
  */
-
 import { CustomerInfoSchema } from './fields';
 import { ProvisionRequestSchema, requirePhoneOrExtension } from './provision-request';
 import { RULES } from './rules';
