@@ -3,7 +3,6 @@
  * `{ message, errors, trackingId }` with the `TrackingID` header and `Content-Type: application/json`; nothing else in
  * the code base picks an HTTP status for an error.
  */
-
 import type { WebexErrorItem } from '../domain/contract/fields';
 import type { WebexErrorBody } from '../domain/contract/responses';
 import { RULES } from '../domain/contract/rules';

@@ -19,7 +19,6 @@
  *   with status 503 for a 503, 504 for timeouts (ours or Webex's 504) and 502 otherwise. Each attempt's timeout is also
  *   capped by the time left. All waiting (backoff and attempt timeouts) runs on the injected Clock.
  */
-
 import { compact } from '../../domain/contract/fields';
 import {
   PrecheckResponseFromWebexSchema,

@@ -2,7 +2,6 @@
  * A subscriber's audit trail, newest first, one page at a time (our extension of the contract). It reads only the audit
  * trail, never Webex: the trail of a removed subscriber stays readable, and an unknown id simply has no records.
  */
-
 import { PageSizeSchema, StatusSchema, TimestampSchema } from '../contract/fields';
 import { RULES } from '../contract/rules';
 import * as z from '../contract/zod';

@@ -3,7 +3,6 @@
  * cause, and its audit records. Pure: the executions are behind `OrderExecutionReader`. Apart from `orders.ts`
  * (submitting), so the read path does not build the order's request schemas at cold start.
  */
-
 import { ERROR_CODES, RULES } from '../contract/rules';
 import { type Subscriber, SubscriberSchema } from '../contract/subscriber';
 import { NotFoundError, ValidationError } from '../errors';

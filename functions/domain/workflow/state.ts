@@ -6,7 +6,6 @@
  * to go next) and, when `route` is `failed`, `failure.error` (which Fail state). Wait states read `waitSeconds` or
  * `retryAfterSeconds`; the Fail states read `failure.cause`; the Succeed state outputs `result`.
  */
-
 import { StatusSchema, SubscriberIdSchema, WebexErrorItemSchema } from '../contract/fields';
 import { OrderSchema } from '../contract/order';
 import { RULES } from '../contract/rules';

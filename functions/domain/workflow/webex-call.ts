@@ -3,7 +3,6 @@
  * transient failures become a `UpstreamUnavailable` task error (Step Functions retries it with backoff and jitter), and
  * a refusal (4xx) is an outcome the step decides on.
  */
-
 import type { WebexErrorItem } from '../contract/fields';
 import { RULES } from '../contract/rules';
 import {
