@@ -29,6 +29,8 @@ export const MIN_DIGEST_KEY_LENGTH = 32;
 /** No variable is longer (URLs and ARNs included); a longer one is refused without being looked at. */
 const MAX_VARIABLE_LENGTH = 2048;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+/** An AWS region id like `eu-west-1` (also what a signed AWS request puts in its endpoint's host name). */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export type RefreshCredentialsConfig = {
   kind: 'refresh';
@@ -107,7 +109,7 @@ const VARIABLES = {
   SFN_ENDPOINT: httpUrl,
   SQS_ENDPOINT: httpUrl,
   POLL_QUEUE_URL: httpUrl,
-  AWS_REGION: matching(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1'),
+  AWS_REGION: matching(AWS_REGION_PATTERN, 'must be an AWS region like eu-west-1'),
   JWT_ISSUER: httpUrl,
   LOG_LEVEL: (value) =>
     (LOG_LEVELS as readonly string[]).includes(value)

@@ -20,6 +20,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/transport';
 import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { AWS_REGION_PATTERN } from '../../config';
 import { ConfigurationError } from '../../domain/errors';
 import { type Clock, systemClock } from '../../domain/ports/clock';
 
@@ -110,7 +111,6 @@ const THROTTLING_CODES: ReadonlySet<string> = new Set([
 /** AWS error types worth another attempt although they are not throttling. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(['RequestTimeout', 'RequestTimeoutException']);
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const ERROR_CODE_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,99}$/;
 
 type AttemptOutcome =
@@ -132,7 +132,7 @@ export class AwsJsonClient {
 
   constructor(service: AwsJsonService, options: AwsJsonClientOptions) {
     this.#service = service;
-    if (!REGION_PATTERN.test(options.region)) {
+    if (!AWS_REGION_PATTERN.test(options.region)) {
       throw new ConfigurationError(`${service.title} needs an AWS region like eu-west-1 (AWS_REGION).`);
     }
     this.#url = new URL(
