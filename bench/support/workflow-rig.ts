@@ -58,8 +58,14 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     AUDIT_DIGEST_KEY: 'bench-digest-key-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
   });
-  const unset = ['PARTNER_TOKEN_SECRET_ID', 'AUDIT_DIGEST_SECRET_ID', 'STATE_MACHINE_ARN', 'SFN_ENDPOINT'];
-  for (const name of [...unset, 'SQS_ENDPOINT', 'POLL_QUEUE_URL']) {
+  for (const name of [
+    'PARTNER_TOKEN_SECRET_ID',
+    'AUDIT_DIGEST_SECRET_ID',
+    'STATE_MACHINE_ARN',
+    'SFN_ENDPOINT',
+    'SQS_ENDPOINT',
+    'POLL_QUEUE_URL',
+  ]) {
     delete process.env[name];
   }
   // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.

@@ -196,7 +196,10 @@ export class LocalStepFunctionsEngine {
       consumer: async (event, context) => {
         if (!poller) throw new Error(`No handler for ${STATUS_POLLER.name}`);
         const arn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${STATUS_POLLER.name}`;
-        const result = await poller(event, { ...lambdaContext(arn, 30_000), awsRequestId: context.awsRequestId });
+        const result = await poller(event, {
+          ...lambdaContext(arn, STATUS_POLL_QUEUE.pollerTimeoutSeconds * 1000),
+          awsRequestId: context.awsRequestId,
+        });
         return result as Awaited<ReturnType<QueueConsumer>>;
       },
       onDelay: (body, seconds) => this.onPollDelay(body, seconds),

@@ -7,8 +7,7 @@
  */
 import type { Logger } from '../../shared/logger';
 import { auditId, describeChanges } from '../audit';
-import type { WebexErrorItem } from '../contract/fields';
-import { compact, type SubscriberStatus } from '../contract/fields';
+import { compact, type SubscriberStatus, type WebexErrorItem } from '../contract/fields';
 import { OrderSchema } from '../contract/order';
 import type { PrecheckRequest } from '../contract/precheck-request';
 import type { ProvisionRequest } from '../contract/provision-request';
