@@ -434,8 +434,8 @@ export class SubscriberStore {
     const { values } = stored;
     return compact({
       id: stored.id,
-      // The spec: personId is "only presented when status is `provisioned`".
-      personId: stored.status === 'provisioned' ? stored.personId : undefined,
+      // Once a person exists it keeps its personId, while `updating` too (the Update page's example; CONTRACT.md).
+      personId: stored.personId,
       userId: values.userId,
       spEnterpriseId: values.spEnterpriseId,
       firstName: values.firstName,
@@ -443,6 +443,7 @@ export class SubscriberStore {
       email: values.email,
       primaryPhoneNumber: values.primaryPhoneNumber,
       mobilePhoneNumber: values.mobilePhoneNumber,
+      language: RULES.fixedLanguage,
       extension: values.extension,
       package: values.package,
       status: stored.status,

@@ -53,6 +53,7 @@ const SUBSCRIBER: Subscriber = {
   lastName: 'Lovelace',
   email: 'ada@acme.example.com',
   primaryPhoneNumber: '+1-240-555-1212',
+  language: 'en',
   package: 'standard',
   status: 'provisioning',
   created: '2025-01-01T00:00:00.000Z',

@@ -75,7 +75,7 @@ describe('Provision request validation', () => {
     ['package', 'gold'],
     ['email', 'not-an-email'],
     ['email', `${'a'.repeat(250)}@x.com`],
-    ['language', 'english'],
+    ['language', 'x'.repeat(RULES.maxStringLength + 1)],
     ['timezone', 'Mars/Olympus_Mons'],
     ['primaryPhoneNumber', '555-CALL-NOW'],
     ['mobilePhoneNumber', '12ab'],
@@ -142,6 +142,100 @@ describe('Provision request validation', () => {
     // Assess
     expect(errors).toEqual([]);
   });
+});
+
+/** Control characters no text field may hold (CONTRACT.md, 2026-12-04): C0, DEL, C1 and lone surrogates. */
+const CONTROL_CHARACTERS: Array<[string, string]> = [
+  ['NUL', 'Ada\u0000'],
+  ['CR', 'Ada\rLovelace'],
+  ['LF', 'Ada\nLovelace'],
+  ['TAB', 'Ada\tLovelace'],
+  ['ESC', '\u001b[31mAda'],
+  ['DEL', 'Ada\u007f'],
+  ['C1 NEL', 'Ada\u0085'],
+  ['C1 CSI', 'Ada\u009b'],
+  ['a lone high surrogate', 'Ada\ud800'],
+  ['a lone low surrogate', '\udc00Ada'],
+];
+
+describe('control characters in text fields', () => {
+  it.each(CONTROL_CHARACTERS)('Provision answers 1002 with fieldName for %s in any text field', (_name, value) => {
+    for (const field of ['provisioningId', 'userId', 'spEnterpriseId', 'firstName', 'lastName', 'language']) {
+      // Act
+      const errors = errorsOf(ProvisionRequestSchema, { ...validProvision, [field]: value });
+
+      // Assess
+      expect(codes(errors), field).toEqual([[field, 1002]]);
+    }
+  });
+
+  it.each(CONTROL_CHARACTERS)('refuses %s in the email, phone and timezone fields too', (_name, value) => {
+    // Act
+    const errors = errorsOf(ProvisionRequestSchema, {
+      ...validProvision,
+      email: `a${value}@b.co`,
+      primaryPhoneNumber: `+1 555${value}`,
+      timezone: `Europe/${value}`,
+    });
+
+    // Assess
+    expect(codes(errors)).toEqual([
+      ['primaryPhoneNumber', 1002],
+      ['email', 1002],
+      ['timezone', 1002],
+    ]);
+  });
+
+  it.each(CONTROL_CHARACTERS)('Update, Precheck and List refuse %s with 1002 and fieldName', (_name, value) => {
+    // Act
+    const update = errorsOf(UpdateRequestSchema, { firstName: value, language: value });
+    const precheck = errorsOf(PrecheckRequestSchema, {
+      email: 'a@b.co',
+      customerInfo: { primaryEmail: `x${value}@b.co` },
+    });
+    const list = errorsOf(ListQuerySchema, { userId: value });
+
+    // Assess
+    expect(codes(update)).toEqual([
+      ['firstName', 1002],
+      ['language', 1002],
+    ]);
+    expect(codes(precheck)).toEqual([['customerInfo.primaryEmail', 1002]]);
+    expect(codes(list)).toEqual([['userId', 1002]]);
+  });
+
+  it('accepts printable Unicode in every script, emoji (surrogate pairs) included', () => {
+    // Prepare
+    const body = {
+      ...validProvision,
+      firstName: 'Zoë Ñúñez 王小明 Ωμέγα',
+      lastName: "O'Brien-Łukasz العربية 🙂",
+      spEnterpriseId: 'SP1+acme ü',
+    };
+
+    // Act
+    const errors = errorsOf(ProvisionRequestSchema, body);
+
+    // Assess
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('language (reserved by Webex: any value accepted and ignored)', () => {
+  it.each(['en', 'en-US', 'en_US', 'english', 'EN', '', 'Français'])(
+    'accepts %j on Provision, Update and Precheck',
+    (language) => {
+      // Act
+      const errors = [
+        ...errorsOf(ProvisionRequestSchema, { ...validProvision, language }),
+        ...errorsOf(UpdateRequestSchema, { language }),
+        ...errorsOf(PrecheckRequestSchema, { email: 'a@b.co', language }),
+      ];
+
+      // Assess
+      expect(errors).toEqual([]);
+    },
+  );
 });
 
 describe('Update request validation', () => {

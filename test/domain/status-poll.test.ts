@@ -79,6 +79,7 @@ function aSubscriber(status: SubscriberStatus, overrides: Partial<Subscriber> = 
     id: 'SUB1',
     userId: 'ada@sp.example.com',
     spEnterpriseId: 'SP1+acme',
+    language: 'en',
     package: 'standard',
     status,
     created: SINCE,

@@ -59,7 +59,11 @@ describe('Webex simulator validation', () => {
       ['primaryPhoneNumber', 'call me'],
       ['mobilePhoneNumber', '++1'],
       ['extension', 'ext. 12'],
-      ['language', 'english'],
+      ['language', 'en\nUS'],
+      ['firstName', 'Ada\u0000'],
+      ['lastName', 'Love\rlace'],
+      ['userId', 'ada\u0085@sp.example.com'],
+      ['spEnterpriseId', 'SP1\ud800'],
       ['timezone', 'Mars/Olympus_Mons'],
       ['firstName', long],
       ['userId', ''],
@@ -101,6 +105,26 @@ describe('Webex simulator validation', () => {
       // Assess
       expect(reply.status).toBe(400);
       expect(errorItems(reply)[0]?.errorCode).toBe(INVALID);
+    });
+
+    it.each(['en-US', 'english', 'EN', 'Français'])(
+      'accepts any language (%j), ignores it and answers language "en"',
+      async (language) => {
+        // Act
+        const reply = await provision(provisionBody({ language }));
+
+        // Assess
+        expect(reply.status).toBe(200);
+        expect(reply.body).toMatchObject({ language: 'en' });
+      },
+    );
+
+    it('accepts printable Unicode names (accents, CJK, emoji)', async () => {
+      // Act
+      const reply = await provision(provisionBody({ firstName: 'Zoë 王', lastName: 'Łukasz 🙂' }));
+
+      // Assess
+      expect(reply.status).toBe(200);
     });
 
     it('accepts every package and an extension without a primary phone number', async () => {
@@ -146,7 +170,8 @@ describe('Webex simulator validation', () => {
       ['firstName', ''],
       ['lastName', long],
       ['userId', 7],
-      ['language', 'EN'],
+      ['language', 'en\u0000'],
+      ['firstName', 'Ada\nLovelace'],
     ])('answers 400 1002 with fieldName %s for the invalid value %j', async (field, value) => {
       // Prepare
       const sub = await provisioned();
@@ -206,6 +231,16 @@ describe('Webex simulator validation', () => {
 
       // Assess
       expect(reply.status).toBe(200);
+    });
+
+    it('accepts any language and refuses control characters with 1002 and fieldName', async () => {
+      // Act
+      const anyLanguage = await precheck({ email: 'ada@acme.example.com', language: 'en-US' });
+      const control = await precheck({ email: 'ada@acme.example.com', firstName: 'Ada\r\nX-Injected: 1' });
+
+      // Assess
+      expect(anyLanguage.status).toBe(200);
+      expectItem(control, INVALID, 'firstName');
     });
 
     it('answers 400 1001 on email when it is missing', async () => {

@@ -31,10 +31,19 @@ export const StatusSchema = z.enum(STATUSES, { error: `must be one of ${STATUSES
 export type Package = z.infer<typeof PackageSchema>;
 export type SubscriberStatus = z.infer<typeof StatusSchema>;
 
-/** Any string field of a request: a string of at most `RULES.maxStringLength` characters. */
+const noControlCharacters = z.refine<string>((value) => !RULES.controlCharacterPattern.test(value), {
+  error: 'must not contain control characters (C0, C1 or lone surrogates)',
+});
+
+/**
+ * Any string field of a request: a string of at most `RULES.maxStringLength` characters, without control characters.
+ */
 export const TextSchema = z
   .string({ error: 'must be a string' })
-  .check(z.maxLength(RULES.maxStringLength, { error: `must be at most ${RULES.maxStringLength} characters` }));
+  .check(
+    z.maxLength(RULES.maxStringLength, { error: `must be at most ${RULES.maxStringLength} characters` }),
+    noControlCharacters,
+  );
 /** A string field that must not be empty. */
 export const RequiredTextSchema = TextSchema.check(z.minLength(1, { error: 'must not be empty' }));
 
@@ -42,14 +51,14 @@ export const EmailSchema = z
   .string({ error: 'must be a string' })
   .check(
     z.maxLength(RULES.maxEmailLength, { error: `must be at most ${RULES.maxEmailLength} characters` }),
+    noControlCharacters,
     z.regex(RULES.emailPattern, { error: 'must be a valid email address' }),
   );
 export const PhoneSchema = TextSchema.check(
   z.regex(RULES.phonePattern, { error: 'must be digits with an optional leading + and - ( ) or space separators' }),
 );
-export const LanguageSchema = TextSchema.check(
-  z.regex(RULES.languagePattern, { error: 'must be a language code like en or en_US' }),
-);
+/** `language`: reserved by Webex, "any value currently specified will be ignored" [DOC]; any text is accepted. */
+export const LanguageSchema = TextSchema;
 export const TimezoneSchema = TextSchema.check(
   z.refine(isIanaTimeZone, { error: 'must be an IANA time zone id like America/Los_Angeles' }),
 );

@@ -3,6 +3,7 @@
  * the strict shapes this service emits (`subscriber.ts`, `responses.ts`). Only the Webex client uses these.
  */
 import { PackageSchema, StatusSchema } from './fields';
+import { RULES } from './rules';
 import type { Subscriber } from './subscriber';
 import * as z from './zod';
 
@@ -44,6 +45,8 @@ export const SubscriberFromWebexSchema = z.pipe(
     (s: z.output<typeof SubscriberFromWebexFields>): Subscriber => ({
       ...s,
       userId: s.userId ?? '',
+      // Reserved by Webex and fixed to "en" in every response, whatever Webex sends [DOC].
+      language: RULES.fixedLanguage,
       spEnterpriseId: s.spEnterpriseId ?? '',
       package: s.package ?? 'standard',
       created: normalizeTimestamp(s.created),

@@ -14,8 +14,13 @@ export const RULES = {
   emailPattern: /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:]+$/,
   /** Digits with an optional leading + and -, space, ( ) separators; at least one digit. */
   phonePattern: /^\+?[0-9()\- ]*[0-9][0-9()\- ]*$/,
-  /** `xx` or `xx_YY` (ISO 639-1, optional ISO 3166 region). */
-  languagePattern: /^[a-z]{2}(_[A-Z]{2})?$/,
+  /**
+   * Control characters no text field may hold: C0 (NUL, CR, LF, TAB…), DEL, C1, and lone UTF-16 surrogates (2026-12-04).
+   * Every other Unicode character, printable in any script, is accepted.
+   */
+  controlCharacterPattern: /[\p{Cc}\p{Cs}]/u,
+  /** `language` is reserved: any string is accepted and ignored, and every subscriber shows this value [DOC]. */
+  fixedLanguage: 'en',
   /** Subscriber ids are Cisco base64 ids: letters, digits and `-_=+`; anything else is refused before any upstream call. */
   subscriberIdPattern: /^[A-Za-z0-9_=+-]{1,255}$/,
   /** List paging: default and largest page size. */

@@ -2,6 +2,7 @@
  * The subscriber as this service emits it (strict), with the background errors Webex reports on it.
  */
 import { PackageSchema, StatusSchema, TimestampSchema } from './fields';
+import { RULES } from './rules';
 import * as z from './zod';
 
 const OptionalString = z.optional(z.string());
@@ -23,6 +24,11 @@ export const SubscriberSchema = z
     email: OptionalString,
     primaryPhoneNumber: OptionalString,
     mobilePhoneNumber: OptionalString,
+    /**
+     * Reserved by Webex: "Currently fixed to "en" in all responses" [DOC]. This service always sends it; the schema
+     * keeps it optional, as Cisco's spec and examples do (its examples omit it).
+     */
+    language: z.optional(z.literal(RULES.fixedLanguage)),
     extension: OptionalString,
     package: PackageSchema,
     status: StatusSchema,
