@@ -82,7 +82,9 @@ export function classifyError(error: unknown): MappedError {
       };
     }
     if (error.status >= 400 && error.status < 500) return simple(error.status, error, 'info');
-    return simple(GATEWAY_STATUSES.has(error.status) ? error.status : 502, error, 'warn');
+    // Webex's own 5xx answer (its 500 "Something went wrong on the server") passes through with its status and items.
+    if (error.status >= 500 && error.status <= 599) return simple(error.status, error, 'warn');
+    return simple(502, error, 'warn');
   }
   if (error instanceof ConfigurationError) {
     return {

@@ -253,7 +253,36 @@ describe('WebexHttpClient retries', () => {
       expect(server.requests).toHaveLength(2);
     });
 
-    it('does not retry a 500 on Provision and surfaces it as UpstreamError 502', async () => {
+    it("surfaces Webex's last 500 as UpstreamError 500 with its items once the retries run out", async () => {
+      // Prepare
+      const webex500 = {
+        status: 500,
+        body: {
+          message: 'Something went wrong on the server',
+          errors: [{ description: 'Something went wrong on the server' }],
+          trackingId: 'W500',
+        },
+      };
+      server.script(...Array.from({ length: 5 }, () => webex500));
+
+      // Act
+      const failure = await newClient()
+        .get(SUBSCRIBER_ID, { trackingId: 't' })
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(failure).toBeInstanceOf(UpstreamError);
+      expect(failure).not.toBeInstanceOf(UpstreamUnavailableError);
+      expect(failure).toMatchObject({
+        status: 500,
+        message: 'Something went wrong on the server',
+        errors: [{ description: 'Something went wrong on the server' }],
+        webexTrackingId: 'W500',
+      });
+      expect(server.requests.length).toBeGreaterThan(1);
+    });
+
+    it('does not retry a 500 on Provision and surfaces it as UpstreamError 500', async () => {
       // Prepare
       server.script({ status: 500, body: { message: 'Internal error', trackingId: 'W500' } }, ok);
 
@@ -265,7 +294,7 @@ describe('WebexHttpClient retries', () => {
       // Assess
       expect(failure).toBeInstanceOf(UpstreamError);
       expect(failure).not.toBeInstanceOf(UpstreamUnavailableError);
-      expect(failure).toMatchObject({ status: 502, webexTrackingId: 'W500' });
+      expect(failure).toMatchObject({ status: 500, webexTrackingId: 'W500' });
       expect(server.requests).toHaveLength(1);
     });
 

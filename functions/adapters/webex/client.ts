@@ -11,7 +11,9 @@
  *   subscriber that matches the order. Resend consent may, in the same rare case, send the email twice.
  * - 500 is a server error that says nothing about whether the call took effect: it is retried only for calls that are
  *   safe to repeat (List, Get, Update — a PUT —, Remove, Precheck). For Provision and Resend consent it is surfaced at
- *   once as `UpstreamError` with status 502.
+ *   once. Either way Webex's last 500 is surfaced as it is: `UpstreamError` with status 500 and Webex's error items and
+ *   trackingId, which the API passes through (CONTRACT.md, 2026-12-04). 502/503/504 are ours for "Webex could not be
+ *   reached" (`UpstreamUnavailableError`).
  * - 401 once: the credentials provider is asked to forget the token (`invalidate()`) and the call is repeated once.
  * - Any other 4xx is never retried: `UpstreamError` with Webex's status, error items and trackingId.
  * - No wait ever ends at or after the deadline (`options.deadline`, else now + `defaultDeadlineMs`): the call stops and
@@ -503,14 +505,9 @@ function errorFromResponse(
   if (throttle) return new UpstreamThrottledError(message, { ...details, status, ...throttle });
   if (status === 503) return new UpstreamUnavailableError(message, { ...details, status: 503 });
   if (status === 504) return new UpstreamUnavailableError(message, { ...details, status: 504 });
-  if (status === 502 || (status === 500 && spec.safeToRepeat)) {
-    return new UpstreamUnavailableError(message, { ...details, status: 502 });
-  }
-  if (status >= 500) {
-    // Not retried (500 on a call that must not be applied twice, or an unexpected 5xx): a bad gateway for our caller.
-    return new UpstreamError(message, { ...details, status: 502 });
-  }
-  if (status >= 400) return new UpstreamError(message, { ...details, status });
+  if (status === 502) return new UpstreamUnavailableError(message, { ...details, status: 502 });
+  // Webex's own answer (a 500 included: "Something went wrong on the server") passes through with its status.
+  if (status >= 400 && status <= 599) return new UpstreamError(message, { ...details, status });
   return new UpstreamProtocolError(`Webex answered ${spec.operation} with an unexpected status ${status}.`, {
     ...details,
     status: 502,
