@@ -43,7 +43,7 @@ describe('mapErrorToResponse', () => {
       409,
     ],
     ['UpstreamError 400', new UpstreamError('bad', { status: 400 }), 400],
-    ['UpstreamError 500 (Webex\'s own 500 passes through)', new UpstreamError('boom', { status: 500 }), 500],
+    ["UpstreamError 500 (Webex's own 500 passes through)", new UpstreamError('boom', { status: 500 }), 500],
     ['UpstreamError 401 (our partner token)', new UpstreamError('unauthorized', { status: 401 }), 502],
     ['UpstreamUnavailableError 503', new UpstreamUnavailableError('down', { status: 503 }), 503],
     ['UpstreamUnavailableError 504', new UpstreamUnavailableError('slow', { status: 504 }), 504],
