@@ -31,6 +31,11 @@ export interface EventInput {
   receivedAt: number;
   /** Port the gateway listens on (for `x-forwarded-port`). */
   port: number;
+  /**
+   * The gateway's configured base URL: `requestContext.domainName` and `x-forwarded-proto` come from it, as API
+   * Gateway's come from the API's own domain, never from the request's `Host` header (default `http://127.0.0.1:<port>`).
+   */
+  publicUrl?: string;
   authorizer?: AuthorizerResult | undefined;
   accountId: string;
   apiId: string;
@@ -111,11 +116,12 @@ export function buildEvent(input: EventInput): GatewayEvent {
   delete headers.cookie;
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  const publicUrl = new URL(input.publicUrl ?? `http://127.0.0.1:${input.port}`);
   headers['x-forwarded-port'] = String(input.port);
-  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
   headers['x-amzn-trace-id'] ??= traceId(input.receivedAt);
 
-  const domainName = headers.host ?? `127.0.0.1:${input.port}`;
+  const domainName = publicUrl.host;
   const method = (req.method ?? 'GET').toUpperCase();
   const requestContext: APIGatewayEventRequestContextV2 = {
     accountId: input.accountId,

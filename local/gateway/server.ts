@@ -25,6 +25,10 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** The functions' timeouts and memory as the stack sizes them per role (infra/constructs/service-function.ts). */
 export const DEFAULT_TIMEOUTS_MS: Record<RouteDefinition['role'], number> = { api: 29_000, docs: 10_000 };
 const MEMORY_MB: Record<RouteDefinition['role'], number> = { api: 512, docs: 256 };
+/** How long a client may take to send a whole request (Node's own default). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+/** Most header lines a request may carry (Node's default `maxHeadersCount`): more is refused with 431, not truncated. */
+export const MAX_HEADER_COUNT = 2000;
 
 /** A component check for `/health`: resolves when the component is up, throws (with a reason) when it is not. */
 export type HealthCheck = () => Promise<void>;
@@ -42,6 +46,16 @@ export interface LocalGatewayOptions {
   healthTimeoutMs?: number;
   timeoutsMs?: Partial<Record<RouteDefinition['role'], number>>;
   maxBodyBytes?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body (default 300 s, Node's own); past it the
+   * gateway answers 408 and closes the connection.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * The base URL the gateway is reached at, for the `Link` URLs the handlers build (default the address it listens on,
+   * `http://<host>:<port>`). Never taken from the request's `Host` header.
+   */
+  publicUrl?: string;
   logger?: Logger;
   region?: string;
   accountId?: string;
@@ -80,11 +94,13 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
   const apiId = options.apiId ?? 'local';
   const functionNamePrefix = options.functionNamePrefix ?? 'webex-bw-provisioning-local';
   const healthTimeoutMs = options.healthTimeoutMs ?? 2000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let authorizer = options.authorizer;
   let healthChecks = options.healthChecks ?? {};
   let server: Server | undefined;
   let listeningPort = 0;
   let baseUrl = '';
+  let publicUrl = '';
 
   const handlers = new Map<string, Promise<LambdaHandler>>();
   const importHandler =
@@ -124,6 +140,26 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
     const rawPath = (queryAt === -1 ? url : url.slice(0, queryAt)).split('#')[0] ?? '/';
     const rawQueryString = queryAt === -1 ? '' : (url.slice(queryAt + 1).split('#')[0] ?? '');
     const method = (req.method ?? 'GET').toUpperCase();
+
+    // What Node's parser would refuse on its own, answered here so it gets the Webex body: HTTP/1.1 without Host
+    // (RFC 9112 §3.2), and more header lines than Node keeps (it would drop the rest silently).
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+      res.shouldKeepAlive = false;
+      return sendError(400, GATEWAY_MESSAGES.badRequest, 'An HTTP/1.1 request needs a Host header.', {
+        connection: 'close',
+      });
+    }
+    if (req.rawHeaders.length / 2 > MAX_HEADER_COUNT) {
+      res.shouldKeepAlive = false;
+      return sendError(
+        431,
+        GATEWAY_MESSAGES.headersTooLarge,
+        `A request may carry at most ${MAX_HEADER_COUNT} headers.`,
+        {
+          connection: 'close',
+        },
+      );
+    }
 
     if (rawPath === '/health') {
       ctx.routeKey = 'GET /health';
@@ -186,6 +222,7 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
       requestId: ctx.requestId,
       receivedAt: ctx.startedAt,
       port: listeningPort,
+      publicUrl,
       authorizer: authorized,
       accountId,
       apiId,
@@ -302,6 +339,16 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
       });
     });
     handle(req, res, ctx).catch((error: unknown) => {
+      if (clientGone(req, error)) {
+        // The client stopped sending (went away, or was cut off for being too slow): its problem, not ours.
+        log.warn('client cut off before its request was read', {
+          requestId: ctx.requestId,
+          routeKey: ctx.routeKey,
+          reason: errorCode(error) ?? 'aborted',
+        });
+        res.destroy();
+        return;
+      }
       log.error('gateway failed', { requestId: ctx.requestId, routeKey: ctx.routeKey, error });
       if (res.headersSent) {
         res.destroy();
@@ -334,15 +381,30 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
     },
     async start({ port, host = '127.0.0.1' }) {
       if (server) throw new Error('The local gateway is already started');
-      const created = createServer(onRequest);
+      const created = createServer(
+        {
+          // Answered by `handle` with a Webex body instead of Node's empty 400 / silent truncation.
+          requireHostHeader: false,
+          requestTimeout: requestTimeoutMs,
+          headersTimeout: Math.min(60_000, requestTimeoutMs),
+          connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
+        },
+        onRequest,
+      );
+      created.maxHeadersCount = MAX_HEADER_COUNT + 1;
       created.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
-        // Refused by Node's parser before any route: still the Webex error body, never an empty answer.
+        // Refused by Node's parser before any route: still the Webex error body, never an empty answer. A client
+        // cut off for being slow is a warning; a request Node cannot parse is the caller's mistake (info).
+        const fields = { code: error.code ?? 'unknown' };
+        if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') log.warn('slow client cut off', fields);
+        else if (error.code !== 'ECONNRESET') log.info('request refused by the HTTP parser', fields);
         if (socket.writable) socket.end(parserErrorResponse(error.code, error.rawPacket));
         else socket.destroy();
       });
       listeningPort = await listen(created, 'api', port, host);
       server = created;
       baseUrl = `http://${host}:${listeningPort}`;
+      publicUrl = (options.publicUrl ?? `http://${host}:${listeningPort}`).replace(/\/+$/, '');
       return { url: baseUrl, port: listeningPort };
     },
     async stop() {
@@ -354,6 +416,22 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
       await closed;
     },
   };
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Did reading the request fail because the client went away or was cut off (not because of a fault of ours)? */
+function clientGone(req: IncomingMessage, error: unknown): boolean {
+  const code = errorCode(error);
+  return (
+    code === 'ECONNRESET' ||
+    code === 'ERR_HTTP_REQUEST_TIMEOUT' ||
+    (error instanceof Error && error.message === 'aborted') ||
+    (req.destroyed && !req.complete)
+  );
 }
 
 /** The token of `Authorization: Bearer <token>`; API Gateway also accepts the bare token. */
