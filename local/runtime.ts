@@ -195,6 +195,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AUDIT_TABLE_NAME: auditTableName,
       DYNAMODB_ENDPOINT: dynamo.url,
       WEBEX_BASE_URL: `${simulatorUrl}/v1`,
+      // The OpenAPI document's openIdConnectUrl: the local identity provider's discovery document on the gateway.
+      JWT_ISSUER: idp.issuer,
       WEBEX_REFRESH_TOKEN: credentials.refreshToken,
       WEBEX_CLIENT_ID: credentials.clientId,
       WEBEX_CLIENT_SECRET: credentials.clientSecret,

@@ -30,6 +30,11 @@ function escapeHtml(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Prose of the document (descriptions): escaped, then its Markdown code spans (`…`) as `<code>`. */
+function prose(value: unknown): string {
+  return escapeHtml(value).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 function anchor(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/g, '-');
 }
@@ -44,6 +49,10 @@ function schemaLabel(schema: unknown): string {
   const parts: string[] = [];
   if (s.type) parts.push(String(s.type));
   if (Array.isArray(s.enum)) parts.push(`one of ${s.enum.map((v) => String(v)).join(', ')}`);
+  if (s.minimum !== undefined || s.maximum !== undefined) {
+    parts.push(`${String(s.minimum ?? '…')} to ${String(s.maximum ?? '…')}`);
+  }
+  if (s.default !== undefined) parts.push(`default ${String(s.default)}`);
   if (s.pattern) parts.push(`pattern ${String(s.pattern)}`);
   if (s.maxLength !== undefined) parts.push(`max ${String(s.maxLength)} chars`);
   return `<code>${escapeHtml(parts.join('; ') || 'any')}</code>`;
@@ -62,13 +71,13 @@ function renderOperation(path: string, method: string, op: JsonObject): string {
 <p><strong>${escapeHtml(op.summary ?? '')}</strong> <span class="scope">(operationId <code>${escapeHtml(op.operationId)}</code>; ${
     scopes.length > 0 ? `scope <code>${escapeHtml(scopes.join(' '))}</code>` : 'public'
   })</span></p>
-${op.description ? `<p>${escapeHtml(op.description)}</p>` : ''}
+${op.description ? `<p>${prose(op.description)}</p>` : ''}
 ${
   parameters.length > 0
-    ? `<table><tr><th>Parameter</th><th>In</th><th>Required</th><th>Schema</th></tr>${parameters
+    ? `<table><tr><th>Parameter</th><th>In</th><th>Required</th><th>Schema</th><th>Meaning</th></tr>${parameters
         .map(
           (p) =>
-            `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}</td><td>${p.required ? 'yes' : 'no'}</td><td>${schemaLabel(p.schema)}</td></tr>`,
+            `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}</td><td>${p.required ? 'yes' : 'no'}</td><td>${schemaLabel(p.schema)}</td><td>${prose(p.description ?? '')}</td></tr>`,
         )
         .join('')}</table>`
     : ''
@@ -78,7 +87,7 @@ ${bodySchema ? `<p>Request body (application/json): ${schemaLabel(bodySchema)}</
     .map(([status, response]) => {
       const content = response.content as Record<string, JsonObject> | undefined;
       const [type, media] = content ? (Object.entries(content)[0] ?? []) : [];
-      return `<tr><td>${escapeHtml(status)}</td><td>${escapeHtml(response.description ?? '')}</td><td>${
+      return `<tr><td>${escapeHtml(status)}</td><td>${prose(response.description ?? '')}</td><td>${
         type ? `${escapeHtml(type)} ${schemaLabel(media?.schema)}` : '—'
       }</td></tr>`;
     })
@@ -105,7 +114,7 @@ export function renderDocsPage(document: JsonObject): string {
 <title>${escapeHtml(info.title ?? 'API')}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${escapeHtml(info.title ?? 'API')}</h1>
-<p>${escapeHtml(info.description ?? '')}</p>
+<p>${prose(info.description ?? '')}</p>
 <p>Version ${escapeHtml(info.version ?? '')} · machine-readable document: <a href="openapi.json"><code>openapi.json</code></a></p>
 <nav><a href="#operations">Operations</a><a href="#schemas">Schemas</a></nav>
 <h2 id="operations">Operations</h2>

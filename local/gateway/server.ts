@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { createLogger, type Logger } from '../../functions/shared/logger';
 import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
-import { TokenRejectedError, type TokenVerifier } from '../auth/local-idp';
+import { type LocalIdp, TOKEN_ALGORITHM, TokenRejectedError, type TokenVerifier } from '../auth/local-idp';
 import { REPO_ROOT } from '../paths';
 import { listen } from '../ports';
 import { GATEWAY_MESSAGES, parserErrorResponse, resolveTrackingId, webexErrorBody } from './errors';
@@ -159,6 +159,20 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
           connection: 'close',
         },
       );
+    }
+
+    const discovery = identityProviderDocument(authorizer, rawPath);
+    if (discovery !== undefined) {
+      ctx.routeKey = `GET ${rawPath}`;
+      if (method !== 'GET') {
+        return sendError(405, GATEWAY_MESSAGES.methodNotAllowed, `${method} is not supported here.`, { allow: 'GET' });
+      }
+      return writeResponse(res, ctx, {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        cookies: [],
+        body: Buffer.from(JSON.stringify(discovery)),
+      });
     }
 
     if (rawPath === '/health') {
@@ -415,6 +429,29 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
       current.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/**
+ * The local identity provider's public documents, below its issuer URL on this gateway: the OpenID discovery document
+ * (the OpenAPI document's `openIdConnectUrl`) and its JWKS, so a client or tool can find how tokens are verified.
+ * Undefined when `rawPath` is neither, or the authorizer is not the local identity provider.
+ */
+function identityProviderDocument(authorizer: TokenVerifier | undefined, rawPath: string): object | undefined {
+  if (!authorizer || !('issuer' in authorizer) || !('publicJwk' in authorizer)) return undefined;
+  const idp = authorizer as LocalIdp;
+  const issuerPath = new URL(idp.issuer).pathname.replace(/\/+$/, '');
+  if (rawPath === `${issuerPath}/jwks.json`) return { keys: [idp.publicJwk] };
+  if (rawPath !== `${issuerPath}/.well-known/openid-configuration`) return undefined;
+  return {
+    issuer: idp.issuer,
+    jwks_uri: `${idp.issuer}/jwks.json`,
+    response_types_supported: ['token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [TOKEN_ALGORITHM],
+    scopes_supported: Object.values(SCOPES),
+    claims_supported: ['iss', 'aud', 'sub', 'client_id', 'scope', 'iat', 'nbf', 'exp', 'jti'],
+    service_documentation: 'Sandbox tokens of the local runtime: npm run -s token -- write (or: read).',
   };
 }
 

@@ -131,6 +131,98 @@ describe('the generated OpenAPI document', () => {
   });
 });
 
+describe('the generated OpenAPI document declares what the service answers', () => {
+  type Response = { headers?: Record<string, Json>; content?: Record<string, { schema?: Json }> };
+  const responsesOf = (op: Operation) => op.responses as Record<string, Response>;
+  const operations = ROUTES.map((route) => ({
+    route,
+    op: ours.paths[route.path]?.[route.method.toLowerCase()] as Operation,
+  }));
+  const parameter = (path: string, name: string) =>
+    (ours.paths[path]?.get?.parameters as unknown as Array<{ name: string; description?: string; schema: Json }>).find(
+      (p) => p.name === name,
+    );
+
+  it('declares 405 with an Allow header listing the methods of the path on every operation', () => {
+    for (const { route, op } of operations) {
+      // Prepare
+      const methods = ROUTES.filter((r) => r.path === route.path).map((r) => r.method);
+
+      // Act
+      const response = responsesOf(op)['405'];
+
+      // Assess
+      expect(response, `${route.method} ${route.path}`).toBeDefined();
+      expect(response?.headers?.Allow).toBeDefined();
+      expect(String(response?.headers?.Allow?.example).split(', ').sort()).toEqual([...methods].sort());
+    }
+  });
+
+  it('declares 413 on every operation that takes a body, consentMove included', () => {
+    // Prepare
+    const withBody = operations.filter(({ route }) => route.method !== 'GET');
+
+    // Assess
+    expect(withBody.map(({ route }) => route.operationId)).toContain('resendConsent');
+    for (const { route, op } of withBody) expect(responsesOf(op)['413'], route.operationId).toBeDefined();
+  });
+
+  it('bounds max to 1–100 with the default 50 on every paged listing', () => {
+    for (const path of ['/v1/broadworks/subscribers', '/v1/broadworks/subscribers/{subscriberId}/audit']) {
+      // Act
+      const max = parameter(path, 'max');
+
+      // Assess
+      expect(max?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 50 });
+      expect(max?.description).toEqual(expect.any(String));
+    }
+  });
+
+  it('declares status as a comma-separated list of the status enum', () => {
+    // Prepare
+    const status = parameter('/v1/broadworks/subscribers', 'status');
+    const pattern = new RegExp(String(status?.schema.pattern));
+
+    // Assess
+    expect(pattern.test('provisioned')).toBe(true);
+    expect(pattern.test('error,provisioned,provisioning')).toBe(true);
+    expect(pattern.test('pending_email_input,pending_user_migration,updating')).toBe(true);
+    expect(pattern.test('provisioned,unknown')).toBe(false);
+    expect(pattern.test('provisioned,')).toBe(false);
+    expect(status?.description).toContain('comma');
+  });
+
+  it('declares timezone as an IANA zone id and language as accepted and ignored, fixed to en in answers', () => {
+    for (const id of ['ProvisionRequest', 'UpdateRequest', 'PrecheckRequest']) {
+      // Prepare
+      const properties = ours.components.schemas[id]?.properties as Record<string, Json>;
+
+      // Assess
+      expect(properties.timezone?.description, id).toContain('IANA');
+      expect(new RegExp(String(properties.timezone?.pattern)).test('America/Los_Angeles')).toBe(true);
+      expect(new RegExp(String(properties.timezone?.pattern)).test('Los Angeles')).toBe(false);
+      expect(properties.language?.description, id).toContain('ignored');
+    }
+    const subscriber = ours.components.schemas.Subscriber?.properties as Record<string, Json>;
+    expect(subscriber.language).toMatchObject({ enum: ['en'] });
+  });
+
+  it('describes every operation and every query parameter in its own words', () => {
+    for (const { route, op } of operations) {
+      // Assess
+      expect((op as { description?: string }).description, route.operationId).toEqual(expect.any(String));
+      for (const p of (op.parameters ?? []) as Array<{ name: string; in: string; description?: string }>) {
+        if (p.in === 'query') expect(p.description, `${route.operationId} ${p.name}`).toEqual(expect.any(String));
+      }
+    }
+  });
+
+  it('answers 500 with the Webex body on every operation', () => {
+    for (const { op } of operations)
+      expect(refId(responsesOf(op)['500']?.content?.['application/json']?.schema)).toBe('WebexError');
+  });
+});
+
 describe("the generated OpenAPI document held against Cisco's spec", () => {
   it('covers every Cisco operation at the same path under /v1 with the same method', () => {
     // Assess

@@ -206,3 +206,37 @@ describe('control characters in text fields', () => {
     expect(response.body).toMatchObject({ firstName: 'Zoë 王小明', lastName: 'Łukasz-العربية 🙂' });
   });
 });
+
+describe('the OpenAPI document, served locally', () => {
+  it("has an openIdConnectUrl that answers: the local identity provider's discovery document and keys", async () => {
+    // Prepare
+    const document = await api.get<{
+      components: { securitySchemes: { jwt: { openIdConnectUrl: string } } };
+    }>('/openapi.json', { token: null });
+    const discoveryUrl = document.body.components.securitySchemes.jwt.openIdConnectUrl;
+
+    // Act
+    const discovery = await fetch(discoveryUrl);
+    const config = (await discovery.json()) as { issuer: string; jwks_uri: string };
+    const jwks = await fetch(config.jwks_uri);
+    const keys = (await jwks.json()) as { keys: Array<{ kid?: string }> };
+
+    // Assess
+    expect(discoveryUrl.startsWith(runtime.urls.api)).toBe(true);
+    expect(discovery.status).toBe(200);
+    expect(`${config.issuer}/.well-known/openid-configuration`).toBe(discoveryUrl);
+    expect(jwks.status).toBe(200);
+    expect(keys.keys).toHaveLength(1);
+    expect(keys.keys[0]?.kid).toEqual(expect.any(String));
+  });
+
+  it('renders code spans on /docs, never literal backticks', async () => {
+    // Act
+    const page = await api.get<string>('/docs', { token: null });
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<code>Link</code>');
+    expect(page.text.replace(/<pre>[\s\S]*?<\/pre>/g, '')).not.toContain('`');
+  });
+});
