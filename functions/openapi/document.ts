@@ -5,7 +5,7 @@
  * the same way.
  */
 import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
-import { SubscriberIdSchema } from '../domain/contract/fields';
+import { PACKAGES, STATUSES, SubscriberIdSchema } from '../domain/contract/fields';
 import { ListQuerySchema } from '../domain/contract/list-query';
 import { ORDER_ID_PATTERN, OrderOptionsSchema, OrderSchema, OrderSubscriberSchema } from '../domain/contract/order';
 import { PrecheckRequestSchema } from '../domain/contract/precheck-request';
@@ -15,6 +15,7 @@ import {
   SubscriberListResponseSchema,
   WebexErrorBodySchema,
 } from '../domain/contract/responses';
+import { ERROR_CODES, RULES } from '../domain/contract/rules';
 import { SubscriberSchema } from '../domain/contract/subscriber';
 import { UpdateRequestSchema } from '../domain/contract/update-request';
 import * as z from '../domain/contract/zod';
@@ -102,13 +103,133 @@ function propertySchema(schema: z.core.$ZodType): JsonObject {
   return rest;
 }
 
+const STATUS_LIST_PATTERN = `^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`;
+/** What a zod `refine` cannot say in JSON Schema: the IANA zone id's shape (the zone must also exist). */
+const TIMEZONE_PATTERN = '^[A-Za-z_]+(/[A-Za-z0-9_+-]+){0,2}$';
+const NO_CONTROL_CHARACTERS = 'No control characters (C0, DEL, C1, lone surrogates): 400 with errorCode 1002.';
+
+/**
+ * Query parameters as they travel (strings in the URL), described by what they mean. The zod schemas check them as
+ * strings; here each gets its JSON type, bounds and default, so a generated client sends the right values.
+ */
+const QUERY_PARAMETER_DOCS: Record<string, { description: string; schema?: JsonObject; example?: string }> = {
+  userId: { description: 'Only the subscriber with this BroadWorks user id.', example: '95547321@sp.com' },
+  personId: { description: 'Only the subscriber with this Webex person id.' },
+  email: { description: 'Only the subscriber with this email address.', example: 'john.anderson@acme.com' },
+  provisioningId: { description: 'Only subscribers of this customer template (provisioning id).' },
+  spEnterpriseId: { description: "Only subscribers of this service provider's enterprise.", example: 'SP1+acme' },
+  status: {
+    description:
+      'Only subscribers in one of these statuses: a comma-separated list, e.g. `status=error,provisioned,provisioning`.',
+    schema: { type: 'string', pattern: STATUS_LIST_PATTERN },
+    example: 'error,provisioned,provisioning',
+  },
+  lastStatusChange: {
+    description:
+      'Only subscribers whose status changed after this moment: epoch milliseconds, or an ISO 8601 date and time.',
+    example: '1579046400245',
+  },
+  after: {
+    description: 'Only subscribers created after this moment: epoch milliseconds, or an ISO 8601 date and time.',
+    example: '1579046400245',
+  },
+  selfActivated: {
+    description: 'Only subscribers that activated themselves (`true`) or were provisioned through this API (`false`).',
+    schema: { type: 'boolean' },
+  },
+  max: {
+    description: `Page size: at most this many items per page, from 1 to ${RULES.listMaxMax} (default ${RULES.listDefaultMax}). The \`Link\` header leads to the next page.`,
+    schema: { type: 'integer', minimum: 1, maximum: RULES.listMaxMax, default: RULES.listDefaultMax },
+    example: '10',
+  },
+  cursor: {
+    description: 'Where the next page starts: copy it from the `Link` header of the previous page, never build it.',
+  },
+};
+
 function queryParameters(schema: z.ZodMiniObject): JsonObject[] {
-  return Object.entries(schema.shape).map(([name, property]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: propertySchema(property),
-  }));
+  return Object.entries(schema.shape).map(([name, property]) => {
+    const docs = QUERY_PARAMETER_DOCS[name];
+    return {
+      name,
+      in: 'query',
+      required: false,
+      ...(docs ? { description: docs.description } : {}),
+      schema: docs?.schema ?? propertySchema(property),
+      ...(docs?.example !== undefined ? { example: docs.example } : {}),
+    };
+  });
+}
+
+/**
+ * Descriptions of the contract's fields, in our own words, added to every component property of that name. Where a
+ * zod `refine` has no JSON Schema form (the IANA time zone), its shape is added here too.
+ */
+const FIELD_DOCS: Record<string, JsonObject> = {
+  id: { description: 'The subscriber id (a Webex id).' },
+  personId: {
+    description:
+      'The Webex person id. Present once the subscriber has been provisioned, and kept while it is `updating`.',
+  },
+  provisioningId: {
+    description: 'The customer template the subscriber is provisioned with (Webex Control Hub). Fixed at Provision.',
+  },
+  userId: { description: 'The BroadWorks user id of the subscriber.', example: '95547321@sp.com' },
+  spEnterpriseId: {
+    description: "The service provider's own id of the subscriber's enterprise. Fixed at Provision.",
+    example: 'SP1+acme',
+  },
+  firstName: { description: `The first name. ${NO_CONTROL_CHARACTERS}`, example: 'John' },
+  lastName: { description: `The last name. ${NO_CONTROL_CHARACTERS}`, example: 'Andersen' },
+  email: {
+    description: `The email address, at most ${RULES.maxEmailLength} characters. Fixed at Provision.`,
+    example: 'john.anderson@acme.com',
+  },
+  primaryPhoneNumber: {
+    description:
+      'The primary phone number: digits, an optional leading `+`, and `-`, space, `(` `)` separators. ' +
+      'A subscriber keeps at least one of primaryPhoneNumber and extension.',
+    example: '+1-240-555-1212',
+  },
+  mobilePhoneNumber: { description: 'The mobile phone number, in the same format.', example: '+1-818-279-1234' },
+  extension: { description: 'The extension, in the same format.', example: '1212' },
+  package: { description: `The Webex package: one of ${PACKAGES.join(', ')}.`, example: 'standard' },
+  language: {
+    description: 'Reserved by Webex. In a request any string is accepted and ignored; every response shows `en`.',
+    example: 'en',
+  },
+  timezone: {
+    description: 'An IANA time zone id, such as `America/Los_Angeles`; a zone that does not exist is 400 1002.',
+    pattern: TIMEZONE_PATTERN,
+    example: 'America/Los_Angeles',
+  },
+  customerInfo: { description: 'The customer: its `primaryEmail` is required when customerInfo is sent.' },
+  primaryEmail: { description: "The customer administrator's email address.", example: 'admin@acme.com' },
+  status: { description: 'The provisioning status (see the List operation for the meaning of each).' },
+  errors: { description: 'The errors of the last background attempt, when it failed.' },
+  created: { description: 'When the subscriber was created (ISO 8601, milliseconds, UTC).' },
+  lastStatusChange: { description: 'When the status last changed (ISO 8601, milliseconds, UTC).' },
+  selfActivated: { description: 'Whether the subscriber activated itself rather than through this API.' },
+};
+
+/** Add `FIELD_DOCS` to the properties of every object schema in `components` (nested objects included). */
+function describeFields(schema: unknown): void {
+  if (schema === null || typeof schema !== 'object') return;
+  if (Array.isArray(schema)) {
+    for (const item of schema) describeFields(item);
+    return;
+  }
+  const node = schema as JsonObject;
+  const properties = node.properties;
+  if (properties !== null && typeof properties === 'object') {
+    for (const [name, property] of Object.entries(properties as Record<string, JsonObject>)) {
+      const docs = FIELD_DOCS[name];
+      if (docs && property && typeof property === 'object' && !('$ref' in property)) {
+        for (const [key, value] of Object.entries(docs)) property[key] ??= value;
+      }
+    }
+  }
+  for (const value of Object.values(node)) describeFields(value);
 }
 
 const PATH_PARAMETER_SCHEMAS: Record<string, JsonObject> = {
@@ -127,24 +248,38 @@ const LINK_HEADER = {
 };
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad Request: the request is invalid (errorCode 1001 missing, 1002 invalid, with fieldName).',
+  400:
+    `Bad Request: the request is invalid. A missing field is errorCode ${ERROR_CODES.missingField}, a bad value ` +
+    `${ERROR_CODES.invalidValue}, each with fieldName; several problems give several items.`,
   401: 'Unauthorized: the bearer token is missing or invalid.',
   403: 'Forbidden: the token lacks the scope of this operation.',
   404: 'Not Found: the subscriber (or order) does not exist.',
+  405:
+    'Method Not Allowed: this path does not support the method; the `Allow` header lists the methods it does ' +
+    "(deployed behind API Gateway, whose HTTP APIs answer an unknown route themselves, it is API Gateway's 404).",
   409: 'Conflict: the request conflicts with the current state.',
-  413: 'Payload Too Large: the request body is too large.',
+  413: `Payload Too Large: request bodies are limited to ${RULES.maxRequestBodyBytes / 1024} KiB.`,
   415: 'Unsupported Media Type: request bodies must be application/json.',
   423: 'Locked: retry after the Retry-After header.',
   429: 'Too Many Requests: retry after the Retry-After header.',
-  500: 'Internal Server Error.',
-  502: 'Bad Gateway: Webex failed or answered something unexpected. Try again later.',
+  500: "Internal Server Error: Webex's own 500 passed through with its errors, or a fault of this service.",
+  502: 'Bad Gateway: Webex could not be reached, or answered something unexpected. Try again later.',
   503: 'Service Unavailable: Webex is overloaded. Try again later.',
   504: 'Gateway Timeout: Webex did not answer in time. Try again later.',
 };
 
-function errorResponse(status: number): JsonObject {
+const ALLOW_HEADER = {
+  description: 'The methods this path supports, e.g. `GET, POST`.',
+  schema: { type: 'string' },
+};
+
+/** Methods that carry a request body the service reads (and limits): POST, PUT and DELETE. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'DELETE']);
+
+function errorResponse(status: number, allow?: string): JsonObject {
   const headers: JsonObject = { TrackingID: TRACKING_ID_HEADER };
   if (status === 423 || status === 429) headers['Retry-After'] = RETRY_AFTER_HEADER;
+  if (status === 405) headers.Allow = allow ? { ...ALLOW_HEADER, example: allow } : ALLOW_HEADER;
   return {
     description: ERROR_DESCRIPTIONS[status] ?? 'Error',
     headers,
@@ -179,6 +314,9 @@ const ORDER_VIEW_SCHEMA: JsonObject = {
 const SHAPES: Record<string, OperationShape> = {
   listSubscribers: {
     tags: ['BroadWorks Subscribers'],
+    description:
+      'The subscribers, oldest first, filtered by the query parameters (all optional, combined with AND). A page ' +
+      'holds at most `max` items; the `Link` header (`rel="next"`) leads to the next page and is absent on the last.',
     query: ListQuerySchema,
     success: { status: 200, description: 'OK', schema: ref('SubscriberListResponse'), headers: { Link: LINK_HEADER } },
     upstream: true,
@@ -194,6 +332,9 @@ const SHAPES: Record<string, OperationShape> = {
   },
   precheckSubscriber: {
     tags: ['BroadWorks Subscribers'],
+    description:
+      'Checks whether a subscriber could be provisioned, without provisioning it: with only `email`, or with the whole ' +
+      'Provision body (and `customerInfo`), each field checked as Provision checks it.',
     body: PrecheckRequestSchema,
     success: { status: 200, description: 'OK', schema: ref('SubscriberProvisioningPrecheckResponse') },
     upstream: true,
@@ -201,6 +342,7 @@ const SHAPES: Record<string, OperationShape> = {
   },
   getSubscriber: {
     tags: ['BroadWorks Subscribers'],
+    description: 'The subscriber as Webex knows it now; poll it to follow a provisioning or an update.',
     success: { status: 200, description: 'OK', schema: ref('Subscriber') },
     upstream: true,
   },
@@ -214,6 +356,7 @@ const SHAPES: Record<string, OperationShape> = {
   },
   removeSubscriber: {
     tags: ['BroadWorks Subscribers'],
+    description: 'Removes the subscriber from Webex: 204, after which Get answers 404.',
     success: { status: 204, description: 'No Content' },
     upstream: true,
     conflict: true,
@@ -247,16 +390,19 @@ const SHAPES: Record<string, OperationShape> = {
   },
   getOrder: {
     tags: ['Orders (extension)'],
+    description: 'The order: its workflow status, the subscriber once known, the failure cause, and its audit records.',
     success: { status: 200, description: 'OK', schema: ORDER_VIEW_SCHEMA },
     upstream: false,
   },
   getOpenApiDocument: {
     tags: ['Documentation'],
+    description: 'This OpenAPI 3.0 document, generated from the contract schemas and the route table.',
     success: { status: 200, description: 'This document.', schema: { type: 'object' } },
     upstream: false,
   },
   getApiDocs: {
     tags: ['Documentation'],
+    description: 'This document as a readable HTML page.',
     success: { status: 200, description: 'A readable HTML page of this document.', contentType: 'text/html' },
     upstream: false,
   },
@@ -292,14 +438,18 @@ function operation(route: RouteDefinition): JsonObject {
       content: { 'application/json': { schema: shape.extraSuccess.schema } },
     };
   }
-  const errors = new Set<number>([500]);
+  const errors = new Set<number>([405, 500]);
   if (route.scope !== null) for (const s of [400, 401, 403]) errors.add(s);
   if (route.path.includes('{')) errors.add(404);
   if (shape.query) errors.add(400);
+  if (BODY_METHODS.has(route.method)) errors.add(413);
   if (shape.body) for (const s of [400, 413, 415]) errors.add(s);
   if (shape.conflict) errors.add(409);
   if (shape.upstream) for (const s of [423, 429, 502, 503, 504]) errors.add(s);
-  for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = errorResponse(status);
+  const allow = ROUTES.filter((r) => r.path === route.path)
+    .map((r) => r.method)
+    .join(', ');
+  for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = errorResponse(status, allow);
 
   const result: JsonObject = {
     operationId: route.operationId,
@@ -329,6 +479,11 @@ function operation(route: RouteDefinition): JsonObject {
   return result;
 }
 
+function described(schemas: Record<string, JsonObject>): Record<string, JsonObject> {
+  describeFields(schemas);
+  return schemas;
+}
+
 /** Build the document (pure: the same code gives the same document). */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};
@@ -356,7 +511,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
     ],
     paths,
     components: {
-      schemas: { ...components(REQUEST_SCHEMAS, 'input'), ...components(RESPONSE_SCHEMAS, 'output') },
+      schemas: described({ ...components(REQUEST_SCHEMAS, 'input'), ...components(RESPONSE_SCHEMAS, 'output') }),
       securitySchemes: {
         jwt: {
           type: 'openIdConnect',
