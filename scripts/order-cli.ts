@@ -1,13 +1,16 @@
 /**
  * Start an order on the provisioning workflow and (with --follow) print each step and status change as it happens.
  *
- *   npm run order -- examples/order.json --follow            # local: http://127.0.0.1:8083 (npm start)
+ *   npm run order -- examples/order.json --follow            # local: http://127.0.0.1:$SFN_PORT (npm start)
+ *   npm run order -- examples/order.json --order-id order-2   # the same order under another id
  *   STATE_MACHINE_ARN=arn:... npm run order -- order.json --follow --aws   # AWS, default credentials chain
  *
- * Local mode talks to SFN_ENDPOINT (default http://127.0.0.1:8083) and finds the state machine with ListStateMachines
- * unless STATE_MACHINE_ARN is set. AWS mode (--aws, SFN_ENDPOINT unset) needs STATE_MACHINE_ARN.
+ * Local mode talks to SFN_ENDPOINT, else to the runtime's port SFN_PORT on 127.0.0.1 (8083), as `npm start` does, and
+ * finds the state machine with ListStateMachines unless STATE_MACHINE_ARN is set. AWS mode (--aws, SFN_ENDPOINT unset)
+ * needs STATE_MACHINE_ARN.
  * Exit codes: 0 provisioned (or started, without --follow); 1 the order failed (the cause is printed); 2 usage or setup.
  */
+import '../local/sdk-node-warning';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,15 +24,18 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { InvalidPortError, PORT_SETTINGS, resolvePort } from '../local/ports';
 
-const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:8083';
 const POLL_MS = 1000;
+const { envVar: SFN_PORT_VAR, defaultPort: DEFAULT_SFN_PORT } = PORT_SETTINGS.stepFunctions;
 
-const USAGE = `Usage: npm run order -- <order.json> [--follow] [--aws]
+const USAGE = `Usage: npm run order -- <order.json> [--follow] [--aws] [--order-id <id>]
 
-  --follow   print each step and status change until the order ends; exit 0 when provisioned
-  --aws      use AWS (default credentials chain) with STATE_MACHINE_ARN; SFN_ENDPOINT must be unset
-Environment: SFN_ENDPOINT (local endpoint, default ${DEFAULT_LOCAL_ENDPOINT}), STATE_MACHINE_ARN, AWS_REGION`;
+  --follow          print each step and status change until the order ends; exit 0 when provisioned
+  --aws             use AWS (default credentials chain) with STATE_MACHINE_ARN; SFN_ENDPOINT must be unset
+  --order-id <id>   run the order under this orderId instead of the file's (an orderId runs once)
+Environment: SFN_ENDPOINT (the local endpoint; default http://127.0.0.1:$${SFN_PORT_VAR}, ${SFN_PORT_VAR} default
+${DEFAULT_SFN_PORT}, as npm start), STATE_MACHINE_ARN, AWS_REGION`;
 
 class UsageError extends Error {}
 
@@ -37,18 +43,40 @@ interface Options {
   file: string;
   follow: boolean;
   aws: boolean;
+  orderId?: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const files = argv.filter((a) => !a.startsWith('--'));
-  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const files: string[] = [];
+  const flags = new Set<string>();
+  let orderId: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--order-id' || arg.startsWith('--order-id=')) {
+      orderId = arg === '--order-id' ? argv[++i] : arg.slice('--order-id='.length);
+      if (!orderId) throw new UsageError(`--order-id needs a value\n\n${USAGE}`);
+    } else if (arg.startsWith('--')) flags.add(arg);
+    else files.push(arg);
+  }
   if (flags.has('--help')) throw new UsageError(USAGE);
   for (const flag of flags) {
     if (!['--follow', '--aws'].includes(flag)) throw new UsageError(`Unknown option ${flag}\n\n${USAGE}`);
   }
   const file = files[0];
   if (!file || files.length > 1) throw new UsageError(USAGE);
-  return { file, follow: flags.has('--follow'), aws: flags.has('--aws') };
+  return { file, follow: flags.has('--follow'), aws: flags.has('--aws'), ...(orderId ? { orderId } : {}) };
+}
+
+/** The local Step Functions endpoint: SFN_ENDPOINT, else 127.0.0.1 on the runtime's SFN_PORT (8083), as npm start. */
+export function localEndpoint(env: Record<string, string | undefined> = process.env): string {
+  const explicit = env.SFN_ENDPOINT?.trim();
+  if (explicit) return explicit;
+  try {
+    return `http://127.0.0.1:${resolvePort('stepFunctions', undefined, env)}`;
+  } catch (error) {
+    if (error instanceof InvalidPortError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function regionOfArn(arn: string | undefined): string | undefined {
@@ -63,7 +91,7 @@ async function connect(options: Options): Promise<{ client: SFNClient; stateMach
     const region = process.env.AWS_REGION ?? regionOfArn(configuredArn);
     return { client: new SFNClient(region ? { region } : {}), stateMachineArn: configuredArn, where: 'AWS' };
   }
-  const endpoint = process.env.SFN_ENDPOINT?.trim() || DEFAULT_LOCAL_ENDPOINT;
+  const endpoint = localEndpoint();
   const client = new SFNClient({
     endpoint,
     region: process.env.AWS_REGION ?? 'us-east-1',
@@ -183,8 +211,11 @@ export async function main(argv: string[], settings: { pollMs?: number } = {}): 
       throw new UsageError(`Cannot read ${options.file}.`);
     });
     const order = parse(text);
-    const orderId = order?.orderId;
-    if (typeof orderId !== 'string') throw new UsageError(`${options.file} is not an order: it needs an orderId.`);
+    if (typeof order?.orderId !== 'string')
+      throw new UsageError(`${options.file} is not an order: it needs an orderId.`);
+    // The execution name is the orderId: another id is another order, with the same content.
+    const orderId = options.orderId ?? order.orderId;
+    const input = options.orderId ? JSON.stringify({ ...order, orderId }) : text;
     const { client, stateMachineArn, where } = await connect(options);
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
     const existing = await client.send(new DescribeExecutionCommand({ executionArn })).catch((error: unknown) => {
@@ -193,11 +224,12 @@ export async function main(argv: string[], settings: { pollMs?: number } = {}): 
     });
     if (existing) {
       process.stdout.write(
-        `order ${orderId} exists already (${existing.status}; not started again)\nexecution ${executionArn}\n`,
+        `order ${orderId} exists already (${existing.status}; not started again: an orderId runs once, ` +
+          `use --order-id for another)\nexecution ${executionArn}\n`,
       );
     } else {
       try {
-        await client.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: text }));
+        await client.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input }));
         process.stdout.write(`order ${orderId} started on ${where}\nexecution ${executionArn}\n`);
       } catch (error) {
         if (!(error instanceof ExecutionAlreadyExists)) throw error;

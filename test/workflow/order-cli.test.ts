@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalStepFunctions, startLocalStepFunctions } from '../../local/stepfunctions';
-import { main } from '../../scripts/order-cli';
+import { localEndpoint, main } from '../../scripts/order-cli';
 import { anOrder, startWorkflowHarness, type WorkflowHarness } from './harness';
 
 let h: WorkflowHarness;
@@ -114,5 +114,37 @@ describe('order CLI', () => {
     expect(aws).toBe(2);
     expect(output.err()).toContain('Usage: npm run order');
     expect(output.err()).toContain('unset SFN_ENDPOINT');
+  });
+
+  it('runs an order under the orderId given with --order-id, once', async () => {
+    // Prepare
+    const order = anOrder();
+    const file = await orderFile(order);
+    const output = captureOutput();
+    const otherId = `${order.orderId}-cli`;
+
+    // Act
+    const first = await main([file, '--order-id', otherId, '--follow'], { pollMs: 0 });
+    const again = await main([file, `--order-id=${otherId}`], { pollMs: 0 });
+
+    // Assess
+    expect([first, again], output.err()).toEqual([0, 0]);
+    expect(output.out()).toContain(`order ${otherId} started`);
+    expect(output.out()).toContain(`order ${otherId} exists already`);
+    expect(output.out()).not.toContain(`order ${order.orderId} `);
+  });
+});
+
+describe('order CLI endpoint', () => {
+  it('follows the runtime port variable SFN_PORT, as npm start does', () => {
+    // Act & Assess
+    expect(localEndpoint({})).toBe('http://127.0.0.1:8083');
+    expect(localEndpoint({ SFN_PORT: '9183' })).toBe('http://127.0.0.1:9183');
+    expect(localEndpoint({ SFN_PORT: '9183', SFN_ENDPOINT: 'http://sfn.example:1' })).toBe('http://sfn.example:1');
+  });
+
+  it('refuses an SFN_PORT that is not a port with a clear message', () => {
+    // Act & Assess
+    expect(() => localEndpoint({ SFN_PORT: 'eighty' })).toThrow(/SFN_PORT="eighty" is not a port/);
   });
 });
