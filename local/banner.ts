@@ -1,4 +1,5 @@
 /** The banner `npm start` prints. */
+import { PORT_SETTINGS } from './ports';
 import type { LocalRuntime } from './runtime';
 import { TRUSTED_TEMPLATE_ID } from './webex-simulator';
 
@@ -42,7 +43,7 @@ export function formatBanner(runtime: LocalRuntime, provisioningId: string = TRU
       ? [
           '',
           'Run an order through the provisioning workflow (precheck, provision, poll to a final status):',
-          '  npm run order -- examples/order.json --follow',
+          `  ${orderCommand(runtime.urls.stepFunctions)}`,
         ]
       : []),
     '',
@@ -50,4 +51,12 @@ export function formatBanner(runtime: LocalRuntime, provisioningId: string = TRU
     '',
   ];
   return lines.join('\n');
+}
+
+/** `npm run order`, with SFN_PORT when the Step Functions endpoint is not on its default port (the CLI reads it). */
+export function orderCommand(stepFunctionsUrl: string): string {
+  const { envVar, defaultPort } = PORT_SETTINGS.stepFunctions;
+  const port = Number(new URL(stepFunctionsUrl).port);
+  const prefix = port === defaultPort ? '' : `${envVar}=${port} `;
+  return `${prefix}npm run order -- examples/order.json --follow`;
 }

@@ -7,6 +7,7 @@
  * LOCAL_TIME_SCALE scales the workflow's waits (1 = real time, the default; 0.1 = ten times faster).
  */
 
+import './sdk-node-warning';
 import { formatBanner } from './banner';
 import { InvalidPortError, PortInUseError } from './ports';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime';

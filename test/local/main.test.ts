@@ -81,6 +81,10 @@ describe('npm start', () => {
       expect(banner).toMatch(/Step Functions\s+http:\/\/127\.0\.0\.1:\d+/);
       expect(banner).toContain('npm run -s token -- write');
       expect(banner).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/v1\/broadworks\/subscribers/);
+      const sfnPort = /Step Functions\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[1];
+      // The order command names the port in use (not the default), and the SDK's Node-version warning is not printed.
+      expect(banner).toContain(`SFN_PORT=${sfnPort} npm run order -- examples/order.json --follow`);
+      expect(main.output()).not.toContain('NodeVersionSupportWarning');
       expect(code).toBe(0);
       await expect(fetch(`${api}/health`)).rejects.toThrow();
     } finally {
