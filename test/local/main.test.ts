@@ -20,10 +20,12 @@ interface MainProcess {
 
 /** `npm start` without npm: the same entry through tsx, on ephemeral ports. */
 function startMain(env: Record<string, string>): MainProcess {
+  // As a shell would start it: without the SDK warning switch the test runner sets for itself.
+  const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _runnerSwitch, ...shellEnv } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'local/main.ts')], {
     cwd: REPO_ROOT,
     env: {
-      ...process.env,
+      ...shellEnv,
       PORT: '0',
       DYNAMODB_PORT: '0',
       SIMULATOR_PORT: '0',
