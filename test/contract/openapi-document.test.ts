@@ -139,9 +139,13 @@ describe('the generated OpenAPI document declares what the service answers', () 
     op: ours.paths[route.path]?.[route.method.toLowerCase()] as Operation,
   }));
   const parameter = (path: string, name: string) =>
-    (ours.paths[path]?.get?.parameters as unknown as Array<{ name: string; description?: string; schema: Json }>).find(
-      (p) => p.name === name,
-    );
+    (
+      (ours.paths[path]?.get?.parameters ?? []) as unknown as Array<{
+        name: string;
+        description?: string;
+        schema: Json;
+      }>
+    ).find((p) => p.name === name);
 
   it('declares 405 with an Allow header listing the methods of the path on every operation', () => {
     for (const { route, op } of operations) {
