@@ -4,17 +4,18 @@
  * else; each getter checks only the configuration its part needs, so a function that never calls Webex does not need
  * Webex credentials. Nothing here reaches the Step Functions client: the functions that need it take it from
  * `adapters/sfn/*-composition.ts`, so no other bundle carries it (esbuild inlines a dynamic `import()` without code
- * splitting, and a namespace import keeps every command and schema of the client). Secrets are read with the small
- * `GetSecretValue` request of `adapters/secrets/get-secret-value.ts`, not the Secrets Manager client (cold start).
+ * splitting, and a namespace import keeps every command and schema of the client). Secrets are read with the Secrets
+ * Manager client (`adapters/secrets/sdk-secrets.ts`).
  *
  * Tests and the local runtime change `process.env` and then call `resetCompositionForTests()` (optionally with
  * overrides such as a clock that never sleeps on real time) so the next call rebuilds everything.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
-import { GetSecretValueReader } from './adapters/secrets/get-secret-value';
+import { SdkSecretsManager } from './adapters/secrets/sdk-secrets';
 import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
 import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
 import { StoredTokenCredentials } from './adapters/webex/credentials';
@@ -54,7 +55,8 @@ export interface CompositionOverrides {
 interface Singletons {
   config?: ServiceConfig;
   dynamodb?: DynamoDBClient;
-  secrets?: GetSecretValueReader;
+  secretsClient?: SecretsManagerClient;
+  secrets?: SdkSecretsManager;
   auditStore?: AuditStore;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
@@ -65,7 +67,7 @@ let overrides: CompositionOverrides = {};
 
 /** Forget every singleton (and set test overrides): the next call reads the environment again. */
 export function resetCompositionForTests(next: CompositionOverrides = {}): void {
-  for (const client of [singletons.dynamodb, singletons.secrets]) client?.destroy();
+  for (const client of [singletons.dynamodb, singletons.secretsClient]) client?.destroy();
   singletons = {};
   overrides = next;
 }
@@ -88,22 +90,16 @@ export function awsClientConfig(config: ServiceConfig, endpoint?: string): { reg
   };
 }
 
-/**
- * Region and endpoint of a signed AWS JSON request (`adapters/aws/aws-json-client.ts`): unlike an SDK client, which
- * fails on its first call, it needs the region when it is built.
- */
-export function awsJsonClientOptions(config: ServiceConfig, endpoint?: string): { region: string; endpoint?: string } {
-  if (config.awsRegion === undefined) throw new ConfigurationError('Invalid configuration: AWS_REGION is not set');
-  return { region: config.awsRegion, ...(endpoint === undefined ? {} : { endpoint }) };
-}
-
 function dynamodb(config: ServiceConfig): DynamoDBClient {
   singletons.dynamodb ??= new DynamoDBClient(awsClientConfig(config, config.dynamodbEndpoint));
   return singletons.dynamodb;
 }
 
-function secretsManager(config: ServiceConfig): GetSecretValueReader {
-  singletons.secrets ??= new GetSecretValueReader(awsJsonClientOptions(config));
+function secretsManager(config: ServiceConfig): SdkSecretsManager {
+  if (!singletons.secrets) {
+    singletons.secretsClient = new SecretsManagerClient(awsClientConfig(config));
+    singletons.secrets = new SdkSecretsManager(singletons.secretsClient);
+  }
   return singletons.secrets;
 }
 

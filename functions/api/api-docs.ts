@@ -6,5 +6,6 @@ import { DOCS_STYLE_HASH } from '../openapi/docs-page';
 
 export const handler = createHttpHandler({
   operationId: 'getApiDocs',
-  handle: async () => html(200, docsPage(), { 'style-src': DOCS_STYLE_HASH }),
+  contentSecurityPolicy: { 'style-src': DOCS_STYLE_HASH },
+  handle: async () => html(200, docsPage()),
 });

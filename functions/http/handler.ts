@@ -2,11 +2,12 @@
  * The shared middy pipeline of every API function, in middy's documented order (header normalizer first, error handler
  * last; `after`/`onError` run in reverse, so the error mapper answers first and the others decorate its response):
  *
- * 1. header names — lower-case request header names (`header-normalizer.ts`, what `@middy/http-header-normalizer` did);
+ * 1. header names — `@middy/http-header-normalizer`: lower-case request header names;
  * 2. TrackingID — the caller's sane `TrackingID` or a generated `WBXPROV_<uuid>`; on every response as `TrackingID`;
- * 3. security headers — `security-headers.ts`: the headers `@middy/http-security-headers` sets by default, as
- *    constants, plus `Cache-Control: no-store` and `X-Frame-Options: DENY` (an HTML page built with `html()` carries
- *    its Content-Security-Policy and the other HTML-only headers itself);
+ *    it is the log lines' correlation id;
+ * 3. security headers — `@middy/http-security-headers` with its defaults (helmet's set; the Content-Security-Policy
+ *    and the other HTML-only headers on `text/html` responses, with the operation's extra CSP directives), plus
+ *    `Cache-Control: no-store` and `X-Frame-Options: DENY` on every response;
  * 4. caller — from the JWT authorizer's claims, with the route's scope checked again (401/403);
  * 5. body — size limit 413, `application/json` only 415, missing 400 1001, malformed JSON 400 (our own, not
  *    @middy/http-json-body-parser, so every refusal is a Webex error body);
@@ -17,6 +18,8 @@
  * the validated input and returns a result built with `json()` / `noContent()`.
  */
 import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
 import { scopeOf } from '../../infra/route-scopes';
 import { parseOrThrow } from '../domain/contract/validation';
 import type * as z from '../domain/contract/zod';
@@ -24,9 +27,7 @@ import type { CallContext } from '../domain/use-cases/context';
 import { type Logger, logger as rootLogger } from '../shared/logger';
 import { type Caller, resolveCaller } from './caller';
 import { mapErrorToResponse } from './error-mapper';
-import { normalizeHeaderNames } from './header-normalizer';
 import { assertBodySize, parseJsonBody } from './request-body';
-import { securityHeaders } from './security-headers';
 import { resolveTrackingId, TRACKING_ID_HEADER } from './tracking-id';
 import type { ApiContext, ApiEvent, ApiResult } from './types';
 
@@ -54,6 +55,8 @@ export interface HttpOperation<TParams, TQuery, TBody> {
   /** The route takes a JSON body validated with this schema. Routes without it ignore any body sent. */
   body?: z.core.$ZodType<TBody>;
   handle(input: HttpInput<TParams, TQuery, TBody>): Promise<ApiResult>;
+  /** Extra Content-Security-Policy directives of the route's HTML pages (e.g. a style hash), over the defaults. */
+  contentSecurityPolicy?: Readonly<Record<string, string>>;
   /** For tests: a logger to use instead of the process logger. */
   logger?: Logger;
 }
@@ -92,10 +95,6 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
     return state;
   };
 
-  const headerNamesMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
-    before: (request) => normalizeHeaderNames(request.event),
-  };
-
   const trackingIdMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
     before: (request) => {
       const trackingId = resolveTrackingId(headerValue(request.event, 'trackingid'));
@@ -111,16 +110,16 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
     },
   };
 
-  const addSecurityHeaders = securityHeaders();
-  const withSecurityHeaders = (request: MiddyRequest): void => {
+  // Runs after @middy/http-security-headers (middy runs `after` in reverse): two headers it sets on HTML only or not
+  // at all, on every response of this API.
+  const noStoreNoFrames = (request: MiddyRequest): void => {
     const response = request.response;
     if (!response) return;
-    response.headers ??= {};
-    addSecurityHeaders(response.headers);
+    response.headers = { ...response.headers, 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' };
   };
-  const securityHeadersMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
-    after: withSecurityHeaders,
-    onError: withSecurityHeaders,
+  const noStoreMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
+    after: noStoreNoFrames,
+    onError: noStoreNoFrames,
   };
 
   const callerMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
@@ -176,9 +175,14 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
   };
 
   const wrapped = middy<ApiEvent, ApiResult, Error, ApiContext>()
-    .use(headerNamesMiddleware)
+    .use(httpHeaderNormalizer())
     .use(trackingIdMiddleware)
-    .use(securityHeadersMiddleware)
+    .use(noStoreMiddleware)
+    .use(
+      httpSecurityHeaders(
+        operation.contentSecurityPolicy ? { contentSecurityPolicy: { ...operation.contentSecurityPolicy } } : {},
+      ),
+    )
     .use(callerMiddleware)
     .use(bodyMiddleware)
     .use(validationMiddleware)

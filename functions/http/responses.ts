@@ -1,5 +1,4 @@
 /** Building success responses, and the `Link` paging header pointing at THIS service. */
-import { htmlSecurityHeaders } from './security-headers';
 import type { ApiEvent, ApiResult } from './types';
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
@@ -12,15 +11,12 @@ export function noContent(): ApiResult {
 }
 
 /**
- * An HTML page, with the security headers only HTML responses get (Content-Security-Policy, cross-origin policies,
- * Permissions-Policy…); `extraCsp`: the page's own CSP directives, e.g. a style hash.
+ * An HTML page. The pipeline's security headers middleware gives it the headers only HTML responses get
+ * (Content-Security-Policy, cross-origin policies, Permissions-Policy…), with the route's own CSP directives
+ * (`contentSecurityPolicy` of its operation).
  */
-export function html(statusCode: number, body: string, extraCsp?: Readonly<Record<string, string>>): ApiResult {
-  return {
-    statusCode,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', ...htmlSecurityHeaders(extraCsp) },
-    body,
-  };
+export function html(statusCode: number, body: string): ApiResult {
+  return { statusCode, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body };
 }
 
 const HOST_PATTERN = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;

@@ -1,7 +1,7 @@
 /**
  * The local Step Functions endpoint: AWS JSON 1.0 protocol (`POST /`, `X-Amz-Target: AWSStepFunctions.<Action>`,
- * `Content-Type: application/x-amz-json-1.0`), so `@aws-sdk/client-sfn`, the AWS CLI and the poller's signed requests
- * (`functions/adapters/aws/aws-json-client.ts`) work against it unchanged (signatures are not checked). Errors are
+ * `Content-Type: application/x-amz-json-1.0`), so `@aws-sdk/client-sfn`, `@aws-sdk/client-sqs` (the status poll
+ * queue's API) and the AWS CLI work against it unchanged (signatures are not checked). Errors are
  * `{"__type": "...", "message": "..."}` with status 400, as AWS sends them.
  */
 import { randomUUID } from 'node:crypto';

@@ -17,9 +17,7 @@ const ERROR_MODULES = [
   'functions/domain/ports/workflow.ts',
   'functions/domain/workflow/task-errors.ts',
   'functions/domain/use-cases/refresh-partner-token.ts',
-  'functions/adapters/aws/aws-json-client.ts',
   'functions/adapters/secrets/secret-value.ts',
-  'functions/adapters/dynamodb/attribute-values.ts',
 ];
 
 /** Base classes that are not thrown themselves (WorkflowTaskError takes its name as an argument). */

@@ -17,10 +17,10 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ERROR_CODES, RULES } from '../../domain/contract/rules';
 import { ValidationError } from '../../domain/errors';
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../domain/ports/audit';
-import { marshallItem, unmarshallItem } from './attribute-values';
 import { FOLLOW_ATTRIBUTE } from './audit-outbox';
 import { AUDIT_TABLE, type AuditIndexName, auditIndex } from './audit-table';
 
@@ -50,7 +50,7 @@ export class DynamoAuditStore implements AuditStore {
       await this.#client.send(
         new PutItemCommand({
           TableName: this.#tableName,
-          Item: marshallItem(item),
+          Item: marshall(item, { removeUndefinedValues: true }),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': AUDIT_TABLE.partitionKey.name },
         }),
@@ -108,7 +108,7 @@ export class DynamoAuditStore implements AuditStore {
 }
 
 function toRecord(item: Record<string, AttributeValue>): AuditRecord {
-  const value = unmarshallItem(item);
+  const value = unmarshall(item);
   for (const attribute of INTERNAL_ATTRIBUTES) delete value[attribute];
   return value as unknown as AuditRecord;
 }

@@ -1,10 +1,7 @@
 /**
  * Reading and writing one Secrets Manager secret's string, as the adapters that keep secrets need it (the partner token
- * store, the audit digest key), and the named errors every implementation throws. Two implementations:
- *
- * - `get-secret-value.ts`: `GetSecretValue` only, a signed AWS JSON 1.1 request built from the SDK parts every bundle
- *   already carries for DynamoDB (what the API functions and workflow tasks use: no Secrets Manager client in them);
- * - `sdk-secrets.ts`: `@aws-sdk/client-secrets-manager` (the scheduled token refresh, which also writes the secret).
+ * store, the audit digest key), and the named errors the implementation (`sdk-secrets.ts`, with
+ * `@aws-sdk/client-secrets-manager`) throws.
  *
  * No error carries a secret's value: only the secret's id is known to them, and AWS's own messages are not kept.
  */

@@ -9,9 +9,9 @@
  * dates read as empty / expired until the scheduled refresh fills them in. Errors name the secret's problem, never its
  * content.
  *
- * The secret is read and written through `SecretValueReader` / `SecretValueWriter` (`secret-value.ts`): the API
- * functions and workflow tasks read with the small `GetSecretValue` request of `get-secret-value.ts` and cannot write;
- * the scheduled refresh reads and writes with the SDK client (`sdk-secrets.ts`).
+ * The secret is read and written through `SecretValueReader` / `SecretValueWriter` (`secret-value.ts`, implemented by
+ * the SDK client in `sdk-secrets.ts`): the API functions and workflow tasks only read it (their role cannot write);
+ * the scheduled refresh reads and writes.
  */
 import * as z from '../../domain/contract/zod';
 import { ConfigurationError } from '../../domain/errors';

@@ -1,6 +1,6 @@
 /**
  * Starting the provisioning workflow's executions (POST /v1/orders) with `@aws-sdk/client-sfn`, on AWS or the local
- * endpoint (SFN_ENDPOINT). Reading one goes through the signed DescribeExecution of `order-reader.ts`.
+ * endpoint (SFN_ENDPOINT). Reading one goes through DescribeExecution (`order-reader.ts`).
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Order } from '../../domain/contract/order';

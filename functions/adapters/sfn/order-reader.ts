@@ -1,11 +1,10 @@
 /**
- * DescribeExecution as one signed AWS JSON 1.0 request (`../aws/aws-json-client.ts`): all GET /v1/orders/{orderId}
- * needs from Step Functions, without the 22 KB of `@aws-sdk/client-sfn` in its bundle. POST /v1/orders describes
- * through it too (after ExecutionAlreadyExists), so an execution reads the same on both paths.
+ * DescribeExecution with `@aws-sdk/client-sfn`: all GET /v1/orders/{orderId} needs from Step Functions. POST
+ * /v1/orders describes through it too (after ExecutionAlreadyExists), so an execution reads the same on both paths.
  */
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionStatus, OrderExecution, OrderExecutionReader } from '../../domain/workflow/order-view';
-import { AwsJsonClient, type AwsJsonClientOptions, AwsRequestError } from '../aws/aws-json-client';
-import { executionArnOf, STEP_FUNCTIONS } from './step-functions';
+import { executionArnOf, isAwsErrorType } from './step-functions';
 
 const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>([
   'RUNNING',
@@ -16,59 +15,52 @@ const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>([
   'PENDING_REDRIVE',
 ]);
 
+/** What the reader needs of a Step Functions client: `SFNClient` fits, and so does a test double. */
+export type DescribeExecutionSender = Pick<SFNClient, 'send'>;
+
 export class StepFunctionsOrderReader implements OrderExecutionReader {
-  readonly #client: AwsJsonClient;
+  readonly #client: DescribeExecutionSender;
   readonly #stateMachineArn: string;
 
-  constructor(options: AwsJsonClientOptions & { stateMachineArn: string }) {
-    const { stateMachineArn, ...clientOptions } = options;
-    this.#client = new AwsJsonClient(STEP_FUNCTIONS, clientOptions);
-    this.#stateMachineArn = stateMachineArn;
+  constructor(options: { client: DescribeExecutionSender; stateMachineArn: string }) {
+    this.#client = options.client;
+    this.#stateMachineArn = options.stateMachineArn;
   }
 
   async describe(name: string): Promise<OrderExecution | undefined> {
     try {
-      const output = await this.#client.call('DescribeExecution', {
-        executionArn: executionArnOf(this.#stateMachineArn, name),
-      });
+      const output = await this.#client.send(
+        new DescribeExecutionCommand({ executionArn: executionArnOf(this.#stateMachineArn, name) }),
+      );
       return toOrderExecution(output, name);
     } catch (error) {
-      if (error instanceof AwsRequestError && error.code === 'ExecutionDoesNotExist') return undefined;
+      if (isAwsErrorType(error, 'ExecutionDoesNotExist')) return undefined;
       throw error;
     }
   }
-
-  /** Close the kept-alive connections. */
-  destroy(): void {
-    this.#client.destroy();
-  }
 }
 
-/** DescribeExecution's answer (dates are epoch seconds, input and output JSON text) as an order's execution. */
-export function toOrderExecution(output: Record<string, unknown>, name: string): OrderExecution {
-  const text = (key: string) => (typeof output[key] === 'string' ? (output[key] as string) : undefined);
-  const status = text('status');
-  const stopDate = isoOf(output.stopDate);
-  const error = text('error');
-  const cause = text('cause');
+/** DescribeExecution's answer (input and output are JSON text) as an order's execution. */
+export function toOrderExecution(
+  output: Partial<Omit<DescribeExecutionCommandOutput, '$metadata'>>,
+  name: string,
+): OrderExecution {
+  const status = output.status;
   return {
-    name: text('name') ?? name,
-    executionArn: text('executionArn') ?? '',
+    name: output.name ?? name,
+    executionArn: output.executionArn ?? '',
     status: (status !== undefined && STATUSES.has(status) ? status : 'RUNNING') as ExecutionStatus,
     startDate: isoOf(output.startDate) ?? new Date(0).toISOString(),
-    ...(stopDate === undefined ? {} : { stopDate }),
-    input: parseJson(text('input')),
-    output: parseJson(text('output')),
-    ...(error === undefined ? {} : { error }),
-    ...(cause === undefined ? {} : { cause }),
+    ...(isoOf(output.stopDate) === undefined ? {} : { stopDate: isoOf(output.stopDate) as string }),
+    input: parseJson(output.input),
+    output: parseJson(output.output),
+    ...(output.error === undefined ? {} : { error: output.error }),
+    ...(output.cause === undefined ? {} : { cause: output.cause }),
   };
 }
 
-/** An AWS JSON timestamp (epoch seconds, fractions allowed) as ISO 8601. */
-function isoOf(value: unknown): string | undefined {
-  return typeof value === 'number' && Number.isFinite(value)
-    ? new Date(Math.round(value * 1000)).toISOString()
-    : undefined;
+function isoOf(value: Date | undefined): string | undefined {
+  return value instanceof Date && Number.isFinite(value.getTime()) ? value.toISOString() : undefined;
 }
 
 function parseJson(text: string | undefined): unknown {
