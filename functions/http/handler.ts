@@ -2,6 +2,7 @@
  * The shared middy pipeline of every API function, in middy's documented order (header normalizer first, error handler
  * last; `after`/`onError` run in reverse, so the error mapper answers first and the others decorate its response):
  *
+ * 0. Lambda context — Powertools' `injectLambdaContext`: cold start, function name and request id on every log line;
  * 1. header names — `@middy/http-header-normalizer`: lower-case request header names;
  * 2. TrackingID — the caller's sane `TrackingID` or a generated `WBXPROV_<uuid>`; on every response as `TrackingID`;
  *    it is the log lines' correlation id;
@@ -17,6 +18,7 @@
  * `createHttpHandler({ operationId, params, query, body, handle })` builds a handler from that stack; `handle` receives
  * the validated input and returns a result built with `json()` / `noContent()`.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -24,7 +26,7 @@ import { scopeOf } from '../../infra/route-scopes';
 import { parseOrThrow } from '../domain/contract/validation';
 import type * as z from '../domain/contract/zod';
 import type { CallContext } from '../domain/use-cases/context';
-import { type Logger, logger as rootLogger } from '../shared/logger';
+import { type Logger, powertoolsOf, logger as rootLogger } from '../shared/logger';
 import { type Caller, resolveCaller } from './caller';
 import { mapErrorToResponse } from './error-mapper';
 import { assertBodySize, parseJsonBody } from './request-body';
@@ -174,7 +176,9 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
     });
   };
 
+  const powertools = powertoolsOf(operation.logger ?? rootLogger);
   const wrapped = middy<ApiEvent, ApiResult, Error, ApiContext>()
+    .use(powertools ? injectLambdaContext(powertools) : {})
     .use(httpHeaderNormalizer())
     .use(trackingIdMiddleware)
     .use(noStoreMiddleware)

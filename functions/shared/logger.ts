@@ -1,26 +1,42 @@
 /**
- * Structured JSON logs with personal data and secrets redacted.
+ * Structured JSON logs through Powertools for AWS Lambda's Logger, with personal data and secrets redacted.
  *
- * Keys named like a credential or a personal field are replaced by `[REDACTED]` at any depth, and string values are
- * scrubbed of anything that looks like a bearer token, a JWT, an email address or a phone number. Logs go to stdout
- * (CloudWatch in Lambda); `LOG_LEVEL` picks the threshold (debug, info, warn, error; default info), `silent` mutes.
+ * Every line has Powertools' keys (`level`, in lower case: info, warn…; `message`, `timestamp`, `service`, and in Lambda `cold_start`,
+ * `function_name`, `function_request_id`, `xray_trace_id`…: `injectLambdaContext` in the API pipeline, `addContext` in
+ * the other handlers) and a `correlation_id`: the caller's TrackingID on API requests, else the orderId (workflow
+ * tasks); both are also logged under their own names.
+ *
+ * Redaction is the log formatter's (`RedactingLogFormatter`): keys named like a credential or a personal field are
+ * replaced by `[REDACTED]` at any depth, and string values are scrubbed of anything that looks like a bearer token, a
+ * JWT, an email address or a phone number. `LOG_LEVEL` (or `POWERTOOLS_LOG_LEVEL`) picks the threshold (debug, info,
+ * warn, error; default info), `silent` mutes. Lines go to stdout (debug, info) and stderr (warn, error), as Powertools
+ * writes them; CloudWatch in Lambda keeps both.
+ *
+ * `Logger` is what callers use: `info(message, fields)`, `child(fields)`. A child shares its Powertools logger (and so
+ * the Lambda context) and adds its fields to every line it writes.
  */
+import { LogFormatter, LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { PERSONAL_FIELDS } from '../domain/contract/rules';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const LEVELS: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 const SECRET_KEY = /(authorization|token|secret|password|credential|cookie|api[-_]?key|refresh)/i;
 const PERSONAL_KEYS = new Set<string>([...PERSONAL_FIELDS, 'name', 'phone', 'displayName']);
-/** Keys whose values are identifiers or timestamps we emit ourselves: kept as they are so logs stay correlatable. */
+/** Keys whose values are identifiers or timestamps we (or Powertools) emit: kept as they are so logs stay correlatable. */
 const SAFE_KEYS = new Set<string>([
   'time',
   'at',
+  'timestamp',
   'trackingId',
   'webexTrackingId',
   'requestId',
   'subscriberId',
   'orderId',
+  'correlation_id',
+  'function_request_id',
+  'function_arn',
+  'xray_trace_id',
 ]);
 
 const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
@@ -66,25 +82,119 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
+/** Powertools' standard keys (`level` in lower case), then the line's own attributes, the whole line redacted. */
+export class RedactingLogFormatter extends LogFormatter {
+  formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {
+    const context = attributes.lambdaContext;
+    const line: LogAttributes = {
+      // Lower case, as this service's log queries and metric filters have always read it.
+      level: attributes.logLevel.toLowerCase(),
+      message: attributes.message,
+      timestamp: this.formatTimestamp(attributes.timestamp),
+      service: attributes.serviceName,
+      cold_start: context?.coldStart,
+      function_arn: context?.invokedFunctionArn,
+      function_memory_size: context?.memoryLimitInMB,
+      function_name: context?.functionName,
+      function_request_id: context?.awsRequestId,
+      sampling_rate: attributes.sampleRateValue,
+      xray_trace_id: attributes.xRayTraceId,
+      ...additionalLogAttributes,
+    };
+    return new LogItem({ attributes: redact(line) as LogAttributes });
+  }
+}
+
+/** A Powertools logger that hands its lines to `sink` instead of the console (tests). */
+class SinkLogger extends PowertoolsLogger {
+  readonly #sink: LogSink;
+
+  constructor(options: ConstructorParameters<typeof PowertoolsLogger>[0], sink: LogSink) {
+    super(options);
+    this.#sink = sink;
+  }
+
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    this.#sink(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
+  }
+}
+
+const DEFAULT_SERVICE = 'webex-bw-provisioning';
+
+class FieldsLogger implements Logger {
+  readonly #powertools: PowertoolsLogger;
+  readonly #fields: Record<string, unknown>;
+
+  constructor(powertools: PowertoolsLogger, fields: Record<string, unknown>) {
+    this.#powertools = powertools;
+    this.#fields = fields;
+  }
+
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.#powertools.debug(message, this.#line(fields));
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.#powertools.info(message, this.#line(fields));
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.#powertools.warn(message, this.#line(fields));
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.#powertools.error(message, this.#line(fields));
+  }
+  child(fields: Record<string, unknown>): Logger {
+    return new FieldsLogger(this.#powertools, { ...this.#fields, ...fields });
+  }
+  get powertools(): PowertoolsLogger {
+    return this.#powertools;
+  }
+
+  #line(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+    const line = { ...this.#fields, ...fields };
+    const correlationId = line.trackingId ?? line.orderId;
+    if (correlationId !== undefined && line.correlation_id === undefined) line.correlation_id = correlationId;
+    return line;
+  }
+}
+
+/**
+ * A logger with `base` on every line (`service` names the service; default SERVICE_NAME or webex-bw-provisioning).
+ * `level` overrides LOG_LEVEL; `sink` receives each line instead of stdout/stderr (tests).
+ */
 export function createLogger(
   base: Record<string, unknown> = {},
   options: { level?: LogLevel | 'silent'; sink?: LogSink } = {},
 ): Logger {
-  const threshold = LEVELS[options.level ?? (process.env.LOG_LEVEL as LogLevel | 'silent' | undefined) ?? 'info'] ?? 20;
-  const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[level] < threshold) return;
-    const entry = { level, time: new Date().toISOString(), message: scrubString(message), ...base, ...fields };
-    sink(JSON.stringify(redact(entry)));
+  const { service, ...fields } = base;
+  const level = options.level ?? process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info';
+  const powertoolsOptions = {
+    serviceName: typeof service === 'string' ? service : (process.env.SERVICE_NAME ?? DEFAULT_SERVICE),
+    logLevel: level.toUpperCase() as 'INFO',
+    logFormatter: new RedactingLogFormatter(),
   };
-  return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger({ ...base, ...fields }, options),
-  };
+  const powertools = options.sink
+    ? new SinkLogger(powertoolsOptions, options.sink)
+    : new PowertoolsLogger(powertoolsOptions);
+  return new FieldsLogger(powertools, fields);
+}
+
+/** The Powertools logger behind a logger of `createLogger` (for `injectLambdaContext` and `addContext`). */
+export function powertoolsOf(logger: Logger): PowertoolsLogger | undefined {
+  return logger instanceof FieldsLogger ? logger.powertools : undefined;
+}
+
+/**
+ * Put the Lambda context on `logger`'s lines (cold start, function name, request id): what `injectLambdaContext` does
+ * in a middy pipeline, for the handlers outside one. A context without a function name (tests, local runs) adds
+ * nothing.
+ */
+export function addLambdaContext(logger: Logger, context: unknown): void {
+  const powertools = powertoolsOf(logger);
+  if (!powertools || typeof context !== 'object' || context === null) return;
+  if (typeof (context as { functionName?: unknown }).functionName !== 'string') return;
+  powertools.addContext(context as Parameters<PowertoolsLogger['addContext']>[0]);
 }
 
 /** The process-wide logger; modules create children with their own context. */
-export const logger = createLogger({ service: process.env.SERVICE_NAME ?? 'webex-bw-provisioning' });
+export const logger = createLogger({ service: process.env.SERVICE_NAME ?? DEFAULT_SERVICE });

@@ -8,9 +8,10 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { followRequestOf, type StreamAttributeValue } from '../adapters/dynamodb/audit-outbox';
 import { getTracker } from '../adapters/sfn/tracker-composition';
 import { followSubscribers } from '../domain/use-cases/follow-subscribers';
-import { logger } from '../shared/logger';
+import { addLambdaContext, logger } from '../shared/logger';
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = async (event: DynamoDBStreamEvent, context?: unknown): Promise<DynamoDBBatchResponse> => {
+  addLambdaContext(logger, context);
   const items = event.Records.map((record, index) => ({
     id: record.dynamodb?.SequenceNumber ?? String(index),
     request: followRequestOf(record.dynamodb?.NewImage as Record<string, StreamAttributeValue> | undefined),

@@ -13,7 +13,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { getStatusPollPorts } from '../adapters/sqs/poller-composition';
 import { StaleTaskTokenError, type StatusPollMessage } from '../domain/ports/workflow';
 import { type PollTurn, pollStatusTurn } from '../domain/workflow/status-poll';
-import { type Logger, logger as rootLogger } from '../shared/logger';
+import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
 import { type TaskContext, workflowDependencies } from './task-handler';
 
 const baseLogger = rootLogger.child({ task: 'pollStatus' });
@@ -85,6 +85,7 @@ async function pollOne(record: SQSRecord, logger: Logger): Promise<boolean> {
 }
 
 export async function handler(event: SQSEvent, context?: TaskContext): Promise<SQSBatchResponse> {
+  addLambdaContext(rootLogger, context);
   const logger = baseLogger.child({ requestId: context?.awsRequestId });
   const records = event.Records ?? [];
   const done = await Promise.all(records.map((record) => pollOne(record, logger)));

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact, scrubString } from '../../functions/shared/logger';
+import { createHttpHandler } from '../../functions/http/handler';
+import { json } from '../../functions/http/responses';
+import { addLambdaContext, createLogger, redact, scrubString } from '../../functions/shared/logger';
+import { buildEvent, lambdaContext } from '../support/apigw-event';
 
 describe('logger', () => {
-  it('writes one JSON line with level, time, message and context', () => {
+  it("writes one JSON line with Powertools' keys, the message and the context", () => {
     // Prepare
     const lines: string[] = [];
     const log = createLogger({ service: 'test' }, { level: 'debug', sink: (l) => lines.push(l) });
@@ -12,13 +15,91 @@ describe('logger', () => {
 
     // Assess
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+    const line = JSON.parse(lines[0] ?? '');
+    expect(line).toMatchObject({
       level: 'info',
       message: 'provisioned',
       service: 'test',
       trackingId: 'WBXPROV_1',
+      correlation_id: 'WBXPROV_1',
       statusCode: 200,
     });
+    expect(Number.isNaN(Date.parse(line.timestamp))).toBe(false);
+  });
+
+  it('takes the orderId as correlation id when there is no TrackingID', () => {
+    // Prepare
+    const lines: string[] = [];
+    const log = createLogger({}, { level: 'info', sink: (l) => lines.push(l) });
+
+    // Act
+    log.child({ task: 'provision', orderId: 'order-7' }).info('task done');
+
+    // Assess
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ orderId: 'order-7', correlation_id: 'order-7' });
+  });
+
+  it('puts the Lambda context on the lines of an API function: cold start, request id, TrackingID', async () => {
+    // Prepare
+    const lines: string[] = [];
+    const logger = createLogger({ service: 'api' }, { level: 'info', sink: (l) => lines.push(l) });
+    const handler = createHttpHandler({ operationId: 'getApiDocs', logger, handle: async () => json(200, {}) });
+    const first = lambdaContext();
+    const second = lambdaContext();
+
+    // Act
+    await handler(buildEvent('getApiDocs', { claims: null, headers: { TrackingID: 'CALLER_42' } }), first);
+    await handler(buildEvent('getApiDocs', { claims: null }), second);
+
+    // Assess
+    const [one, two] = lines.map((l) => JSON.parse(l));
+    expect(one).toMatchObject({
+      message: 'request served',
+      function_name: 'test-function',
+      function_request_id: first.awsRequestId,
+      correlation_id: 'CALLER_42',
+      trackingId: 'CALLER_42',
+    });
+    // Powertools tracks the cold start per process: whatever the first invocation here was, the next one is warm.
+    expect(typeof one.cold_start).toBe('boolean');
+    expect(two).toMatchObject({ cold_start: false, function_request_id: second.awsRequestId });
+  });
+
+  it('puts the Lambda context on the lines of a handler outside middy', () => {
+    // Prepare
+    const lines: string[] = [];
+    const logger = createLogger({}, { level: 'info', sink: (l) => lines.push(l) });
+    const context = lambdaContext();
+
+    // Act
+    addLambdaContext(logger, context);
+    logger.info('task done');
+
+    // Assess
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      function_request_id: context.awsRequestId,
+      function_arn: context.invokedFunctionArn,
+    });
+  });
+
+  it('redacts personal values and tokens on the written line', () => {
+    // Prepare
+    const lines: string[] = [];
+    const log = createLogger({}, { level: 'debug', sink: (l) => lines.push(l) });
+
+    // Act
+    log.error('failed for john@acme.com with Bearer abc.def', {
+      body: { firstName: 'John', primaryPhoneNumber: '+1 408 555 0100' },
+      accessToken: 'secret-value',
+      error: new Error('upstream said jane@acme.com'),
+    });
+
+    // Assess
+    const line = lines[0] ?? '';
+    for (const secret of ['john@acme.com', 'John', '555', 'secret-value', 'abc.def', 'jane@acme.com']) {
+      expect(line).not.toContain(secret);
+    }
+    expect(JSON.parse(line)).toMatchObject({ level: 'error', error: { name: 'Error' } });
   });
 
   it('drops lines below the threshold', () => {

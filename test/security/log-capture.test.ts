@@ -14,6 +14,7 @@ process.env.LOG_LEVEL = 'debug';
 
 const captured: string[] = [];
 const originalWrite = process.stdout.write.bind(process.stdout);
+const originalErrorWrite = process.stderr.write.bind(process.stderr);
 let t: TestRuntime;
 let sfn: LocalStepFunctions | undefined;
 
@@ -32,11 +33,13 @@ const PERSON = {
 const digits = (phone: string) => phone.replace(/\D/g, '');
 
 beforeAll(async () => {
-  // Captured, not echoed: the structured logs go to stdout (CloudWatch in Lambda).
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  // Captured, not echoed: the structured logs go to stdout and stderr (warn, error), both CloudWatch in Lambda.
+  const capture = ((chunk: string | Uint8Array) => {
     captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   }) as typeof process.stdout.write;
+  process.stdout.write = capture;
+  process.stderr.write = capture;
   const { startLocalStepFunctions } = await import('../../local/stepfunctions');
   t = await startTestRuntime({
     stopAfterAll: false,
@@ -56,6 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   process.stdout.write = originalWrite;
+  process.stderr.write = originalErrorWrite;
 });
 
 function subscriberBody(tag: string, extra: Record<string, unknown> = {}) {

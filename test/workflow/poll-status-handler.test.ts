@@ -2,7 +2,7 @@
  * The status poller (functions/workflow/poll-status.ts) run for real, as the local poll queue's consumer: the workflow
  * on the local engine, the Webex simulator on a manual clock, the audit table on dynalite. The poller is watched (not
  * replaced) through the harness's `wrapTask`, so each case sees what it answered SQS, and its log lines are read from
- * stdout.
+ * stdout and stderr.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
@@ -82,6 +82,7 @@ interface LogLine {
 }
 
 let stdout: MockInstance<typeof process.stdout.write>;
+let stderr: MockInstance<typeof process.stderr.write>;
 let logLines: LogLine[] = [];
 
 function pollerLog(message: string): LogLine[] {
@@ -99,7 +100,8 @@ beforeEach(() => {
   logLines = [];
   // The poller's logger reads LOG_LEVEL per invocation: let its lines through, into the test instead of the terminal.
   process.env.LOG_LEVEL = 'info';
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  // Warnings and errors go to stderr (Powertools Logger).
+  const capture = (chunk: string | Uint8Array) => {
     for (const text of String(chunk).split('\n')) {
       if (!text.startsWith('{')) continue;
       try {
@@ -109,7 +111,9 @@ beforeEach(() => {
       }
     }
     return true;
-  });
+  };
+  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
 });
 
 afterEach(async () => {
@@ -120,6 +124,7 @@ afterEach(async () => {
     await Promise.all(batch);
   }
   stdout.mockRestore();
+  stderr.mockRestore();
   process.env.LOG_LEVEL = 'silent';
 });
 
