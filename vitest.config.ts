@@ -10,6 +10,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // On Node 20 every worker's first AWS SDK client would print the SDK's Node-version warning (README, "Node 20").
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // No EMF lines in the test output either; the metrics tests switch them on for themselves.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' },
   },
 });

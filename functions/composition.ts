@@ -33,6 +33,7 @@ import type { WebexCredentialsProvider } from './domain/ports/token';
 import type { WebexSubscribersPort } from './domain/ports/webex';
 import type { MutationDependencies } from './domain/use-cases/context';
 import type { Logger } from './shared/logger';
+import { recordWebexCall } from './shared/metrics';
 
 export interface CompositionOverrides {
   /** Clock for the Webex client's waits and the audit timestamps (tests: one that never sleeps on real time). */
@@ -97,6 +98,8 @@ function dynamodb(config: ServiceConfig): DynamoDBClient {
 
 function secretsManager(config: ServiceConfig): SdkSecretsManager {
   if (!singletons.secrets) {
+    // An SDK client without a region fails on its first call; a function that reads a secret needs one from the start.
+    if (config.awsRegion === undefined) throw new ConfigurationError('Invalid configuration: AWS_REGION is not set');
     singletons.secretsClient = new SecretsManagerClient(awsClientConfig(config));
     singletons.secrets = new SdkSecretsManager(singletons.secretsClient);
   }
@@ -157,6 +160,7 @@ export function getWebex(): WebexSubscribersPort {
   if (!singletons.webex) {
     const config = getConfig(['webex']);
     singletons.webex = new WebexHttpClient({
+      onAttempt: recordWebexCall,
       ...overrides.webexClient,
       credentials: webexCredentials(config),
       clock: getClock(),

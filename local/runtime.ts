@@ -203,6 +203,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       // A fresh key per start: audit digests are comparable within one run, and no key is ever stored.
       AUDIT_DIGEST_KEY: randomBytes(32).toString('hex'),
       LOG_LEVEL: logLevel,
+      // No CloudWatch here: Powertools Metrics writes no EMF lines (set POWERTOOLS_METRICS_DISABLED=false to see them).
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     };
     const restoreEnv = applyEnv(env, UNSET_FOR_HANDLERS);
     cleanups.push(async () => {

@@ -7,9 +7,9 @@
  * - `REFRESH_WINDOW_DAYS` (default 7): refresh when the access token (about 14 days) expires within this many days.
  * - `LOG_LEVEL`.
  *
- * Every run writes one CloudWatch Embedded Metric Format line in namespace `WebexBwProvisioning`, without dimensions:
- * `PartnerTokenRefreshFailed` (1 on failure, 0 otherwise) and `RefreshTokenDaysRemaining` (whole days the refresh token
- * has left, whenever the stored tokens could be read). A failed run also throws, so the function's `Errors` count too.
+ * Every run records, with Powertools Metrics (`shared/metrics.ts`: namespace `WebexBwProvisioning`, dimension
+ * `service` only), `PartnerTokenRefreshFailed` (1 on failure, 0 otherwise) and `RefreshTokenDaysRemaining` (whole days
+ * the refresh token has left, whenever the stored tokens could be read). A failed run also throws, so the function's `Errors` count too.
  * No token or secret is ever logged.
  */
 import type { Context } from 'aws-lambda';
@@ -20,11 +20,8 @@ import { ConfigurationError } from '../domain/errors';
 import { type Clock, systemClock } from '../domain/ports/clock';
 import type { PartnerTokenStore, RefreshGrant } from '../domain/ports/token';
 import { PartnerTokenRefreshError, refreshPartnerToken } from '../domain/use-cases/refresh-partner-token';
-import { type Logger, logger as rootLogger } from '../shared/logger';
-
-export const METRIC_NAMESPACE = 'WebexBwProvisioning';
-export const METRIC_REFRESH_FAILED = 'PartnerTokenRefreshFailed';
-export const METRIC_DAYS_REMAINING = 'RefreshTokenDaysRemaining';
+import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
+import { recordPartnerTokenRefresh } from '../shared/metrics';
 
 const DEFAULT_BASE_URL = 'https://webexapis.com/v1';
 const DEFAULT_REFRESH_WINDOW_DAYS = 7;
@@ -35,8 +32,8 @@ export interface RefreshHandlerDependencies {
   clock: Clock;
   refreshWindowDays: number;
   logger: Logger;
-  /** Where EMF lines go: stdout in Lambda (not the logger, whose redaction would hide the metric names). */
-  writeMetricLine: (line: string) => void;
+  /** Records the run's metrics (default: Powertools Metrics, `recordPartnerTokenRefresh`). */
+  recordMetrics: (run: { failed: boolean; daysRemaining?: number | undefined }) => void;
 }
 
 export interface RefreshHandlerSummary {
@@ -44,20 +41,6 @@ export interface RefreshHandlerSummary {
   refreshTokenRotated: boolean;
   accessExpiresAt: string;
   daysRemaining: number;
-}
-
-/** One EMF line: the metrics as top-level members, declared under `_aws`. */
-export function metricLine(at: number, values: { failed: 0 | 1; daysRemaining?: number | undefined }): string {
-  const metrics: Array<{ Name: string; Unit: string }> = [{ Name: METRIC_REFRESH_FAILED, Unit: 'Count' }];
-  const members: Record<string, number> = { [METRIC_REFRESH_FAILED]: values.failed };
-  if (values.daysRemaining !== undefined) {
-    metrics.push({ Name: METRIC_DAYS_REMAINING, Unit: 'None' });
-    members[METRIC_DAYS_REMAINING] = values.daysRemaining;
-  }
-  return JSON.stringify({
-    _aws: { Timestamp: at, CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: metrics }] },
-    ...members,
-  });
 }
 
 /** Read and check the environment once. */
@@ -80,7 +63,7 @@ export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): Refre
     clock: systemClock,
     refreshWindowDays,
     logger: rootLogger.child({ function: 'refresh-partner-token' }),
-    writeMetricLine: (line) => process.stdout.write(`${line}\n`),
+    recordMetrics: recordPartnerTokenRefresh,
   };
 }
 
@@ -88,21 +71,20 @@ export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): Refre
 export function createRefreshPartnerTokenHandler(resolve: () => RefreshHandlerDependencies) {
   let deps: RefreshHandlerDependencies | undefined;
   return async (_event?: unknown, context?: Pick<Context, 'awsRequestId'>): Promise<RefreshHandlerSummary> => {
+    addLambdaContext(rootLogger, context);
     let log: Logger = rootLogger.child({ function: 'refresh-partner-token', requestId: context?.awsRequestId });
-    let clock: Clock = systemClock;
-    let write: (line: string) => void = (line) => process.stdout.write(`${line}\n`);
+    let record: RefreshHandlerDependencies['recordMetrics'] = recordPartnerTokenRefresh;
     try {
       deps ??= resolve();
       log = deps.logger.child({ requestId: context?.awsRequestId });
-      clock = deps.clock;
-      write = deps.writeMetricLine;
+      record = deps.recordMetrics;
       const result = await refreshPartnerToken({
         store: deps.store,
         grant: deps.grant,
         clock: deps.clock,
         refreshWindowDays: deps.refreshWindowDays,
       });
-      write(metricLine(clock.now(), { failed: 0, daysRemaining: result.refreshTokenExpiresInDays }));
+      record({ failed: false, daysRemaining: result.refreshTokenExpiresInDays });
       log.info(result.refreshed ? 'partner access token renewed' : 'partner access token not due for renewal', {
         // Key names avoid "token"/"refresh": the logger redacts such keys.
         outcome: result.refreshed ? 'renewed' : 'not-due',
@@ -118,7 +100,7 @@ export function createRefreshPartnerTokenHandler(resolve: () => RefreshHandlerDe
       };
     } catch (error) {
       const known = error instanceof PartnerTokenRefreshError ? error : undefined;
-      write(metricLine(clock.now(), { failed: 1, daysRemaining: known?.refreshTokenExpiresInDays }));
+      record({ failed: true, daysRemaining: known?.refreshTokenExpiresInDays });
       const cause = known ? known.cause : error;
       log.error('partner token refresh failed', {
         stage: known?.stage ?? 'configuration',

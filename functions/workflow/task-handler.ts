@@ -1,11 +1,13 @@
 /**
  * What every workflow task Lambda shares: dependencies from the composition root (module-scope singletons, built once
- * per cold start), a structured log line per invocation (no personal data), and errors named for the state machine's
+ * per cold start), a structured log line per invocation (no personal data), the order outcome metric when a task
+ * ends an order (`shared/metrics.ts`), and errors named for the state machine's
  * Retry/Catch rules (`UpstreamUnavailable`, `AuditUnavailable`, …).
  */
 import { getAuditDependencies, getAuditedWebexDependencies } from '../composition';
 import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/steps';
-import { type Logger, logger as rootLogger } from '../shared/logger';
+import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
+import { recordOrderOutcome } from '../shared/metrics';
 
 export interface TaskContext {
   awsRequestId?: string;
@@ -24,7 +26,16 @@ function refOf(input: unknown): string | undefined {
   return undefined;
 }
 
-type TaskOutput = { route?: string; throttled?: boolean };
+type TaskOutput = { route?: string; throttled?: boolean; kind?: string; failure?: { error?: string } };
+
+/** The order outcome metric of a task whose output ends the order (or the followed subscriber's tracking). */
+export function recordOutcomeOf(output: TaskOutput): void {
+  if (output.route !== 'succeeded' && output.route !== 'failed') return;
+  recordOrderOutcome({
+    kind: output.kind === 'tracking' ? 'tracking' : 'order',
+    outcome: output.route === 'succeeded' ? 'Succeeded' : (output.failure?.error ?? 'Failed'),
+  });
+}
 
 /** Build a task handler: `step` turns the task's input into the next workflow state. */
 export function createTaskHandler<TOutput extends TaskOutput>(
@@ -52,10 +63,12 @@ function buildTaskHandler<TDeps, TOutput extends TaskOutput>(
 ) {
   const baseLogger = rootLogger.child({ task });
   return async (input: unknown, context?: TaskContext): Promise<TOutput> => {
+    addLambdaContext(rootLogger, context);
     const logger = baseLogger.child({ orderId: refOf(input), requestId: context?.awsRequestId });
     const startedAt = Date.now();
     try {
       const output = await step(await dependencies(logger), input);
+      recordOutcomeOf(output);
       logger.info('task done', {
         route: output.route,
         throttled: output.throttled,

@@ -15,15 +15,15 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 
-/** The namespace and metric names the refresh function emits (CloudWatch Embedded Metric Format). */
+/** The namespace and metric names the refresh function emits (Powertools Metrics, `functions/shared/metrics.ts`). */
 export const TOKEN_METRICS = {
   namespace: 'WebexBwProvisioning',
   refreshFailed: 'PartnerTokenRefreshFailed',
   refreshTokenDaysRemaining: 'RefreshTokenDaysRemaining',
 } as const;
 
-/** Dimensions the refresh function puts on its metrics (none: one partner token per stack). */
-export const TOKEN_METRIC_DIMENSIONS: Readonly<Record<string, string>> = {};
+/** Dimensions the refresh function puts on its metrics: Powertools' `service` only (one partner token per stack). */
+export const TOKEN_METRIC_DIMENSIONS: Readonly<Record<string, string>> = { service: 'webex-bw-provisioning' };
 
 export const ALARM_THRESHOLDS = {
   /** API 5xx answers in 5 minutes (upstream Webex outages answer 502/503/504 and count too). */

@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../../infra/paths';
 import { ROUTES, SCOPES } from '../../infra/routes';
 import { WORKFLOW_TIMEOUT } from '../../infra/workflow/provisioning-workflow';
 import { WORKFLOW_TASKS } from '../../infra/workflow-tasks';
+import { captureEmf } from '../support/emf';
 import { flattenJoin, logicalIdOf, resourcesOfType, type SynthesizedStack, synthesizeStack } from './support';
 
 let synth: SynthesizedStack;
@@ -486,19 +487,29 @@ describe('the provisioning stack: alarms and dashboard', () => {
   });
 
   it('watches exactly the metrics the refresh function emits', async () => {
+    // Prepare
+    const { METRIC_NAMES, METRIC_NAMESPACE, recordPartnerTokenRefresh, resetMetricsForTests } = await import(
+      '../../functions/shared/metrics'
+    );
+    const emf = captureEmf(resetMetricsForTests);
+
     // Act
-    const emitted = await import('../../functions/scheduled/refresh-partner-token');
+    recordPartnerTokenRefresh({ failed: true, daysRemaining: 3 });
+    const [line] = emf.stop();
 
     // Assess
     expect(TOKEN_METRICS).toEqual({
-      namespace: emitted.METRIC_NAMESPACE,
-      refreshFailed: emitted.METRIC_REFRESH_FAILED,
-      refreshTokenDaysRemaining: emitted.METRIC_DAYS_REMAINING,
+      namespace: METRIC_NAMESPACE,
+      refreshFailed: METRIC_NAMES.refreshFailed,
+      refreshTokenDaysRemaining: METRIC_NAMES.refreshTokenDaysRemaining,
     });
-    const line = JSON.parse(emitted.metricLine(0, { failed: 1, daysRemaining: 3 })) as {
-      _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
-    };
-    expect(line._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([Object.keys(TOKEN_METRIC_DIMENSIONS)]);
+    expect(line?._aws.CloudWatchMetrics[0]?.Namespace).toBe(TOKEN_METRICS.namespace);
+    expect(line?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([Object.keys(TOKEN_METRIC_DIMENSIONS)]);
+    expect(line).toMatchObject({
+      ...TOKEN_METRIC_DIMENSIONS,
+      PartnerTokenRefreshFailed: 1,
+      RefreshTokenDaysRemaining: 3,
+    });
   });
 
   it('alarms when the token refresh fails, stops running, or the refresh token nears expiry', () => {

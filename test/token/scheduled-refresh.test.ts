@@ -7,6 +7,8 @@ import {
   type RefreshHandlerDependencies,
 } from '../../functions/scheduled/refresh-partner-token';
 import { createLogger } from '../../functions/shared/logger';
+import { recordPartnerTokenRefresh, resetMetricsForTests } from '../../functions/shared/metrics';
+import { captureEmf } from '../support/emf';
 import { createTestClock } from '../webex-client/test-clock';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -20,7 +22,6 @@ const STORED: PartnerTokens = {
 };
 
 function setup(grant: RefreshGrant) {
-  const metricLines: string[] = [];
   const logLines: string[] = [];
   let stored = STORED;
   const deps: RefreshHandlerDependencies = {
@@ -34,9 +35,9 @@ function setup(grant: RefreshGrant) {
     clock: createTestClock({ start: NOW }),
     refreshWindowDays: 7,
     logger: createLogger({}, { level: 'debug', sink: (line) => logLines.push(line) }),
-    writeMetricLine: (line) => metricLines.push(line),
+    recordMetrics: recordPartnerTokenRefresh,
   };
-  return { deps, metricLines, logLines, stored: () => stored };
+  return { deps, logLines, stored: () => stored };
 }
 
 const rotatingGrant: RefreshGrant = async () => ({
@@ -50,23 +51,25 @@ const rotatingGrant: RefreshGrant = async () => ({
 describe('refresh-partner-token scheduled handler', () => {
   it('renews the token and emits PartnerTokenRefreshFailed 0 and RefreshTokenDaysRemaining as EMF', async () => {
     // Prepare
-    const { deps, metricLines, stored } = setup(rotatingGrant);
+    const { deps, stored } = setup(rotatingGrant);
     const handler = createRefreshPartnerTokenHandler(() => deps);
+    const emf = captureEmf(resetMetricsForTests);
 
     // Act
     const summary = await handler({}, { awsRequestId: 'req-1' });
+    const metricLines = emf.stop();
 
     // Assess
     expect(summary).toMatchObject({ refreshed: true, refreshTokenRotated: true, daysRemaining: 90 });
     expect(stored().refreshToken).toBe('refresh-NEW-SECRET');
     expect(metricLines).toHaveLength(1);
-    expect(JSON.parse(metricLines[0] ?? '')).toEqual({
+    expect(metricLines[0]).toEqual({
       _aws: {
-        Timestamp: NOW,
+        Timestamp: expect.any(Number),
         CloudWatchMetrics: [
           {
             Namespace: 'WebexBwProvisioning',
-            Dimensions: [[]],
+            Dimensions: [['service']],
             Metrics: [
               { Name: 'PartnerTokenRefreshFailed', Unit: 'Count' },
               { Name: 'RefreshTokenDaysRemaining', Unit: 'None' },
@@ -74,6 +77,7 @@ describe('refresh-partner-token scheduled handler', () => {
           },
         ],
       },
+      service: 'webex-bw-provisioning',
       PartnerTokenRefreshFailed: 0,
       RefreshTokenDaysRemaining: 90,
     });
@@ -86,50 +90,41 @@ describe('refresh-partner-token scheduled handler', () => {
         status: 400,
       });
     };
-    const { deps, metricLines, logLines } = setup(refused);
+    const { deps, logLines } = setup(refused);
     const handler = createRefreshPartnerTokenHandler(() => deps);
+    const emf = captureEmf(resetMetricsForTests);
 
     // Act
     const failure = await handler({}, { awsRequestId: 'req-2' }).catch((e: unknown) => e);
+    const metricLines = emf.stop();
 
     // Assess
     expect(failure).toBeInstanceOf(Error);
-    const metrics = JSON.parse(metricLines[0] ?? '');
+    const metrics = metricLines[0];
     expect(metrics).toMatchObject({ PartnerTokenRefreshFailed: 1, RefreshTokenDaysRemaining: 40 });
     const logs = logLines.join('\n');
     expect(logs).toContain('partner token refresh failed');
     expect(logs).toContain('"upstreamStatus":400');
     for (const secret of ['access-OLD-SECRET', 'refresh-OLD-SECRET', 'client-SECRET']) {
       expect(logs).not.toContain(secret);
-      expect(metricLines.join('\n')).not.toContain(secret);
+      expect(JSON.stringify(metricLines)).not.toContain(secret);
     }
   });
 
   it('emits the failure metric and throws on missing configuration', async () => {
     // Prepare
-    const metricLines: string[] = [];
-    const handler = createRefreshPartnerTokenHandler(() => {
-      const deps = dependenciesFromEnv({ WEBEX_BASE_URL: 'https://webexapis.com/v1' });
-      return { ...deps, writeMetricLine: (line: string) => metricLines.push(line) };
-    });
-    const originalWrite = process.stdout.write.bind(process.stdout);
-    const captured: string[] = [];
-    process.stdout.write = ((chunk: string) => {
-      captured.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
+    const handler = createRefreshPartnerTokenHandler(() =>
+      dependenciesFromEnv({ WEBEX_BASE_URL: 'https://webexapis.com/v1' }),
+    );
+    const emf = captureEmf(resetMetricsForTests);
 
     // Act
     const failure = await handler({}).catch((e: unknown) => e);
-    process.stdout.write = originalWrite;
+    const metric = emf.stop()[0];
 
     // Assess
     expect((failure as Error).name).toBe('ConfigurationError');
     expect((failure as Error).message).toContain('PARTNER_TOKEN_SECRET_ID');
-    const metric = captured
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.startsWith('{"_aws"'))
-      .map((line) => JSON.parse(line))[0];
     expect(metric).toMatchObject({ PartnerTokenRefreshFailed: 1 });
     expect(metric).not.toHaveProperty('RefreshTokenDaysRemaining');
   });

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { SdkSecretsManager, type SecretsManagerSender } from '../../functions/adapters/secrets/sdk-secrets';
-import { SecretNotFoundError } from '../../functions/adapters/secrets/secret-value';
+import { SecretNotFoundError, SecretsManagerUnavailableError } from '../../functions/adapters/secrets/secret-value';
 import { SecretsManagerTokenStore } from '../../functions/adapters/secrets/secrets-manager-token-store';
 import { ConfigurationError } from '../../functions/domain/errors';
 import type { PartnerTokens } from '../../functions/domain/ports/token';
@@ -114,7 +114,7 @@ describe('SecretsManagerTokenStore', () => {
     expect((failure as Error).message).not.toContain('refresh-SECRET');
   });
 
-  it('reports a missing secret as ConfigurationError and passes other AWS errors through', async () => {
+  it('reports a missing secret as ConfigurationError and other AWS errors as named Secrets Manager errors', async () => {
     // Prepare
     const notFound = Object.assign(new Error('Secrets Manager cannot find the specified secret.'), {
       name: 'ResourceNotFoundException',
@@ -135,10 +135,11 @@ describe('SecretsManagerTokenStore', () => {
 
     // Assess
     expect(missingFailure).toBeInstanceOf(ConfigurationError);
-    expect(busyFailure).toBe(throttled);
+    expect(busyFailure).toBeInstanceOf(SecretsManagerUnavailableError);
+    expect(busyFailure).toMatchObject({ code: 'ThrottlingException', cause: throttled });
   });
 
-  it('reports a secret the small GetSecretValue reader cannot find as ConfigurationError', async () => {
+  it('reports a secret the reader cannot find as ConfigurationError', async () => {
     // Prepare
     const store = new SecretsManagerTokenStore({
       secretId: 'id',

@@ -66,6 +66,15 @@ export interface WebexHttpClientOptions {
   /** Source of jitter in [0, 1). Default Math.random. */
   random?: () => number;
   logger?: Logger;
+  /** Told of every attempt, retries included (the composition root records the Webex call metrics with it). */
+  onAttempt?: (attempt: WebexAttemptRecord) => void;
+}
+
+/** One attempt of a Webex call: the operation, Webex's HTTP status (or why there was none) and its duration. */
+export interface WebexAttemptRecord {
+  operation: WebexOperation;
+  status: number | 'timeout' | 'network';
+  latencyMs: number;
 }
 
 export type WebexOperation = 'list' | 'provision' | 'get' | 'update' | 'remove' | 'precheck' | 'consentMove';
@@ -108,6 +117,7 @@ export class WebexHttpClient implements WebexSubscribersPort {
   private readonly defaultDeadlineMs: number;
   private readonly random: () => number;
   private readonly log: Logger;
+  private readonly onAttempt: ((attempt: WebexAttemptRecord) => void) | undefined;
 
   constructor(options: WebexHttpClientOptions) {
     this.credentials = options.credentials;
@@ -122,6 +132,7 @@ export class WebexHttpClient implements WebexSubscribersPort {
     this.defaultDeadlineMs = positive(options.defaultDeadlineMs ?? 25_000, 'defaultDeadlineMs');
     this.random = options.random ?? Math.random;
     this.log = (options.logger ?? rootLogger).child({ component: 'webex-client' });
+    this.onAttempt = options.onAttempt;
   }
 
   async list(query: ListQuery, options: WebexCallOptions): Promise<WebexResult<SubscriberPage>> {
@@ -244,12 +255,19 @@ export class WebexHttpClient implements WebexSubscribersPort {
       const access = await this.credentials.getAccess();
       attempts += 1;
       sent += 1;
+      const attemptStarted = performance.now();
       const outcome = await this.attempt(
         spec,
         access,
         trackingHeader(options.trackingId, sent),
         Math.min(this.attemptTimeoutMs, remaining),
       );
+      this.onAttempt?.({
+        operation: spec.operation,
+        status:
+          outcome.kind === 'response' ? outcome.response.status : outcome.kind === 'timeout' ? 'timeout' : 'network',
+        latencyMs: performance.now() - attemptStarted,
+      });
 
       let failure: UpstreamError;
       let waitMs: number;
