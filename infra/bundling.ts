@@ -3,8 +3,20 @@
  * options to NodejsFunction, which runs the local esbuild CLI with them) and for the cold-start benchmark
  * (`bench/cold-start.ts` runs esbuild's JS API with `esbuildOptionsFor`, the same flags CDK passes).
  * Pure data: no CDK import, so the benchmark does not load aws-cdk-lib.
+ *
+ * The one substitution: `LAMBDA_ALIASES` points `@aws-sdk/credential-provider-node` (the SDK clients' default
+ * credential provider chain) at `lambda-credentials.ts`, the SDK's environment provider
+ * (`@aws-sdk/credential-provider-env`): in Lambda the function's credentials are in its environment, and the rest of
+ * the chain (SSO, STS, profiles, metadata endpoints: about 240 KB) is never used. Only bundles built with these options
+ * change; the local runtime, the CLIs and the tests run the sources and keep the whole chain.
+ * `test/infra/bundle-credentials.test.ts` signs a request with a bundle built this way.
  */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+
+/** The project root: what the aliases are relative to. */
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Lets bundled CommonJS dependencies call `require` inside the ESM bundle. */
 export const ESM_REQUIRE_BANNER =
@@ -12,6 +24,16 @@ export const ESM_REQUIRE_BANNER =
 
 /** The Node.js major the functions run on (Lambda `nodejs24.x`); esbuild targets it. */
 export const LAMBDA_NODE_MAJOR = 24;
+
+/** The package aliases of a Lambda bundle (esbuild `alias`), relative to the project root (CDK's working directory). */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './infra/lambda-credentials.ts',
+};
+
+/** The same aliases as NodejsFunction's `esbuildArgs` (`--alias:<package>=<path>`). */
+export const LAMBDA_ESBUILD_ARGS: Readonly<Record<string, string[]>> = {
+  '--alias': Object.entries(LAMBDA_ALIASES).map(([name, path]) => `${name}=${path}`),
+};
 
 /** NodejsFunction `bundling` options, in CDK's vocabulary (string values of its OutputFormat / SourceMapMode enums). */
 export const LAMBDA_BUNDLING = {
@@ -35,6 +57,8 @@ export const BUNDLE_FILE_NAME = 'index.mjs';
 /** The esbuild options equivalent to what CDK runs for an entry (`esbuild --bundle <entry> --platform=node …`). */
 export function esbuildOptionsFor(entryPoint: string, outfile: string): BuildOptions {
   return {
+    absWorkingDir: PROJECT_ROOT,
+    alias: { ...LAMBDA_ALIASES },
     entryPoints: [entryPoint],
     outfile,
     bundle: true,

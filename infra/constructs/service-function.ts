@@ -11,7 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type OutputFormat, type SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLING } from '../bundling';
+import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLING, LAMBDA_ESBUILD_ARGS } from '../bundling';
 import { REPO_ROOT } from '../paths';
 
 export { ESM_REQUIRE_BANNER };
@@ -133,6 +133,8 @@ export class ServiceFunction extends Construct {
               bundleAwsSDK: LAMBDA_BUNDLING.bundleAwsSDK,
               externalModules: [...LAMBDA_BUNDLING.externalModules],
               banner: LAMBDA_BUNDLING.banner,
+              // The environment credential provider instead of the SDK's default chain (infra/bundling.ts).
+              esbuildArgs: { ...LAMBDA_ESBUILD_ARGS, '--alias': [...(LAMBDA_ESBUILD_ARGS['--alias'] ?? [])] },
             },
           }
         : { code: lambda.Code.fromInline(NOT_BUNDLED_CODE), handler: 'index.handler' }),
