@@ -231,7 +231,7 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
   const sizeRatio = heaviest.bytes / baseline.bytes;
   const goals = [
     {
-      goal: `every function's bundle ≤ ${GOAL_RATIO}× the baseline's size`,
+      goal: `every function's bundle ≤ ${GOAL_RATIO.toFixed(1)}× the baseline's size`,
       measured: `heaviest ${heaviest.name} ${kb(heaviest.bytes)} = ${ratio(sizeRatio)} of ${kb(baseline.bytes)}`,
       met: sizeRatio <= GOAL_RATIO,
     },
@@ -241,7 +241,7 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
       const slowest = fns.reduce((a, b) => (b.ratio > a.ratio ? b : a));
       const slowestName = functions[fns.indexOf(slowest)]?.name ?? '?';
       return {
-        goal: `every function's load time ≤ ${GOAL_RATIO}× the baseline's (${node.label})`,
+        goal: `every function's load time ≤ ${GOAL_RATIO.toFixed(1)}× the baseline's (${node.label})`,
         measured: `slowest ${slowestName} ${ratio(slowest.ratio)} (baseline ${ms((l[0] as LoadTime).median)})`,
         met: slowest.ratio <= GOAL_RATIO,
       };
