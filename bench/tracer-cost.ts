@@ -4,7 +4,7 @@
  * an untraced one, pinned to one CPU with `taskset` when present, Node of this process). The Tracer is installed once
  * from the npm registry under .bench-cache/tracer (never in package.json: the functions do not use it).
  *
- *   npx tsx bench/tracer-cost.ts            # BENCH_COLD_RUNS=15 for more pairs (default 11)
+ *   npm run bench:tracer-cost               # BENCH_COLD_RUNS=15 for more pairs (default 11)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
