@@ -26,7 +26,7 @@ import { BUNDLE_FILE_NAME, esbuildOptionsFor } from '../infra/bundling';
 import { REFRESH_FUNCTION_ENTRY } from '../infra/constructs/partner-token';
 import { ROUTES } from '../infra/routes';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../infra/stream-consumers';
-import { STATUS_POLLER, WORKFLOW_TASKS } from '../infra/workflow-tasks';
+import { WORKFLOW_TASKS } from '../infra/workflow-tasks';
 import { findNode24 } from './support/node24';
 import { BENCH_CACHE, REPO_ROOT } from './support/paths';
 import { type BenchSection, isMain, runStandalone } from './support/report';
@@ -59,7 +59,6 @@ export function deployedFunctions(): Array<{ name: string; entry: string }> {
     ...WORKFLOW_TASKS.map((t) => ({ name: `task ${t.name}`, entry: t.entry })),
     { name: 'scheduled refreshPartnerToken', entry: REFRESH_FUNCTION_ENTRY },
     { name: 'stream followSubscribers', entry: FOLLOW_SUBSCRIBERS_ENTRY },
-    { name: `queue ${STATUS_POLLER.name}`, entry: STATUS_POLLER.entry },
   ];
 }
 

@@ -16,8 +16,7 @@
  * | `AUDIT_DIGEST_SECRET_ID` | Secrets Manager secret holding the audit digest key (AWS) — or: |
  * | `AUDIT_DIGEST_KEY` | the audit digest key itself, ≥ 32 characters (local) (need `digest`) |
  * | `STATE_MACHINE_ARN` | optional: follow API Provision/Update with a workflow execution (need `tracker`) |
- * | `POLL_QUEUE_URL` | the SQS queue of status polls (the status poller re-queues its next poll there) (need `poller`) |
- * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT`, `SQS_ENDPOINT` | optional local endpoints |
+ * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT` | optional local endpoints |
  * | `AWS_REGION` | region (Lambda sets it) |
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
  * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme |
@@ -50,19 +49,17 @@ export interface ServiceConfig {
   readonly stateMachineArn: string | undefined;
   readonly dynamodbEndpoint: string | undefined;
   readonly sfnEndpoint: string | undefined;
-  readonly pollQueueUrl: string | undefined;
-  readonly sqsEndpoint: string | undefined;
   readonly awsRegion: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly jwtIssuer: string | undefined;
 }
 
 /** What a function can need. */
-export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'poller';
+export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker';
 
 /**
  * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
- * Plain functions rather than zod schemas: the configuration is read on every cold start, and sixteen variables do
+ * Plain functions rather than zod schemas: the configuration is read on every cold start, and fourteen variables do
  * not need the 44 zod schemas a zod version of this table builds at module load.
  */
 type VariableCheck = (value: string) => { value: string } | { problem: string };
@@ -107,8 +104,6 @@ const VARIABLES = {
   ),
   DYNAMODB_ENDPOINT: httpUrl,
   SFN_ENDPOINT: httpUrl,
-  SQS_ENDPOINT: httpUrl,
-  POLL_QUEUE_URL: httpUrl,
   AWS_REGION: matching(AWS_REGION_PATTERN, 'must be an AWS region like eu-west-1'),
   JWT_ISSUER: httpUrl,
   LOG_LEVEL: (value) =>
@@ -191,8 +186,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stateMachineArn: e.STATE_MACHINE_ARN,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     sfnEndpoint: e.SFN_ENDPOINT,
-    pollQueueUrl: e.POLL_QUEUE_URL,
-    sqsEndpoint: e.SQS_ENDPOINT,
     awsRegion: e.AWS_REGION,
     logLevel: (e.LOG_LEVEL as ServiceConfig['logLevel'] | undefined) ?? 'info',
     jwtIssuer: e.JWT_ISSUER,
@@ -207,7 +200,6 @@ const NEED_VARIABLES: Record<ConfigNeed, (c: ServiceConfig) => string | undefine
       : undefined,
   digest: (c) => (c.digestKey === undefined ? 'AUDIT_DIGEST_SECRET_ID (or AUDIT_DIGEST_KEY)' : undefined),
   tracker: (c) => (c.stateMachineArn === undefined ? 'STATE_MACHINE_ARN' : undefined),
-  poller: (c) => (c.pollQueueUrl === undefined ? 'POLL_QUEUE_URL' : undefined),
 };
 
 /** Check that every variable the caller needs is present; one ConfigurationError names all missing ones. */

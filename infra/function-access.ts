@@ -20,10 +20,6 @@ export interface FunctionAccess {
   readonly startExecution?: boolean;
   /** `states:DescribeExecution` on the provisioning state machine's executions. */
   readonly describeExecution?: boolean;
-  /** `sqs:SendMessage` on the status poll queue (`POLL_QUEUE_URL`). */
-  readonly pollQueueSend?: boolean;
-  /** `states:SendTaskSuccess|Failure|Heartbeat` on the provisioning state machine (answers `Await status`). */
-  readonly taskCallbacks?: boolean;
 }
 
 /** Every subscriber operation that changes something at Webex writes one audit record with digested personal values. */
@@ -55,16 +51,6 @@ export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   validateOrder: { auditAppend: true, digest: true },
   startTracking: { auditAppend: true, digest: true },
   recordFailure: { auditAppend: true, digest: true },
-};
-
-/**
- * The status poller (functions/workflow/poll-status.ts): checks the status at Webex, audits transitions, answers the
- * waiting task and re-queues the next poll. Its queue's receive/delete permissions come with the event source mapping.
- */
-export const STATUS_POLLER_ACCESS: FunctionAccess = {
-  ...DEFAULT_WORKFLOW_TASK_ACCESS,
-  pollQueueSend: true,
-  taskCallbacks: true,
 };
 
 /** The audit stream consumer starts the tracking executions the outbox asks for (its stream read comes with the source). */

@@ -9,7 +9,6 @@
  */
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config';
 import { AuditTable } from './constructs/audit-table';
@@ -18,19 +17,12 @@ import { Monitoring } from './constructs/monitoring';
 import { PartnerCredentials } from './constructs/partner-token';
 import { ProvisioningStateMachine } from './constructs/provisioning-state-machine';
 import { ServiceFunction } from './constructs/service-function';
-import { POLLER_TIMEOUT, StatusPollQueue } from './constructs/status-poll-queue';
 import { TrackingOutbox } from './constructs/tracking-outbox';
-import {
-  FOLLOW_SUBSCRIBERS_ACCESS,
-  type FunctionAccess,
-  routeAccess,
-  STATUS_POLLER_ACCESS,
-  workflowTaskAccess,
-} from './function-access';
+import { FOLLOW_SUBSCRIBERS_ACCESS, type FunctionAccess, routeAccess, workflowTaskAccess } from './function-access';
 import { acknowledge, wildcardResourceFinding } from './nag';
 import { ROUTES } from './routes';
 import { TASK_FUNCTION_TIMEOUT } from './workflow/provisioning-workflow';
-import { STATUS_POLLER, WORKFLOW_TASKS } from './workflow-tasks';
+import { WORKFLOW_TASKS } from './workflow-tasks';
 
 export interface ProvisioningStackProps extends StackProps {
   readonly config: StackConfig;
@@ -42,9 +34,6 @@ export class ProvisioningStack extends Stack {
   readonly auditTable: AuditTable;
   readonly credentials: PartnerCredentials;
   readonly workflow: ProvisioningStateMachine;
-  readonly pollQueue: StatusPollQueue;
-  /** The status poller: consumes the status poll queue and answers `Await status`. */
-  readonly statusPoller: ServiceFunction;
   readonly httpApi: ProvisioningHttpApi;
   readonly monitoring: Monitoring;
   readonly trackingOutbox: TrackingOutbox;
@@ -87,30 +76,11 @@ export class ProvisioningStack extends Stack {
     }
     this.taskFunctions = taskFunctions;
 
-    this.pollQueue = new StatusPollQueue(this, 'StatusPolls');
     this.workflow = new ProvisioningStateMachine(this, 'ProvisioningWorkflow', {
       tasks: Object.fromEntries([...taskFunctions].map(([name, fn]) => [name, fn.function])),
-      pollQueue: this.pollQueue.queue,
       logRetentionDays: config.logRetentionDays,
     });
     for (const [name, fn] of taskFunctions) this.applyAccess(fn, workflowTaskAccess(name));
-
-    this.statusPoller = new ServiceFunction(this, 'StatusPoller', {
-      entry: STATUS_POLLER.entry,
-      role: 'workflow',
-      timeout: POLLER_TIMEOUT,
-      description: STATUS_POLLER.summary,
-      ...functionDefaults,
-    });
-    this.statusPoller.function.addEventSource(
-      new SqsEventSource(this.pollQueue.queue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        // Bounds the pollers' share of the Webex rate limit and of the account's concurrency.
-        maxConcurrency: 20,
-      }),
-    );
-    this.applyAccess(this.statusPoller, STATUS_POLLER_ACCESS);
 
     this.trackingOutbox = new TrackingOutbox(this, 'TrackingOutbox', {
       table: this.auditTable.table,
@@ -146,7 +116,6 @@ export class ProvisioningStack extends Stack {
       functions: [
         ...[...routeFunctions].map(([operationId, fn]) => ({ name: upperFirst(operationId), function: fn.function })),
         ...[...taskFunctions].map(([name, fn]) => ({ name: `Task${upperFirst(name)}`, function: fn.function })),
-        { name: 'StatusPoller', function: this.statusPoller.function },
         { name: 'RefreshPartnerToken', function: this.credentials.refresh.function },
         { name: 'FollowSubscribers', function: this.trackingOutbox.consumer.function },
       ],
@@ -156,12 +125,6 @@ export class ProvisioningStack extends Stack {
     });
 
     this.monitoring.alarmOnDeadLetters(
-      'StatusPollDeadLetters',
-      this.pollQueue.deadLetters,
-      'A status poll failed on every delivery (message in the poll dead-letter queue): its execution falls back to ' +
-        'checking the status itself after the heartbeat timeout; see the StatusPoller logs',
-    );
-    this.monitoring.alarmOnDeadLetters(
       'TrackingOutboxDeadLetters',
       this.trackingOutbox.deadLetters,
       'A tracking execution could not be started after all retries (the request stays on its audit record; see the ' +
@@ -169,11 +132,7 @@ export class ProvisioningStack extends Stack {
     );
 
     this.outputs();
-    this.acknowledgeFunctionFindings(
-      [...routeFunctions.values(), ...taskFunctions.values()],
-      this.credentials.refresh,
-      this.statusPoller,
-    );
+    this.acknowledgeFunctionFindings([...routeFunctions.values(), ...taskFunctions.values()], this.credentials.refresh);
     this.acknowledgeStateMachineFindings();
   }
 
@@ -208,17 +167,6 @@ export class ProvisioningStack extends Stack {
     }
     if (access.startExecution) {
       grant('StartWorkflowExecutions', ['states:StartExecution'], [this.workflow.stateMachine.stateMachineArn]);
-    }
-    if (access.pollQueueSend) {
-      fn.function.addEnvironment('POLL_QUEUE_URL', this.pollQueue.queue.queueUrl);
-      grant('SendStatusPolls', ['sqs:SendMessage'], [this.pollQueue.queue.queueArn]);
-    }
-    if (access.taskCallbacks) {
-      grant(
-        'AnswerAwaitStatus',
-        ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        [this.workflow.stateMachine.stateMachineArn],
-      );
     }
     if (access.describeExecution) {
       grant('DescribeWorkflowExecutions', ['states:DescribeExecution'], [this.executionArnPattern()]);
@@ -268,11 +216,7 @@ export class ProvisioningStack extends Stack {
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 
-  private acknowledgeFunctionFindings(
-    synchronous: readonly ServiceFunction[],
-    refresh: ServiceFunction,
-    poller: ServiceFunction,
-  ): void {
+  private acknowledgeFunctionFindings(synchronous: readonly ServiceFunction[], refresh: ServiceFunction): void {
     const xray = {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -287,19 +231,6 @@ export class ProvisioningStack extends Stack {
           'would never receive anything.',
       });
     }
-    acknowledge(poller.role, xray);
-    acknowledge(poller.function, {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Invoked by an SQS event source mapping: a failing poll is redelivered by SQS and lands in the poll ' +
-        "queue's own dead-letter queue (with an alarm); a function DLQ applies to asynchronous invocations only.",
-    });
-    acknowledge(poller.function, {
-      id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason:
-        'An SQS event source mapping supports no on-failure destination: the status poll queue has a redrive ' +
-        'policy to its dead-letter queue (alarmed), and the waiting execution recovers by its heartbeat timeout.',
-    });
     acknowledge(refresh.role, xray);
     acknowledge(refresh.function, {
       id: 'Serverless-LambdaDLQ',

@@ -49,28 +49,3 @@ export const WORKFLOW_TASKS = [
 ] as const satisfies readonly WorkflowTaskDefinition[];
 
 export type WorkflowTaskName = (typeof WORKFLOW_TASKS)[number]['name'];
-
-/**
- * The status poller: not a state of the workflow but the consumer of the status poll queue that answers `Await status`
- * (an SQS event source in AWS, the local queue's consumer locally).
- */
-export const STATUS_POLLER = {
-  name: 'pollStatus',
-  entry: 'functions/workflow/poll-status.ts',
-  summary: 'Status poller: checks a waiting subscriber from the poll queue, answers Await status or re-queues',
-} as const satisfies WorkflowTaskDefinition;
-
-const POLLER_TIMEOUT_SECONDS = 30;
-
-/**
- * The status poll queue's delivery settings, as deployed (`constructs/status-poll-queue.ts`) and as the local queue
- * runs them. Pure data, so the local runtime reads them without loading CDK constructs.
- */
-export const STATUS_POLL_QUEUE = {
-  /** The poller's own timeout. */
-  pollerTimeoutSeconds: POLLER_TIMEOUT_SECONDS,
-  /** Six times the poller's timeout (AWS's guidance for Lambda consumers): how long a failed poll stays invisible. */
-  visibilityTimeoutSeconds: POLLER_TIMEOUT_SECONDS * 6,
-  /** Deliveries of one poll before the dead-letter queue. */
-  maxReceiveCount: 5,
-} as const;

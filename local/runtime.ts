@@ -35,8 +35,6 @@ export const LOCAL_HOST = '127.0.0.1';
 export interface LocalStepFunctionsComponent {
   url: string;
   stateMachineArn: string;
-  /** The status poll queue on the same endpoint (`POLL_QUEUE_URL`; the endpoint is also `SQS_ENDPOINT`). */
-  pollQueueUrl?: string;
   stop(): Promise<void>;
   /** For `/health`; default: any HTTP answer from `url` counts as up. */
   check?(): Promise<void>;
@@ -113,8 +111,6 @@ const UNSET_FOR_HANDLERS = [
   'AUDIT_DIGEST_SECRET_ID',
   'STATE_MACHINE_ARN',
   'SFN_ENDPOINT',
-  'SQS_ENDPOINT',
-  'POLL_QUEUE_URL',
 ] as const;
 
 let activeRuntime: LocalRuntime | undefined;
@@ -225,11 +221,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       cleanups.push(() => component.stop());
       env.SFN_ENDPOINT = component.url;
       env.STATE_MACHINE_ARN = component.stateMachineArn;
-      if (component.pollQueueUrl !== undefined) {
-        env.SQS_ENDPOINT = component.url;
-        env.POLL_QUEUE_URL = component.pollQueueUrl;
-      }
-      for (const name of ['SFN_ENDPOINT', 'STATE_MACHINE_ARN', 'SQS_ENDPOINT', 'POLL_QUEUE_URL'] as const) {
+      for (const name of ['SFN_ENDPOINT', 'STATE_MACHINE_ARN'] as const) {
         if (env[name] !== undefined) process.env[name] = env[name];
       }
       await resetComposition(log, options.composition);

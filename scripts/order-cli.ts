@@ -127,15 +127,8 @@ function parse(text: string | undefined): Record<string, unknown> | undefined {
 /** One line per event worth seeing: steps, waits, retries, status changes, the end. Never personal data. */
 export function describeEvent(event: HistoryEvent, lastStatus: { value?: string }): string | undefined {
   switch (event.type) {
-    case 'TaskStateEntered': {
-      const name = event.stateEnteredEventDetails?.name ?? '';
-      if (name === 'Await status') {
-        // One state for the whole wait: the status poller checks the status outside the history.
-        const input = parse(event.stateEnteredEventDetails?.input);
-        return `wait      ${name} (first check in ${input?.delaySeconds ?? '?'} s)`;
-      }
-      return `step      ${name}`;
-    }
+    case 'TaskStateEntered':
+      return `step      ${event.stateEnteredEventDetails?.name}`;
     case 'WaitStateEntered': {
       const input = parse(event.stateEnteredEventDetails?.input);
       const name = event.stateEnteredEventDetails?.name ?? '';
@@ -144,8 +137,6 @@ export function describeEvent(event: HistoryEvent, lastStatus: { value?: string 
     }
     case 'LambdaFunctionFailed':
       return `retry     ${event.lambdaFunctionFailedEventDetails?.error ?? 'error'} (Step Functions retries)`;
-    case 'TaskFailed':
-      return `retry     ${event.taskFailedEventDetails?.error ?? 'error'} (Step Functions retries)`;
     case 'TaskStateExited': {
       const output = parse(event.stateExitedEventDetails?.output);
       const status = typeof output?.lastStatus === 'string' ? output.lastStatus : undefined;

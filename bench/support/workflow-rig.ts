@@ -58,19 +58,12 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     AUDIT_DIGEST_KEY: 'bench-digest-key-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
   });
-  for (const name of [
-    'PARTNER_TOKEN_SECRET_ID',
-    'AUDIT_DIGEST_SECRET_ID',
-    'STATE_MACHINE_ARN',
-    'SFN_ENDPOINT',
-    'SQS_ENDPOINT',
-    'POLL_QUEUE_URL',
-  ]) {
+  for (const name of ['PARTNER_TOKEN_SECRET_ID', 'AUDIT_DIGEST_SECRET_ID', 'STATE_MACHINE_ARN', 'SFN_ENDPOINT']) {
     delete process.env[name];
   }
   // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.
   resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, clock: options.clock, webexClient: { maxAttempts: 1 } });
-  // The HTTP endpoint (port 0): the status poller calls it back (SendTask*, the poll queue) as it would AWS.
+  // The HTTP endpoint (port 0), as tools reach it.
   const endpoint = await startLocalStepFunctions({
     port: 0,
     timeScale: options.timeScale,

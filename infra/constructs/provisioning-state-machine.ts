@@ -5,7 +5,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { buildProvisioningDefinition, WORKFLOW_TIMEOUT } from '../workflow/provisioning-workflow';
@@ -15,8 +14,6 @@ type DefinitionTasks = Parameters<typeof buildProvisioningDefinition>[1]['tasks'
 export interface ProvisioningStateMachineProps {
   /** The task functions, by task name (`WORKFLOW_TASKS`). */
   readonly tasks: Readonly<Record<string, lambda.IFunction>>;
-  /** The status poll queue `Await status` sends to. */
-  readonly pollQueue: sqs.IQueue;
   readonly logRetentionDays: number;
 }
 
@@ -34,10 +31,7 @@ export class ProvisioningStateMachine extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const definition = buildProvisioningDefinition(this, {
-      tasks: props.tasks as DefinitionTasks,
-      pollQueueUrl: props.pollQueue.queueUrl,
-    });
+    const definition = buildProvisioningDefinition(this, { tasks: props.tasks as DefinitionTasks });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'Webex for BroadWorks provisioning: validate, precheck, provision, follow the status to a final state',
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -52,7 +46,5 @@ export class ProvisioningStateMachine extends Construct {
         includeExecutionData: false,
       },
     });
-    // `Await status` is a custom state (DelaySeconds from the state): CDK adds no grant for it.
-    props.pollQueue.grantSendMessages(this.stateMachine);
   }
 }

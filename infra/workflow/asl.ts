@@ -12,9 +12,6 @@ import { buildProvisioningDefinition, WORKFLOW_TIMEOUT } from './provisioning-wo
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
-/** The status poll queue's URL in the rendered ASL (the local engine serves `Await status` itself, whatever the URL). */
-export const LOCAL_POLL_QUEUE_URL = `https://sqs.${LOCAL_REGION}.amazonaws.com/${LOCAL_ACCOUNT}/status-poll`;
-
 export function localTaskFunctionArn(name: string): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
 }
@@ -45,7 +42,7 @@ export function renderProvisioningAsl(): AslDefinition {
       lambda.Function.fromFunctionArn(stack, `Task-${task.name}`, localTaskFunctionArn(task.name)),
     ]),
   ) as Record<WorkflowTaskName, lambda.IFunction>;
-  const chain = buildProvisioningDefinition(stack, { tasks, pollQueueUrl: LOCAL_POLL_QUEUE_URL });
+  const chain = buildProvisioningDefinition(stack, { tasks });
   const graph = new sfn.StateGraph(chain.startState, 'Provisioning workflow');
   graph.timeout = WORKFLOW_TIMEOUT;
   const json = stack.resolve(graph.toGraphJson()) as AslDefinition;

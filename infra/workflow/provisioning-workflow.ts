@@ -2,23 +2,18 @@
  * The provisioning workflow, defined once with CDK's Step Functions constructs (JSONPath). The stack deploys it; the
  * local Step Functions endpoint runs the ASL rendered from this same construct (`asl.ts`).
  *
- *   Route input ─ tracking? ─► Start tracking ──────────────────────────────┐
- *        └─► Validate order ─► Precheck ─► Provision ─► Await status ◄──────────┘ ─► Provisioned (Succeed)
- *                                                        ▲    │  (heartbeat timeout) └─► Resend consent (once)
- *                                                        │    └─► Check status ─┐
- *                                                        └──────── poll ────────┘
+ *   Route input ─ tracking? ─► Start tracking ─────────────────────────┐
+ *        └─► Validate order ─► Precheck ─► Provision ─► Wait for status ◄┴──────────┐
+ *                                                          │                         │ poll
+ *                                                          └─► Check status ─► Check status routed ─► Provisioned
+ *                                                                                    └─► Resend consent (once) ─┘
  *   Each task is followed by a Choice: `throttled` → a Wait of exactly Retry-After seconds → the same task again;
  *   `route: failed` → the Fail state named by `failure.error`. Transient errors are retried with backoff and jitter;
  *   once exhausted, the Catch records the failure and the execution ends in UpstreamUnavailable.
  *
- * The wait-and-poll loop costs no state transitions per poll: `Await status` sends the state to the status poll queue
- * (SQS, delayed by the poll policy's wait) with a task token and waits. The status poller
- * (`functions/workflow/poll-status.ts`) checks the status from that message, heartbeats the task and sends the next
- * poll with the next delay, until a decision: then it answers the token (SendTaskSuccess with the next state, or
- * SendTaskFailure with the error's name, which the Retry/Catch rules below treat as any task's). If the poller stops
- * answering, the heartbeat timeout runs `Check status` as a Lambda task, which routes back to `Await status`.
- *
- * Timing lives in the tasks (`functions/domain/workflow/poll-policy.ts` computes `waitSeconds`), not here.
+ * The wait-and-poll loop is in the state machine: every status check is a `Wait for status` (SecondsPath
+ * `$.waitSeconds`, from the poll policy) and a `Check status` Lambda task in the execution history. Timing lives in
+ * the tasks (`functions/domain/workflow/poll-policy.ts` computes `waitSeconds`), not here.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -27,7 +22,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FAILURES, type FailureName, WORKFLOW_LIMITS } from '../../functions/domain/workflow/state';
 import { TRANSIENT_TASK_ERRORS } from '../../functions/domain/workflow/task-errors';
-import { STATUS_POLL_QUEUE, type WorkflowTaskName } from '../workflow-tasks';
+import type { WorkflowTaskName } from '../workflow-tasks';
 
 /** The state machine's overall timeout (Standard workflow: pending states wait on a person for days). */
 export const WORKFLOW_TIMEOUT = Duration.seconds(WORKFLOW_LIMITS.workflowTimeoutSeconds);
@@ -37,14 +32,6 @@ export const TASK_TIMEOUT = Duration.seconds(60);
 
 /** The task Lambdas' own timeout: below TASK_TIMEOUT, above one Webex call's budget plus the audit write. */
 export const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
-
-/**
- * `Await status` fails with States.HeartbeatTimeout when no poll heartbeats it for this long: longer than the longest
- * queue delay plus SQS's redeliveries of a failing poll (visibility timeout × receives before the dead-letter queue).
- */
-export const AWAIT_HEARTBEAT = Duration.seconds(
-  WORKFLOW_LIMITS.maxQueueDelaySeconds + STATUS_POLL_QUEUE.visibilityTimeoutSeconds * STATUS_POLL_QUEUE.maxReceiveCount,
-);
 
 /**
  * Retries of transient errors (Webex 5xx/timeouts, audit writes, Lambda service errors): 2 s doubling to at most 5 min,
@@ -75,7 +62,7 @@ export const STATE_NAMES = {
   startTracking: 'Start tracking',
   precheck: 'Precheck',
   provision: 'Provision',
-  awaitStatus: 'Await status',
+  waitForStatus: 'Wait for status',
   checkStatus: 'Check status',
   resendConsent: 'Resend consent',
   recordFailure: 'Record failure',
@@ -85,8 +72,6 @@ export const STATE_NAMES = {
 
 export interface ProvisioningDefinitionProps {
   tasks: Record<WorkflowTaskName, lambda.IFunction>;
-  /** The status poll queue's URL (the state machine's role must be allowed to send to it). */
-  pollQueueUrl: string;
 }
 
 export function buildProvisioningDefinition(scope: Construct, props: ProvisioningDefinitionProps): sfn.IChainable {
@@ -179,27 +164,11 @@ export function buildProvisioningDefinition(scope: Construct, props: Provisionin
     outputPath: '$.result',
     comment: 'The subscriber is provisioned; the output is {orderId, subscriber}',
   });
-  const awaitStatus = new sfn.CustomState(s, STATE_NAMES.awaitStatus, {
-    stateJson: {
-      Type: 'Task',
-      Comment:
-        'Wait (no transitions) while the status poller checks the status from the poll queue; delaySeconds comes from the poll policy',
-      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-      Parameters: {
-        QueueUrl: props.pollQueueUrl,
-        MessageBody: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
-        'DelaySeconds.$': '$.delaySeconds',
-      },
-      HeartbeatSeconds: AWAIT_HEARTBEAT.toSeconds(),
-    },
+  const waitForStatus = new sfn.Wait(s, STATE_NAMES.waitForStatus, {
+    time: sfn.WaitTime.secondsPath('$.waitSeconds'),
+    comment: 'waitSeconds comes from the poll policy: backoff while Webex works, slower while a person must act',
   });
-  // A heartbeat timeout is also States.Timeout (and, locally, States.TaskFailed): never retry it, so the first one
-  // reaches the Catch below and checks the status itself (retriers are matched before catchers, first match wins).
-  awaitStatus.addRetry({ errors: [sfn.Errors.HEARTBEAT_TIMEOUT], maxAttempts: 0 });
-  awaitStatus.addRetry(TRANSIENT_RETRY);
-  awaitStatus.addRetry(OTHER_ERROR_RETRY);
-  awaitStatus.addCatch(checkStatus, { errors: [sfn.Errors.HEARTBEAT_TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
-  awaitStatus.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.caught' });
+  waitForStatus.next(checkStatus);
 
   // Routing after each task ---------------------------------------------------------------------------------------------
   const afterTask = (task: tasks.LambdaInvoke, stateName: string, routes: Array<[string, sfn.IChainable]>) => {
@@ -216,7 +185,7 @@ export function buildProvisioningDefinition(scope: Construct, props: Provisionin
   validateOrder.next(afterValidation);
   const afterTrackingStart = new sfn.Choice(s, 'Tracking valid?')
     .when(routeIs('failed'), failureKind)
-    .otherwise(awaitStatus);
+    .otherwise(waitForStatus);
   startTracking.next(afterTrackingStart);
 
   afterTask(precheck, STATE_NAMES.precheck, []).otherwise(provision);
@@ -224,15 +193,9 @@ export function buildProvisioningDefinition(scope: Construct, props: Provisionin
     ['succeeded', provisioned],
     ['resendConsent', resendConsent],
   ];
-  afterTask(provision, STATE_NAMES.provision, polling).otherwise(awaitStatus);
-  afterTask(checkStatus, STATE_NAMES.checkStatus, polling).otherwise(awaitStatus);
-  afterTask(resendConsent, STATE_NAMES.resendConsent, [['succeeded', provisioned]]).otherwise(awaitStatus);
-  const afterAwait = new sfn.Choice(s, `${STATE_NAMES.awaitStatus} routed`)
-    .when(routeIs('failed'), failureKind)
-    .when(routeIs('succeeded'), provisioned)
-    .when(routeIs('resendConsent'), resendConsent)
-    .otherwise(awaitStatus);
-  awaitStatus.next(afterAwait);
+  afterTask(provision, STATE_NAMES.provision, polling).otherwise(waitForStatus);
+  afterTask(checkStatus, STATE_NAMES.checkStatus, polling).otherwise(waitForStatus);
+  afterTask(resendConsent, STATE_NAMES.resendConsent, [['succeeded', provisioned]]).otherwise(waitForStatus);
 
   return new sfn.Choice(s, STATE_NAMES.routeInput, {
     comment: 'API-originated tracking enters at the polling stage; anything else is an order',

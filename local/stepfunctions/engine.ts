@@ -18,8 +18,6 @@ import {
   LOCAL_REGION,
   renderProvisioningAsl,
 } from '../../infra/workflow/asl';
-import { STATUS_POLL_QUEUE, STATUS_POLLER } from '../../infra/workflow-tasks';
-import { LocalQueue, type QueueConsumer } from '../sqs/local-queue';
 import * as h from './history';
 import { asLambdaError, lambdaContext, moduleTaskHandlers, type TaskHandler, taskNameOfArn } from './task-handlers';
 
@@ -58,8 +56,6 @@ export interface LocalEngineOptions {
   wrapTask?: (taskName: string, handler: TaskHandler) => TaskHandler;
   /** Closed executions kept in memory (oldest dropped first); default 1000. */
   maxClosedExecutions?: number;
-  /** The status poll queue's redelivery settings (default: as deployed, 180 s visibility, 5 receives). */
-  pollQueue?: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number };
   logger?: Logger;
 }
 
@@ -87,31 +83,6 @@ interface RunningExecution {
   pendingTaskEvents: Array<{ stateName: string; draft: h.EventDraft }>;
   consecutiveFailures: Map<string, number>;
 }
-
-/** A task state waiting on a task token (`….waitForTaskToken`). */
-interface WaitingTask {
-  engine: LocalStepFunctionsEngine;
-  execution: RunningExecution;
-  stateName: string;
-  resource: string;
-  resolve(output: unknown): void;
-  reject(error: Error): void;
-  heartbeatMs: number | undefined;
-  timer: NodeJS.Timeout | undefined;
-}
-
-/** Service integrations the engine runs itself (callback pattern): `Await status` sends to the status poll queue. */
-const SQS_SEND_WAIT = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
-/** `$$.Task.Token` while Parameters are evaluated; replaced by a fresh token per task attempt. */
-const TOKEN_PLACEHOLDER = '__local_task_token__';
-/** AWS's default TimeoutSeconds of a Task state is 99999999; Node timers stop at 2^31-1 ms (about 24.8 days). */
-const CALLBACK_TASK_TIMEOUT_SECONDS = 2_000_000;
-const POLL_QUEUE_NAME = 'status-poll';
-/**
- * Tasks waiting on a token, for every engine of the process: the status poller runs in process and answers through
- * whichever local endpoint its environment names, as any AWS endpoint of the region would take any token.
- */
-const waitingTasks = new Map<string, WaitingTask>();
 
 /** An event of aws-local-stepfunctions' execution log. */
 interface EngineEvent {
@@ -156,8 +127,6 @@ export class LocalStepFunctionsEngine {
   private readonly handlers: Record<string, TaskHandler>;
   private readonly executions = new Map<string, RunningExecution>();
   private readonly logger: Logger;
-  /** The status poll queue (SQS) that `Await status` sends to; its consumer is the status poller handler. */
-  readonly pollQueue: LocalQueue;
 
   constructor(private readonly options: LocalEngineOptions = {}) {
     this.definition = options.definition ?? renderProvisioningAsl();
@@ -177,60 +146,7 @@ export class LocalStepFunctionsEngine {
     const { TimeoutSeconds: _timeout, ...runnable } = this.definition;
     // A copy: the engine annotates the definition it is given (QueryLanguage on every state).
     const copy = structuredClone(runnable) as AslDefinition;
-    for (const state of Object.values(copy.States)) {
-      // The library's default task timeout is 60 s; a callback task waits as long as AWS lets it.
-      if (state.Type === 'Task' && state.Resource === SQS_SEND_WAIT && state.TimeoutSeconds === undefined) {
-        state.TimeoutSeconds = CALLBACK_TASK_TIMEOUT_SECONDS;
-      }
-    }
     this.machine = new StateMachine(copy as ConstructorParameters<typeof StateMachine>[0]);
-    const poller = this.handlers[STATUS_POLLER.name];
-    this.pollQueue = new LocalQueue({
-      name: POLL_QUEUE_NAME,
-      region: LOCAL_REGION,
-      account: LOCAL_ACCOUNT,
-      timeScale: this.timeScale,
-      visibilityTimeoutSeconds:
-        options.pollQueue?.visibilityTimeoutSeconds ?? STATUS_POLL_QUEUE.visibilityTimeoutSeconds,
-      maxReceiveCount: options.pollQueue?.maxReceiveCount ?? STATUS_POLL_QUEUE.maxReceiveCount,
-      consumer: async (event, context) => {
-        if (!poller) throw new Error(`No handler for ${STATUS_POLLER.name}`);
-        const arn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${STATUS_POLLER.name}`;
-        const result = await poller(event, {
-          ...lambdaContext(arn, STATUS_POLL_QUEUE.pollerTimeoutSeconds * 1000),
-          awsRequestId: context.awsRequestId,
-        });
-        return result as Awaited<ReturnType<QueueConsumer>>;
-      },
-      onDelay: (body, seconds) => this.onPollDelay(body, seconds),
-      logger: this.logger.child({ component: 'local-sqs' }),
-    });
-  }
-
-  /** A poll message was sent: report it like a Wait of the execution whose task token it carries. */
-  private onPollDelay(body: string, seconds: number): void {
-    let message: { taskToken?: unknown; state?: unknown };
-    try {
-      message = JSON.parse(body) as { taskToken?: unknown; state?: unknown };
-    } catch {
-      return;
-    }
-    const waiting = typeof message.taskToken === 'string' ? waitingTasks.get(message.taskToken) : undefined;
-    if (!waiting) return;
-    waiting.engine.reportWait(waiting, seconds, message.state);
-  }
-
-  private reportWait(waiting: WaitingTask, seconds: number, input: unknown): void {
-    try {
-      this.options.onWait?.({
-        executionArn: waiting.execution.record.executionArn,
-        stateName: waiting.stateName,
-        seconds,
-        input,
-      });
-    } catch (error) {
-      this.logger.warn('onWait hook failed', { stateName: waiting.stateName, error });
-    }
   }
 
   executionArnOf(name: string): string {
@@ -313,9 +229,7 @@ export class LocalStepFunctionsEngine {
     const states = this.definition.States;
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, state] of Object.entries(states)) {
-      if (state.Type === 'Task' && state.Resource === SQS_SEND_WAIT) {
-        taskHandlers[stateName] = (taskInput) => this.awaitCallback(execution, stateName, state, taskInput);
-      } else if (state.Type === 'Task' && typeof state.Resource === 'string') {
+      if (state.Type === 'Task' && typeof state.Resource === 'string') {
         taskHandlers[stateName] = (taskInput) => this.invokeTask(execution, stateName, state, taskInput);
       }
     }
@@ -329,7 +243,6 @@ export class LocalStepFunctionsEngine {
       context: {
         Execution: { Id: record.executionArn, Name: record.name, RoleArn: this.roleArn },
         StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineName },
-        Task: { Token: TOKEN_PLACEHOLDER },
       } as never,
     });
     execution.abort = run.abort;
@@ -355,7 +268,6 @@ export class LocalStepFunctionsEngine {
         this.logger.error('local execution history failed', { executionArn: record.executionArn, error });
       } finally {
         if (timer) clearTimeout(timer);
-        this.forgetWaitingTasks(execution);
         if (record.status === 'RUNNING') {
           this.finish(record, 'FAILED', { error: 'States.Runtime', cause: 'The local engine stopped unexpectedly.' });
           this.append(record, h.executionFailed('States.Runtime', record.cause ?? '', Date.now()));
@@ -451,142 +363,6 @@ export class LocalStepFunctionsEngine {
       execution.consecutiveFailures.set(stateName, (execution.consecutiveFailures.get(stateName) ?? 0) + 1);
       throw failure;
     }
-  }
-
-  /**
-   * A callback task (`sqs:sendMessage.waitForTaskToken`): send the message with a fresh task token to the local queue,
-   * then wait until SendTaskSuccess / SendTaskFailure answers that token, or until no heartbeat came for
-   * HeartbeatSeconds (States.HeartbeatTimeout; heartbeats are not timed when timeScale is 0 — see expireHeartbeats).
-   */
-  private awaitCallback(execution: RunningExecution, stateName: string, state: AslState, input: unknown) {
-    const parameters = (input ?? {}) as { QueueUrl?: unknown; MessageBody?: unknown; DelaySeconds?: unknown };
-    const token = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
-    const rawBody =
-      typeof parameters.MessageBody === 'string' ? parameters.MessageBody : JSON.stringify(parameters.MessageBody);
-    const body = rawBody.replaceAll(TOKEN_PLACEHOLDER, token);
-    const resource = SQS_SEND_WAIT;
-    const heartbeatSeconds = typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined;
-    const pending = (draft: h.EventDraft) => execution.pendingTaskEvents.push({ stateName, draft });
-    pending(h.taskScheduled(resource, { ...parameters, MessageBody: body }, Date.now(), heartbeatSeconds));
-    pending(h.taskStarted(resource, Date.now()));
-    const failed = (error: Error) => {
-      execution.consecutiveFailures.set(stateName, (execution.consecutiveFailures.get(stateName) ?? 0) + 1);
-      return error;
-    };
-    return new Promise<unknown>((resolve, reject) => {
-      const waiting: WaitingTask = {
-        engine: this,
-        execution,
-        stateName,
-        resource,
-        resolve: (output) => {
-          pending(h.taskSucceeded(resource, output, Date.now()));
-          execution.lastTaskOutput = output;
-          execution.consecutiveFailures.delete(stateName);
-          resolve(output);
-        },
-        reject: (error) => {
-          const draft =
-            error.name === 'States.HeartbeatTimeout'
-              ? h.taskTimedOut(resource, error.name, error.message, Date.now())
-              : h.taskFailed(resource, error.name, error.message, Date.now());
-          pending(draft);
-          reject(failed(error));
-        },
-        heartbeatMs:
-          heartbeatSeconds !== undefined && this.timeScale > 0
-            ? Math.min(MAX_TIMER_MS, heartbeatSeconds * 1000 * this.timeScale)
-            : undefined,
-        timer: undefined,
-      };
-      waitingTasks.set(token, waiting);
-      this.armHeartbeat(token, waiting);
-      try {
-        if (!this.pollQueue.isQueueUrl(parameters.QueueUrl)) {
-          throw new SfnError('SQS.QueueDoesNotExistException', `No local queue for ${String(parameters.QueueUrl)}`);
-        }
-        const sent = this.pollQueue.send(body, parameters.DelaySeconds ?? 0);
-        pending(
-          h.taskSubmitted(resource, { MessageId: sent.MessageId, MD5OfMessageBody: sent.MD5OfMessageBody }, Date.now()),
-        );
-      } catch (error) {
-        this.settle(token);
-        const failure = new Error(error instanceof Error ? error.message : String(error));
-        failure.name = error instanceof SfnError ? error.type : 'SQS.SqsException';
-        waiting.reject(failure);
-      }
-    });
-  }
-
-  private armHeartbeat(token: string, waiting: WaitingTask): void {
-    if (waiting.timer) clearTimeout(waiting.timer);
-    if (waiting.heartbeatMs === undefined) return;
-    waiting.timer = setTimeout(() => this.timeOut(token), waiting.heartbeatMs);
-    waiting.timer.unref();
-  }
-
-  private timeOut(token: string): void {
-    const waiting = this.settle(token);
-    if (!waiting) return;
-    const error = new Error('The task did not send a heartbeat in time.');
-    error.name = 'States.HeartbeatTimeout';
-    waiting.reject(error);
-  }
-
-  /** Remove a waiting task (it is answered or gone); later calls with its token are TaskTimedOut. */
-  private settle(token: string): WaitingTask | undefined {
-    const waiting = waitingTasks.get(token);
-    if (!waiting) return undefined;
-    if (waiting.timer) clearTimeout(waiting.timer);
-    waitingTasks.delete(token);
-    return waiting;
-  }
-
-  private forgetWaitingTasks(execution: RunningExecution): void {
-    for (const [token, waiting] of waitingTasks) if (waiting.execution === execution) this.settle(token);
-  }
-
-  private waitingFor(taskToken: unknown): { token: string; waiting: WaitingTask } {
-    if (typeof taskToken !== 'string' || taskToken.length < 1 || taskToken.length > 2048) {
-      throw new SfnError('InvalidToken', 'Invalid token');
-    }
-    const waiting = waitingTasks.get(taskToken);
-    if (!waiting) throw new SfnError('TaskTimedOut', 'Task Timed Out');
-    return { token: taskToken, waiting };
-  }
-
-  sendTaskSuccess(request: { taskToken?: unknown; output?: unknown }) {
-    const { token } = this.waitingFor(request.taskToken);
-    if (typeof request.output !== 'string') throw new SfnError('InvalidOutput', 'output must be a JSON string');
-    let output: unknown;
-    try {
-      output = JSON.parse(request.output);
-    } catch {
-      throw new SfnError('InvalidOutput', 'Invalid output: not valid JSON');
-    }
-    this.settle(token)?.resolve(output);
-    return {};
-  }
-
-  sendTaskFailure(request: { taskToken?: unknown; error?: unknown; cause?: unknown }) {
-    const { token } = this.waitingFor(request.taskToken);
-    const failure = new Error(typeof request.cause === 'string' ? request.cause : '');
-    failure.name = typeof request.error === 'string' && request.error !== '' ? request.error : 'States.TaskFailed';
-    this.settle(token)?.reject(failure);
-    return {};
-  }
-
-  sendTaskHeartbeat(request: { taskToken?: unknown }) {
-    const { token, waiting } = this.waitingFor(request.taskToken);
-    this.armHeartbeat(token, waiting);
-    return {};
-  }
-
-  /** Tests: every task waiting on a token fails with States.HeartbeatTimeout now (as if its poller had died). */
-  expireHeartbeats(): number {
-    const tokens = [...waitingTasks].filter(([, waiting]) => waiting.engine === this).map(([token]) => token);
-    for (const token of tokens) this.timeOut(token);
-    return tokens.length;
   }
 
   /** Wait durations, read when a Wait state starts: the seconds its definition asks for, scaled. */
@@ -772,7 +548,6 @@ export class LocalStepFunctionsEngine {
 
   /** Stop every running execution and wait until they have ended. */
   async close(): Promise<void> {
-    await this.pollQueue.close();
     const running = [...this.executions.values()].filter((e) => e.record.status === 'RUNNING');
     for (const execution of running) {
       execution.stopRequest = { error: 'LocalShutdown', cause: 'The local Step Functions endpoint stopped.' };

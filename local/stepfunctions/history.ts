@@ -76,62 +76,6 @@ export function lambdaFailed(error: string, cause: string, timestamp: number): E
   return { type: 'LambdaFunctionFailed', timestamp, lambdaFunctionFailedEventDetails: { error, cause } };
 }
 
-function taskDetails(resource: string): { resourceType: string; resource: string } {
-  const match = /^arn:aws:states:::([a-z0-9-]+):(.+)$/.exec(resource);
-  return { resourceType: match?.[1] ?? 'unknown', resource: match?.[2] ?? resource };
-}
-
-/** Events of a service-integration task (`arn:aws:states:::<service>:<action>[.waitForTaskToken]`). */
-export function taskScheduled(
-  resource: string,
-  parameters: unknown,
-  timestamp: number,
-  heartbeat?: number,
-): EventDraft {
-  return {
-    type: 'TaskScheduled',
-    timestamp,
-    taskScheduledEventDetails: {
-      ...taskDetails(resource),
-      region: 'us-east-1',
-      parameters: payload(parameters),
-      ...(heartbeat ? { heartbeatInSeconds: heartbeat } : {}),
-    },
-  };
-}
-
-export function taskStarted(resource: string, timestamp: number): EventDraft {
-  return { type: 'TaskStarted', timestamp, taskStartedEventDetails: taskDetails(resource) };
-}
-
-export function taskSubmitted(resource: string, output: unknown, timestamp: number): EventDraft {
-  return {
-    type: 'TaskSubmitted',
-    timestamp,
-    taskSubmittedEventDetails: { ...taskDetails(resource), output: payload(output) },
-  };
-}
-
-export function taskSucceeded(resource: string, output: unknown, timestamp: number): EventDraft {
-  return {
-    type: 'TaskSucceeded',
-    timestamp,
-    taskSucceededEventDetails: {
-      ...taskDetails(resource),
-      output: payload(output),
-      outputDetails: { truncated: false },
-    },
-  };
-}
-
-export function taskFailed(resource: string, error: string, cause: string, timestamp: number): EventDraft {
-  return { type: 'TaskFailed', timestamp, taskFailedEventDetails: { ...taskDetails(resource), error, cause } };
-}
-
-export function taskTimedOut(resource: string, error: string, cause: string, timestamp: number): EventDraft {
-  return { type: 'TaskTimedOut', timestamp, taskTimedOutEventDetails: { ...taskDetails(resource), error, cause } };
-}
-
 export function executionStarted(input: unknown, roleArn: string, stateMachineArn: string, timestamp: number) {
   return {
     type: 'ExecutionStarted',

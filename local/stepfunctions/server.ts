@@ -1,14 +1,13 @@
 /**
  * The local Step Functions endpoint: AWS JSON 1.0 protocol (`POST /`, `X-Amz-Target: AWSStepFunctions.<Action>`,
- * `Content-Type: application/x-amz-json-1.0`), so `@aws-sdk/client-sfn`, `@aws-sdk/client-sqs` (the status poll
- * queue's API) and the AWS CLI work against it unchanged (signatures are not checked). Errors are
+ * `Content-Type: application/x-amz-json-1.0`), so `@aws-sdk/client-sfn` and the AWS CLI work against it unchanged
+ * (signatures are not checked). Errors are
  * `{"__type": "...", "message": "..."}` with status 400, as AWS sends them.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../functions/shared/logger';
-import { QueueRequestError } from '../sqs/local-queue';
 import { type LocalEngineOptions, LocalStepFunctionsEngine, SfnError } from './engine';
 import { type HistoryEvent, toWire } from './history';
 
@@ -25,11 +24,9 @@ export interface LocalStepFunctionsOptions extends Omit<LocalEngineOptions, 'log
 }
 
 export interface LocalStepFunctions {
-  /** `http://127.0.0.1:<port>`: the SDK's `endpoint`, the CLI's `--endpoint-url` (Step Functions and the poll queue). */
+  /** `http://127.0.0.1:<port>`: the SDK's `endpoint`, the CLI's `--endpoint-url`. */
   url: string;
   stateMachineArn: string;
-  /** The status poll queue's URL on this endpoint (`POLL_QUEUE_URL` for the poller). */
-  pollQueueUrl: string;
   engine: LocalStepFunctionsEngine;
   stop(): Promise<void>;
 }
@@ -60,27 +57,6 @@ const ACTIONS: Record<string, Action> = {
     return { stateMachines: list.stateMachines.map((m) => wireDates(m, ['creationDate'])) };
   },
   DescribeStateMachine: (e, b) => wireDates(e.describeStateMachine(b), ['creationDate']),
-  SendTaskSuccess: (e, b) => e.sendTaskSuccess(b),
-  SendTaskFailure: (e, b) => e.sendTaskFailure(b),
-  SendTaskHeartbeat: (e, b) => e.sendTaskHeartbeat(b),
-};
-
-/**
- * The status poll queue's SQS API (AWS JSON 1.0, `X-Amz-Target: AmazonSQS.<Action>`), on the same endpoint: the poller
- * sends its next poll here (`SQS_ENDPOINT`, `POLL_QUEUE_URL`).
- */
-const SQS_ACTIONS: Record<string, Action> = {
-  SendMessage: (e, b) => {
-    if (!e.pollQueue.isQueueUrl(b.QueueUrl)) {
-      throw new SfnError('com.amazonaws.sqs#QueueDoesNotExist', `The queue ${String(b.QueueUrl)} does not exist.`);
-    }
-    try {
-      return e.pollQueue.send(b.MessageBody, b.DelaySeconds);
-    } catch (error) {
-      if (error instanceof QueueRequestError) throw new SfnError(`com.amazonaws.sqs#${error.type}`, error.message);
-      throw error;
-    }
-  },
 };
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
@@ -122,12 +98,7 @@ export function createLocalStepFunctionsHandler(engine: LocalStepFunctionsEngine
       }
       const target = String(req.headers['x-amz-target'] ?? '');
       const [service, action] = target.split('.');
-      const handler =
-        service === 'AWSStepFunctions' && action
-          ? ACTIONS[action]
-          : service === 'AmazonSQS' && action
-            ? SQS_ACTIONS[action]
-            : undefined;
+      const handler = service === 'AWSStepFunctions' && action ? ACTIONS[action] : undefined;
       const text = await readBody(req);
       if (text === undefined) {
         sendError(res, 'ValidationException', 'Request body too large.', 413);
@@ -158,16 +129,6 @@ export function createLocalStepFunctionsHandler(engine: LocalStepFunctionsEngine
       if (!res.headersSent)
         sendError(res, 'InternalFailure', 'Internal error in the local Step Functions endpoint.', 500);
     }
-  };
-}
-
-function publishPollerEnvironment(values: Record<string, string>): { restore(): void } {
-  const set = Object.entries(values).filter(([name]) => process.env[name] === undefined);
-  for (const [name, value] of set) process.env[name] = value;
-  return {
-    restore() {
-      for (const [name, value] of set) if (process.env[name] === value) delete process.env[name];
-    },
   };
 }
 
@@ -212,21 +173,12 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
-  // The status poller runs in this process and calls this endpoint back (SendTask*, SendMessage): publish where it is,
-  // unless the caller has already said (the local runtime sets the same names for every handler).
-  const published = publishPollerEnvironment({
-    SFN_ENDPOINT: url,
-    SQS_ENDPOINT: url,
-    POLL_QUEUE_URL: engine.pollQueue.urlOn(url),
-  });
   logger.info('local step functions endpoint started', { url, stateMachineArn: engine.stateMachineArn, timeScale });
   return {
     url,
     stateMachineArn: engine.stateMachineArn,
-    pollQueueUrl: engine.pollQueue.urlOn(url),
     engine,
     stop: async () => {
-      published.restore();
       await engine.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

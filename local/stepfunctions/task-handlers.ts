@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { STATUS_POLLER, WORKFLOW_TASKS } from '../../infra/workflow-tasks';
+import { WORKFLOW_TASKS } from '../../infra/workflow-tasks';
 
 export interface LocalLambdaContext {
   awsRequestId: string;
@@ -24,10 +24,10 @@ export function taskNameOfArn(arn: string): string | undefined {
   return match?.[1];
 }
 
-/** Lazily imports each task's handler module (and the status poller's, under its name `pollStatus`). */
+/** Lazily imports each task's handler module. */
 export function moduleTaskHandlers(): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = {};
-  for (const task of [...WORKFLOW_TASKS, STATUS_POLLER]) {
+  for (const task of WORKFLOW_TASKS) {
     let loaded: Promise<TaskHandler> | undefined;
     handlers[task.name] = async (input, context) => {
       loaded ??= import(pathToFileURL(resolve(REPO_ROOT, task.entry)).href).then((mod: { handler?: unknown }) => {

@@ -100,11 +100,11 @@ describe('loadConfig', () => {
 
   it('keeps a URL without its trailing slashes and without the tabs the URL parser ignores', () => {
     // Act
-    const config = loadConfig({ WEBEX_BASE_URL: 'https://exa\tmple.com/v1//', SQS_ENDPOINT: 'HTTP://127.0.0.1:9324' });
+    const config = loadConfig({ WEBEX_BASE_URL: 'https://exa\tmple.com/v1//', SFN_ENDPOINT: 'HTTP://127.0.0.1:8083' });
 
     // Assess
     expect(config.webexBaseUrl).toBe('https://example.com/v1');
-    expect(config.sqsEndpoint).toBe('HTTP://127.0.0.1:9324');
+    expect(config.sfnEndpoint).toBe('HTTP://127.0.0.1:8083');
   });
 
   it('refuses a variable longer than 2048 characters or one that is not a string, without echoing it', () => {

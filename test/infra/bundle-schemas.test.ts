@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { esbuildOptionsFor } from '../../infra/bundling';
-import { STATUS_POLLER } from '../../infra/workflow-tasks';
 
 /** Registry ids of the request schemas (`.register(z.globalRegistry, { id })`): they survive minification as strings. */
 const REQUEST_SCHEMA_IDS = [
@@ -33,7 +32,7 @@ const CASES: Array<[entry: string, expected: string[]]> = [
   ['functions/api/remove-subscriber.ts', []],
   ['functions/api/get-order.ts', []],
   ['functions/api/submit-order.ts', ORDER_SCHEMAS],
-  [STATUS_POLLER.entry, ORDER_SCHEMAS],
+  ['functions/workflow/check-status.ts', ORDER_SCHEMAS],
   ['functions/api/openapi-document.ts', [...REQUEST_SCHEMA_IDS]],
 ];
 

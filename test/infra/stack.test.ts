@@ -44,9 +44,9 @@ describe('the provisioning stack: functions', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has one function per route, per workflow task, plus the status poller, the token refresh and the audit stream consumer', () => {
+  it('has one function per route, per workflow task, plus the token refresh and the audit stream consumer', () => {
     // Prepare
-    const expected = ROUTES.length + WORKFLOW_TASKS.length + 3;
+    const expected = ROUTES.length + WORKFLOW_TASKS.length + 2;
 
     // Act
     const functions = resourcesOfType(synth.template, 'AWS::Lambda::Function');
@@ -465,7 +465,7 @@ describe('the provisioning stack: alarms and dashboard', () => {
 
   it('alarms on every function’s errors and throttles', () => {
     // Prepare
-    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + 3;
+    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + 2; // + the token refresh and the audit stream consumer
 
     // Act
     const errors = alarmsOn('Errors', 'AWS/Lambda');
@@ -595,74 +595,7 @@ describe('the provisioning stack: status polling', () => {
     synth = synthesizeStack();
   });
 
-  it('alarms on the first status poll in the dead-letter queue', () => {
-    // Prepare
-    const queueId = logicalIdOf(synth.stack, synth.stack.pollQueue.deadLetters);
-
-    // Act
-    const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm')).filter((a) =>
-      JSON.stringify(a.Properties).includes(queueId),
-    );
-
-    // Assess
-    expect(alarms).toHaveLength(1);
-    expect(alarms[0]?.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
-  });
-
-  it('feeds the status poller from an encrypted queue with a dead-letter queue and partial batch failures', () => {
-    // Prepare
-    const queueId = logicalIdOf(synth.stack, synth.stack.pollQueue.queue);
-    const deadLettersId = logicalIdOf(synth.stack, synth.stack.pollQueue.deadLetters);
-
-    // Act
-    const queue = synth.template.toJSON().Resources[queueId] as { Properties: Record<string, unknown> };
-
-    // Assess
-    expect(queue.Properties).toMatchObject({
-      SqsManagedSseEnabled: true,
-      VisibilityTimeout: 180,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId, 'Arn'] }, maxReceiveCount: 5 },
-    });
-    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 10,
-    });
-  });
-
-  it('lets the poller answer task tokens of this state machine and send to its own queue, nothing more', () => {
-    // Prepare
-    const roleId = logicalIdOf(synth.stack, synth.stack.statusPoller.role);
-    const stateMachineId = logicalIdOf(synth.stack, synth.stack.workflow.stateMachine);
-    const queueId = logicalIdOf(synth.stack, synth.stack.pollQueue.queue);
-
-    // Act
-    const policies = Object.values(resourcesOfType(synth.template, 'AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify((p.Properties as { Roles: unknown }).Roles).includes(roleId),
-    );
-    const statements = policies.flatMap(
-      (p) =>
-        (p.Properties as { PolicyDocument: { Statement: Array<Record<string, unknown>> } }).PolicyDocument.Statement,
-    );
-
-    // Assess
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Sid: 'AnswerAwaitStatus',
-        Action: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        Resource: { Ref: stateMachineId },
-      }),
-    );
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Sid: 'SendStatusPolls',
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
-      }),
-    );
-  });
-
-  it('waits in Await status on a task token with a heartbeat, sending to the poll queue', () => {
+  it('polls in the state machine: Wait for status (SecondsPath) → Check status → routed back to the Wait', () => {
     // Act
     const [machine] = Object.values(resourcesOfType(synth.template, 'AWS::StepFunctions::StateMachine'));
     const definition = flattenJoin(
@@ -671,20 +604,18 @@ describe('the provisioning stack: status polling', () => {
     const states = (JSON.parse(definition) as { States: Record<string, Record<string, unknown>> }).States;
 
     // Assess
-    expect(states['Await status']).toMatchObject({
-      Type: 'Task',
-      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-      HeartbeatSeconds: 1800,
-      Parameters: {
-        'DelaySeconds.$': '$.delaySeconds',
-        MessageBody: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
-      },
+    expect(states['Wait for status']).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.waitSeconds',
+      Next: 'Check status',
     });
-    expect(JSON.stringify(states['Await status']?.Catch)).toContain('States.HeartbeatTimeout');
-    // Never retried (a heartbeat timeout is also States.Timeout): the first one falls back to Check status.
-    expect((states['Await status']?.Retry as unknown[] | undefined)?.[0]).toEqual({
-      ErrorEquals: ['States.HeartbeatTimeout'],
-      MaxAttempts: 0,
-    });
+    expect(states['Check status']).toMatchObject({ Type: 'Task', Next: 'Check status routed' });
+    expect(states['Check status routed']).toMatchObject({ Type: 'Choice', Default: 'Wait for status' });
+    // Nothing waits outside the history: no callback task, no queue for polls.
+    expect(definition).not.toContain('waitForTaskToken');
+    expect(Object.keys(resourcesOfType(synth.template, 'AWS::SQS::Queue')).join(',')).not.toMatch(/StatusPoll/);
+    expect(Object.keys(resourcesOfType(synth.template, 'AWS::Lambda::EventSourceMapping')).join(',')).not.toMatch(
+      /StatusPoll/,
+    );
   });
 });

@@ -48,7 +48,7 @@ const wrapTask =
   (name: string, handler: TaskHandler): TaskHandler =>
   async (input, context) => {
     const execution = executionOfTaskInput(input) ?? '';
-    const hold = name === 'pollStatus' ? outage.held.get(execution) : undefined;
+    const hold = name === 'checkStatus' ? outage.held.get(execution) : undefined;
     if (hold) {
       outage.held.delete(execution);
       hold.reached();
@@ -57,13 +57,7 @@ const wrapTask =
     // Step Functions' backoff: once an order failed twice during the outage, its next attempt comes after it.
     if (outage.down && (outage.failures.get(execution) ?? 0) >= 2) await outage.back;
     try {
-      const output = await handler(input, context);
-      // The status poller reports a failed check to Step Functions (SendTaskFailure) instead of throwing it.
-      if (name === 'pollStatus' && outage.down) {
-        outage.failures.set(execution, (outage.failures.get(execution) ?? 0) + 1);
-        for (const wake of outage.waiters.splice(0)) wake();
-      }
-      return output;
+      return await handler(input, context);
     } catch (error) {
       if (outage.down) {
         outage.failures.set(execution, (outage.failures.get(execution) ?? 0) + 1);
@@ -169,15 +163,10 @@ describe('local runtime: Webex goes away and comes back', () => {
     expect(healthUp.status).toBe(200);
     expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     for (const execution of executions) {
-      // Lambda tasks fail as LambdaFunctionFailed; Await status fails as TaskFailed (the poller's SendTaskFailure).
-      const failed = execution.events.filter((e) => e.type === 'LambdaFunctionFailed' || e.type === 'TaskFailed');
+      const failed = execution.events.filter((e) => e.type === 'LambdaFunctionFailed');
       expect(failed.length).toBeGreaterThanOrEqual(2);
       expect(
-        failed.every(
-          (e) =>
-            ((e.lambdaFunctionFailedEventDetails ?? e.taskFailedEventDetails) as { error: string }).error ===
-            'UpstreamUnavailable',
-        ),
+        failed.every((e) => (e.lambdaFunctionFailedEventDetails as { error: string }).error === 'UpstreamUnavailable'),
       ).toBe(true);
     }
     for (const order of [a, b, c]) {

@@ -87,7 +87,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const waits: WaitInfo[] = [];
   // The harness is created below; the endpoint's hooks reach it through this reference.
   let current: WorkflowHarness | undefined;
-  // The HTTP endpoint (port 0): the status poller calls it back (SendTask*, the poll queue) as it would AWS.
+  // The HTTP endpoint (port 0), as tools and the order CLI reach it.
   const endpoint = await startLocalStepFunctions({
     port: 0,
     timeScale: 0,

@@ -65,7 +65,7 @@ describe('order CLI', () => {
     const text = output.out();
     expect(text).toContain(`order ${order.orderId} started`);
     expect(text).toMatch(/\[\s+\d+\.\ds\] step\s+Precheck/);
-    expect(text).toMatch(/wait\s+Await status \(first check in 15 s\)/);
+    expect(text).toMatch(/wait\s+Wait for status \(15 s\)/);
     expect(text).toMatch(/status\s+provisioning/);
     expect(text).toMatch(/done\s+provisioned/);
     expect(text).not.toContain(order.subscriber.email as string);

@@ -16,12 +16,12 @@ describe('pollGapSeconds', () => {
     expect(gaps).toEqual([15, 15, 15, 20, 100, 300]);
   });
 
-  it('polls slower while a person has to act: 1 min growing to 30 min', () => {
+  it('polls slower while a person has to act: 1 min growing to 1 h', () => {
     // Act
-    const gaps = [0, 600, 6000, 100_000].map((elapsed) => pollGapSeconds('pending_user_migration', elapsed));
+    const gaps = [0, 600, 6000, 36_000, 100_000].map((elapsed) => pollGapSeconds('pending_user_migration', elapsed));
 
     // Assess
-    expect(gaps).toEqual([60, 60, 600, 1800]);
+    expect(gaps).toEqual([60, 60, 600, 3600, 3600]);
   });
 
   it('treats updating like provisioning', () => {
@@ -33,7 +33,7 @@ describe('pollGapSeconds', () => {
 describe('planNextCheck', () => {
   it('lands the check on the deadline when the deadline comes first', () => {
     // Act
-    const wait = planNextCheck({ status: 'pending_email_input', elapsedSeconds: 0, secondsToDeadline: 42.2 });
+    const wait = planNextCheck({ status: 'pending_email_input', elapsedSeconds: 6000, secondsToDeadline: 42.2 });
 
     // Assess
     expect(wait).toBe(43);
@@ -90,6 +90,23 @@ describe('evaluatePollPolicy (the tuning target of issue 7)', () => {
       { seconds: 60, statusChecks: 4, webexCalls: 6, detectionDelaySeconds: 0, costRatio: 2 },
       { seconds: 600, statusChecks: 25, webexCalls: 27, detectionDelaySeconds: 11, costRatio: 9 },
     ]);
+  });
+
+  it('sees a person act within max(10% of the time waited, 1 min) and never later than 1 h, up to 29 days', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 29 * 24 * 3600 }), (seconds) => {
+        const { detectionDelaySeconds } = evaluatePollPolicy(seconds, POLL_TUNING, 'pending_email_input');
+        expect(detectionDelaySeconds).toBeLessThanOrEqual(Math.min(3600, Math.max(0.1 * seconds, 60)));
+      }),
+    );
+  });
+
+  it('keeps 29 days of waiting on a person under 1,000 checks (under 10,000 history events at 9 per check)', () => {
+    // Act
+    const { statusChecks } = evaluatePollPolicy(29 * 24 * 3600, POLL_TUNING, 'pending_email_input');
+
+    // Assess
+    expect(statusChecks).toBeLessThan(1000);
   });
 
   it('follows the tuning it is given', () => {

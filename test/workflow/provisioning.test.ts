@@ -62,14 +62,19 @@ describe('provisioning workflow: success', () => {
     expect(h.calls('provisionSubscriber')).toEqual({ 200: 1 });
     expect(h.calls('getSubscriber')).toEqual({ 200: 4 });
     expect(h.waits.map((w) => [w.stateName, w.seconds])).toEqual([
-      ['Await status', 15],
-      ['Await status', 15],
-      ['Await status', 15],
-      ['Await status', 15],
+      ['Wait for status', 15],
+      ['Wait for status', 15],
+      ['Wait for status', 15],
+      ['Wait for status', 15],
     ]);
-    // Four polls, one wait state: the poll loop runs in the status poller, not in state transitions.
-    expect(statesEntered(execution).filter((name) => name === 'Await status')).toHaveLength(1);
-    expect(statesEntered(execution)).toHaveLength(10);
+    // The loop is in the state machine: every poll is a Wait and a Check status task in the history.
+    const waitsEntered = execution.events.filter(
+      (e) =>
+        e.type === 'WaitStateEntered' && (e.stateEnteredEventDetails as { name: string }).name === 'Wait for status',
+    );
+    expect(waitsEntered).toHaveLength(4);
+    expect(statesEntered(execution).filter((name) => name === 'Check status')).toHaveLength(4);
+    expect(execution.events.filter((e) => e.type === 'LambdaFunctionScheduled')).toHaveLength(7);
     const records = await h.orderRecords(order.orderId);
     expect(sorted(recordKeys(records))).toEqual(
       sorted([
@@ -405,7 +410,7 @@ describe('provisioning workflow: throttling and outages', () => {
     // Prepare
     const order = anOrder();
     h.onWait = (wait) => {
-      if (wait.stateName === 'Await status' && h.waits.length === 1) {
+      if (wait.stateName === 'Wait for status' && h.waits.length === 1) {
         h.sim.setFaults({
           rateLimit: { requestsPerSecond: 0.05, retryAfterSeconds: 9 },
           operations: ['getSubscriber'],
@@ -418,13 +423,17 @@ describe('provisioning workflow: throttling and outages', () => {
 
     // Assess
     expect(execution.status).toBe('SUCCEEDED');
-    // The poller sends the next poll after exactly Retry-After; the execution stays in Await status throughout.
-    const throttled = h.waits.filter((w) => (w.input as WorkflowState | undefined)?.throttled === true);
+    const throttled = h.waits.filter((w) => w.stateName === 'Check status throttled');
     expect(throttled.length).toBeGreaterThan(0);
-    expect(throttled.every((w) => w.stateName === 'Await status' && w.seconds === 9)).toBe(true);
+    expect(throttled.every((w) => w.seconds === 9)).toBe(true);
     expect(throttled.every((w) => (w.input as WorkflowState).retryAfterSeconds === 9)).toBe(true);
     expect(h.calls('getSubscriber')[429]).toBe(throttled.length);
-    expect(statesEntered(execution).filter((name) => name === 'Await status')).toHaveLength(1);
+    const entered = execution.events.filter(
+      (e) =>
+        e.type === 'WaitStateEntered' &&
+        (e.stateEnteredEventDetails as { name: string }).name === 'Check status throttled',
+    );
+    expect(entered).toHaveLength(throttled.length);
     const records = await h.orderRecords(order.orderId);
     expectUniqueIds(records);
     expect(records.filter((r) => r.step === 'finish')).toHaveLength(1);
@@ -623,7 +632,7 @@ describe('provisioning workflow: tracking API-originated work', () => {
       'Route input',
       'Start tracking',
       'Tracking valid?',
-      'Await status',
+      'Wait for status',
     ]);
     expect(h.calls('getSubscriber')).toEqual({ 200: 4 });
     const records = await h.subscriberRecords(subscriber.id);

@@ -22,32 +22,3 @@ export interface TrackSubscriberInput {
 export interface SubscriberTracker {
   trackSubscriber(input: TrackSubscriberInput): Promise<void>;
 }
-
-/**
- * Answers a workflow state that waits on a task token (`Await status`): Step Functions' SendTaskSuccess,
- * SendTaskFailure and SendTaskHeartbeat.
- */
-export interface TaskCallbacks {
-  succeed(taskToken: string, output: unknown): Promise<void>;
-  fail(taskToken: string, error: string, cause: string): Promise<void>;
-  heartbeat(taskToken: string): Promise<void>;
-}
-
-/** The token's task is no longer waiting (it succeeded, failed, timed out, or its execution ended). */
-export class StaleTaskTokenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StaleTaskTokenError';
-  }
-}
-
-/** One message of the status poll queue: the waiting task's token and the workflow state to check. */
-export interface StatusPollMessage {
-  taskToken: string;
-  state: unknown;
-}
-
-/** The status poll queue (SQS): a message comes back to the poller after `delaySeconds` (0 to 900). */
-export interface StatusPollQueue {
-  send(message: StatusPollMessage, delaySeconds: number): Promise<void>;
-}

@@ -21,12 +21,12 @@ export const WORKFLOW_LIMITS = {
   /** The longest deadline an order may ask for: one day below the state machine's timeout. */
   maxDeadlineSeconds: RULES.maxOrderDeadlineSeconds,
   /**
-   * Safety net on status checks per execution. Checks by the status poller add no history events; a `Check status`
-   * Lambda task (the heartbeat fallback) adds about 11, so even all-fallback checks stay below the 25,000-event limit.
+   * Safety net on status checks per execution (throttled checks count too): a check is one turn of the loop, 9 history
+   * events (Wait entered/exited, Check status entered/scheduled/started/succeeded/exited, Choice entered/exited), so
+   * 2,000 checks are 18,000 events, below Step Functions' 25,000-event limit with room for retries. The poll policy
+   * keeps the 29-day worst case far below this (`npm run bench:workflow-cost`).
    */
   maxStatusChecks: 2000,
-  /** SQS's longest message delay: a longer wait is made of several hops of the status poll queue. */
-  maxQueueDelaySeconds: 900,
   /** Budget of one Webex call made by a task (all of the client's own attempts included). */
   webexCallBudgetMs: 20_000,
 } as const;
@@ -92,10 +92,6 @@ export const WorkflowStateSchema = z.object({
   throttled: z.boolean(),
   retryAfterSeconds: OptionalCount,
   waitSeconds: OptionalCount,
-  /** `waitSeconds`, at most SQS's longest message delay: the first hop of the wait (`Await status` DelaySeconds). */
-  delaySeconds: OptionalCount,
-  /** What is left of `waitSeconds` after the hop in progress: the status poller holds the check for further hops. */
-  holdSeconds: OptionalCount,
   failure: z.optional(z.object({ error: z.enum(FAILURES), cause: z.string() })),
   result: z.optional(
     z.object({

@@ -111,15 +111,7 @@ function errorCodesOf(errors: ReadonlyArray<{ errorCode?: number | undefined }>)
 
 /** The state without the previous step's routing fields. */
 function settled(state: WorkflowState): WorkflowState {
-  const {
-    retryAfterSeconds: _r,
-    waitSeconds: _w,
-    delaySeconds: _s,
-    holdSeconds: _h,
-    failure: _f,
-    adopting: _a,
-    ...rest
-  } = state;
+  const { retryAfterSeconds: _r, waitSeconds: _w, failure: _f, adopting: _a, ...rest } = state;
   return { ...rest, throttled: false };
 }
 
@@ -139,6 +131,9 @@ async function throttledOrTimedOut(
 ): Promise<WorkflowState> {
   if (deadlinePassed(deps, state)) {
     return fail(deps, state, 'ProvisioningTimedOut', { detail: 'Webex kept throttling until the deadline.' });
+  }
+  if (state.checks >= WORKFLOW_LIMITS.maxStatusChecks) {
+    return fail(deps, state, 'ProvisioningTimedOut', { detail: 'Too many status checks for one execution.' });
   }
   return { ...throttled(state, retryAfterSeconds), ...extra };
 }
@@ -273,13 +268,7 @@ async function pollLater(deps: AuditOnlyWorkflowDeps, state: WorkflowState): Pro
     },
     deps.tuning ?? POLL_TUNING,
   );
-  return {
-    ...settled(state),
-    route: 'poll',
-    waitSeconds,
-    delaySeconds: Math.min(waitSeconds, WORKFLOW_LIMITS.maxQueueDelaySeconds),
-    holdSeconds: Math.max(0, waitSeconds - WORKFLOW_LIMITS.maxQueueDelaySeconds),
-  };
+  return { ...settled(state), route: 'poll', waitSeconds };
 }
 
 /** Seconds after entering pending_user_migration at which the consent email is resent, while one is still due. */
@@ -585,7 +574,10 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
   if (state.adopting) return adopt(deps, state, state.adopting);
   const options = callOptions(deps, state, 'checkStatus');
   const outcome = await callWebex((o) => deps.webex.get(subscriberId, o), options);
-  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
+  // Every check is a turn of the loop in the execution history, a throttled one too: all count against the budget.
+  if (outcome.kind === 'throttled') {
+    return throttledOrTimedOut(deps, { ...state, checks: state.checks + 1 }, outcome.retryAfterSeconds);
+  }
   if (outcome.kind === 'rejected') {
     const { rejection } = outcome;
     if (rejection.status === 404) {

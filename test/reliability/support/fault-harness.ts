@@ -71,8 +71,6 @@ export interface FaultHarness {
   crashes: Map<string, CrashPlan>;
   /** Crashes that actually happened, by execution name. */
   crashed: Map<string, CrashPlan>;
-  /** Status polls the poller re-queued after exactly Retry-After (a 429/423 on its Get), by execution name. */
-  pollThrottles: Map<string, number>;
   /** Person actions taken, by subscriber id. */
   personActions: Map<string, PersonAction['action']>;
   /** Times the idle watchdog moved the clock to the next sleeper (see `startFaultHarness`). */
@@ -95,15 +93,6 @@ const PERSON_ACTIONS: Partial<Record<SubscriberStatus, PersonAction>> = {
 export function executionOfTaskInput(input: unknown): string | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const record = input as Record<string, unknown>;
-  // The status poller's SQS event: one record whose body holds the waiting task's token and state.
-  if (Array.isArray(record.Records)) {
-    const body = (record.Records[0] as { body?: unknown } | undefined)?.body;
-    try {
-      return typeof body === 'string' ? executionOfTaskInput(JSON.parse(body)) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
   if (typeof record.executionName === 'string') return record.executionName;
   if (typeof record.ref === 'string') return record.ref;
   const state = record.state as Record<string, unknown> | undefined;
@@ -156,7 +145,6 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
 
   const crashes = new Map<string, CrashPlan>();
   const crashed = new Map<string, CrashPlan>();
-  const pollThrottles = new Map<string, number>();
   const personActions = new Map<string, PersonAction['action']>();
 
   const crashing =
@@ -178,7 +166,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       return output;
     };
 
-  // The HTTP endpoint (port 0): the status poller calls it back (SendTask*, the poll queue) as it would AWS.
+  // The HTTP endpoint (port 0), as tools reach it.
   const endpoint = await startLocalStepFunctions({
     port: 0,
     timeScale: 0,
@@ -187,10 +175,6 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     onWait: (wait) => {
       clock.advance(wait.seconds * 1000);
       const state = wait.input as Partial<WorkflowState> | undefined;
-      if (wait.stateName === 'Await status' && state?.throttled === true) {
-        const name = wait.executionArn.split(':').at(-1) ?? '';
-        pollThrottles.set(name, (pollThrottles.get(name) ?? 0) + 1);
-      }
       const status = state?.lastStatus;
       const subscriberId = state?.subscriberId;
       const action = status === undefined ? undefined : PERSON_ACTIONS[status];
@@ -230,7 +214,6 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     webexBaseUrl: `${url}/v1`,
     crashes,
     crashed,
-    pollThrottles,
     personActions,
     get stalls() {
       return stalls;

@@ -64,8 +64,8 @@ export const FAULT_MIXES: readonly FaultMix[] = [
   },
 ];
 
-/** Task Lambdas, and the status poller (its crash is an SQS redelivery, not a Step Functions retry). */
-export const CRASHABLE_TASKS = ['validateOrder', 'precheck', 'provision', 'pollStatus'] as const;
+/** Task Lambdas a crash plan may hit (a crash is a failed invocation, which Step Functions retries). */
+export const CRASHABLE_TASKS = ['validateOrder', 'precheck', 'provision', 'checkStatus'] as const;
 
 export interface PlannedOrder {
   kind: OrderKind;
@@ -177,16 +177,12 @@ async function runOne(h: FaultHarness, order: PlannedOrder): Promise<OrderResult
   const execution = await h.run(order.input, order.orderId);
   const records = await h.orderRecords(order.orderId);
   const output = execution.output ? (JSON.parse(execution.output) as { subscriber?: { id?: string } }) : undefined;
-  // Lambda tasks fail as LambdaFunctionFailed; Await status as TaskFailed (the status poller's SendTaskFailure).
-  const failedTasks = execution.events.filter(
-    (e) => e.type === 'LambdaFunctionFailed' || e.type === 'TaskFailed',
+  const failedTasks = execution.events.filter((e) => e.type === 'LambdaFunctionFailed').length;
+  // Throttled tasks wait exactly Retry-After in a ' throttled' Wait state.
+  const throttleWaits = execution.events.filter(
+    (e) =>
+      e.type === 'WaitStateEntered' && (e.stateEnteredEventDetails as { name: string }).name.endsWith(' throttled'),
   ).length;
-  // Throttled Lambda tasks wait in a ' throttled' Wait state; the status poller re-queues its poll instead.
-  const throttleWaits =
-    execution.events.filter(
-      (e) =>
-        e.type === 'WaitStateEntered' && (e.stateEnteredEventDetails as { name: string }).name.endsWith(' throttled'),
-    ).length + (h.pollThrottles.get(order.orderId) ?? 0);
   return {
     order,
     end: execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : (execution.error ?? execution.status),
