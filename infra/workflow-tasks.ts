@@ -29,7 +29,7 @@ export const WORKFLOW_TASKS = [
   {
     name: 'provision',
     entry: 'functions/workflow/provision.ts',
-    summary: 'Provision the subscriber; adopt the existing one on a 409 for the same userId and enterprise',
+    summary: 'Provision the subscriber; on a 409 adopt only what an earlier attempt of the order created',
   },
   {
     name: 'checkStatus',

@@ -301,26 +301,53 @@ describe('provisioning workflow: pending states', () => {
   });
 });
 
-describe('provisioning workflow: adoption', () => {
-  it('adopts the existing subscriber on a 409 for the same userId and enterprise', async () => {
+describe('provisioning workflow: adoption and userId conflicts', () => {
+  it('fails with SubscriberConflict when another order already holds the userId (no email: no precheck)', async () => {
+    // Prepare: order A succeeds with Alice; order C has the same userId and enterprise, other data and no email
+    const alice = anOrder({ subscriber: { firstName: 'Alice', lastName: 'One', package: 'basic' } });
+    const carol = anOrder({
+      subscriber: {
+        userId: alice.subscriber.userId,
+        firstName: 'Carol',
+        lastName: 'Three',
+        package: 'premium',
+        email: undefined,
+      },
+    });
+    const first = await h.runOrder(alice);
+
+    // Act
+    const execution = await h.runOrder(carol);
+
+    // Assess
+    expect(first.status).toBe('SUCCEEDED');
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('SubscriberConflict');
+    const aliceId = outputOf(first).subscriber.id;
+    const cause = parsedCause(execution) as { existingSubscriberId?: string; errors?: unknown[] };
+    expect(cause).toMatchObject({ error: 'SubscriberConflict', orderId: carol.orderId, existingSubscriberId: aliceId });
+    expect(cause.errors).toContainEqual(expect.objectContaining({ errorCode: 10022 }));
+    expect(JSON.stringify(cause)).toContain(aliceId);
+    const records = await h.orderRecords(carol.orderId);
+    expect(records.some((r) => r.step === 'adopt')).toBe(false);
+    expect(records.find((r) => r.step === 'finish')).toMatchObject({
+      detail: 'SubscriberConflict',
+      outcome: { result: 'failure', errorCodes: [10022] },
+    });
+  });
+
+  it('fails with SubscriberConflict when the precheck says the userId is taken (order with email)', async () => {
     // Prepare
-    const order = anOrder({ subscriber: { email: undefined } });
+    const order = anOrder();
     const existing = await h.provisionDirectly({ ...order.subscriber, email: 'first@customer.example.com' });
-    h.clock.advance(PROVISIONING_DELAY_MS);
 
     // Act
     const execution = await h.runOrder(order);
 
     // Assess
-    expect(execution.status).toBe('SUCCEEDED');
-    expect(outputOf(execution).subscriber).toMatchObject({ id: existing.id, status: 'provisioned' });
-    expect(h.calls('provisionSubscriber')).toEqual({ 200: 1, 409: 1 });
-    expect(h.calls('listSubscribers')).toEqual({ 200: 1 });
-    const records = await h.orderRecords(order.orderId);
-    expect(sorted(recordKeys(records))).toEqual(
-      sorted(['step:validateOrder', 'step:precheck', 'step:adopt', 'status:provisioned', 'step:finish']),
-    );
-    expect(records.find((r) => r.step === 'adopt')?.subscriberId).toBe(existing.id);
+    expect(execution.error).toBe('SubscriberConflict');
+    expect(parsedCause(execution)).toMatchObject({ existingSubscriberId: existing.id });
+    expect(h.calls('provisionSubscriber')).toEqual({ 200: 1 });
   });
 
   it('adopts what a Provision whose answer was lost created, when Step Functions retries it', async () => {
@@ -354,54 +381,93 @@ describe('provisioning workflow: adoption', () => {
     expect(outputOf(execution).subscriber.id).toBe(created);
   });
 
-  it('fails with ProvisioningFailed when the userId belongs to another enterprise', async () => {
+  it('fails with SubscriberConflict when the userId belongs to another enterprise', async () => {
     // Prepare
     const order = anOrder({ subscriber: { email: undefined } });
-    await h.provisionDirectly({ ...order.subscriber, spEnterpriseId: 'another-enterprise' });
+    const other = await h.provisionDirectly({ ...order.subscriber, spEnterpriseId: 'another-enterprise' });
 
     // Act
     const execution = await h.runOrder(order);
 
     // Assess
-    expect(execution.error).toBe('ProvisioningFailed');
-    expect(parsedCause(execution).errors).toEqual([expect.objectContaining({ errorCode: 10022 })]);
+    expect(execution.error).toBe('SubscriberConflict');
+    expect(parsedCause(execution)).toMatchObject({ existingSubscriberId: other.id });
+    expect(parsedCause(execution).errors).toContainEqual(expect.objectContaining({ errorCode: 10022 }));
     expect(h.calls('provisionSubscriber')).toEqual({ 200: 1, 409: 1 });
     const records = await h.orderRecords(order.orderId);
     expect(sorted(recordKeys(records))).toEqual(sorted(['step:validateOrder', 'step:precheck', 'step:finish']));
   });
 
-  it('adopts the existing subscriber when Webex accepts the duplicate and ends it in error 10022', async () => {
+  it('fails with SubscriberConflict when Webex accepts a duplicate of someone else and ends it in error 10022', async () => {
     // Prepare
     h.sim.configure({ duplicateUserIdMode: '10022' });
-    const order = anOrder({ subscriber: { email: undefined } });
-    const existing = await h.provisionDirectly({ ...order.subscriber, email: 'first@customer.example.com' });
+    const order = anOrder({ subscriber: { email: undefined, firstName: 'Carol' } });
+    const existing = await h.provisionDirectly({
+      ...order.subscriber,
+      firstName: 'Alice',
+      email: 'a@customer.example.com',
+    });
     h.clock.advance(PROVISIONING_DELAY_MS);
 
     // Act
     const execution = await h.runOrder(order);
 
     // Assess
-    expect(execution.status).toBe('SUCCEEDED');
-    expect(outputOf(execution).subscriber.id).toBe(existing.id);
+    expect(execution.error).toBe('SubscriberConflict');
+    expect(parsedCause(execution)).toMatchObject({ existingSubscriberId: existing.id });
     expect(h.calls('provisionSubscriber')).toEqual({ 200: 2 });
-    expect(h.calls('listSubscribers')).toEqual({ 200: 1 });
     const records = await h.orderRecords(order.orderId);
-    expectUniqueIds(records);
-    expect(sorted(recordKeys(records))).toEqual(
-      sorted([
-        'step:validateOrder',
-        'step:precheck',
-        'step:provision',
-        'status:provisioning',
-        'status:error',
-        'step:adopt',
-        'status:provisioned',
-        'step:finish',
-      ]),
+    expect(records.some((r) => r.step === 'adopt')).toBe(false);
+    expect(records.filter((r) => r.action === 'statusChange').map((r) => r.status?.to)).toEqual(
+      expect.arrayContaining(['error']),
     );
-    const duplicate = records.find((r) => r.step === 'provision')?.subscriberId;
-    expect(duplicate).not.toBe(existing.id);
-    expect(records.find((r) => r.step === 'adopt')).toMatchObject({ subscriberId: existing.id });
+  });
+
+  it("adopts the order's own subscriber when a lost answer's retry made a duplicate that ends in error 10022", async () => {
+    // Prepare
+    h.sim.configure({ duplicateUserIdMode: '10022' });
+    const order = anOrder();
+    let provisionCalls = 0;
+    h.wrapTask = (name, handler) => async (input, context) => {
+      const output = await handler(input, context);
+      if (name === 'provision' && ++provisionCalls === 1) {
+        const lost = new Error('the answer was lost');
+        lost.name = 'Lambda.ServiceException';
+        throw lost;
+      }
+      return output;
+    };
+
+    // Act
+    const execution = await h.runOrder(order);
+
+    // Assess
+    expect(h.calls('provisionSubscriber')).toEqual({ 200: 2 });
+    const records = await h.orderRecords(order.orderId);
+    const adopted = records.find((r) => r.step === 'adopt')?.subscriberId;
+    expect(adopted).toEqual(expect.any(String));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(outputOf(execution).subscriber.id).toBe(adopted);
+  });
+
+  it('lets exactly one of several concurrent orders for one userId succeed; the others end in SubscriberConflict', async () => {
+    // Prepare: five orders for the same userId, each with its own name and email
+    const base = anOrder();
+    const orders = [0, 1, 2, 3, 4].map((i) =>
+      anOrder({ subscriber: { userId: base.subscriber.userId, firstName: `Person${i}` } }),
+    );
+
+    // Act
+    const executions = await Promise.all(orders.map((order) => h.runOrder(order)));
+
+    // Assess
+    const ends = executions.map((e) => (e.status === 'SUCCEEDED' ? 'SUCCEEDED' : e.error));
+    expect(ends.filter((e) => e === 'SUCCEEDED')).toHaveLength(1);
+    expect(ends.filter((e) => e === 'SubscriberConflict')).toHaveLength(4);
+    const winner = executions.find((e) => e.status === 'SUCCEEDED');
+    for (const loser of executions.filter((e) => e.status !== 'SUCCEEDED')) {
+      expect(parsedCause(loser)).toMatchObject({ existingSubscriberId: outputOf(winner ?? {}).subscriber.id });
+    }
   });
 });
 

@@ -36,6 +36,8 @@ export const FAILURES = [
   'InvalidOrder',
   'PrecheckFailed',
   'ProvisioningFailed',
+  /** The userId is taken at Webex by a subscriber that is not provably this order's own (errorCode 10022). */
+  'SubscriberConflict',
   'ProvisioningTimedOut',
   'UpstreamUnavailable',
   'UpstreamRejected',
@@ -87,6 +89,11 @@ export const WorkflowStateSchema = z.object({
       errors: z.array(WebexErrorItemSchema),
     }),
   ),
+  /**
+   * Provision ran before for this order (an attempt whose answer may have been lost, in this execution or an earlier
+   * one of the same order): only then may a subscriber that already has the order's userId be the order's own.
+   */
+  provisionRepeated: z.optional(z.boolean()),
   checks: Count,
   route: z.enum(ROUTES),
   throttled: z.boolean(),

@@ -8,7 +8,7 @@
 import type { Logger } from '../../shared/logger';
 import { auditId, describeChanges } from '../audit';
 import { compact, type SubscriberStatus, type WebexErrorItem } from '../contract/fields';
-import { OrderSchema } from '../contract/order';
+import { type Order, OrderSchema } from '../contract/order';
 import type { PrecheckRequest } from '../contract/precheck-request';
 import type { ProvisionRequest } from '../contract/provision-request';
 import { ERROR_CODES } from '../contract/rules';
@@ -96,6 +96,30 @@ async function audit(deps: AuditOnlyWorkflowDeps, state: WorkflowState, draft: R
   }
 }
 
+/**
+ * The marker a Provision leaves BEFORE it calls Webex, one per order (all executions of it): when it already exists,
+ * an earlier Provision of this order may have reached Webex with its answer lost, so a subscriber that holds the
+ * order's userId may be the order's own. It carries no orderId, so the order's trail shows the steps, not the marker.
+ * Returns whether this is the order's first Provision attempt.
+ */
+async function markProvisionAttempt(deps: WorkflowDeps, state: WorkflowState, orderId: string): Promise<boolean> {
+  try {
+    const { written } = await deps.audit.append({
+      id: auditId(orderId, 'provisionAttempt'),
+      at: iso(deps.clock.now()),
+      actor: `workflow:${state.ref}`,
+      action: 'orderStep',
+      step: 'provisionAttempt',
+      outcome: { result: 'success' },
+      detail: `order ${orderId}: Provision sent to Webex`,
+    });
+    return written;
+  } catch (error) {
+    deps.logger?.error('audit append failed', { orderId, step: 'provisionAttempt', error });
+    throw new WorkflowTaskError('AuditUnavailable', 'The audit trail could not be written.');
+  }
+}
+
 function stepId(state: WorkflowState, ...parts: Array<string | number>): string {
   return auditId(state.ref, 'step', ...parts);
 }
@@ -149,6 +173,8 @@ function callOptions(deps: WorkflowDeps, state: WorkflowState, step: string): We
 interface FailureDetails {
   errors?: ReadonlyArray<WebexErrorItem> | undefined;
   detail?: string | undefined;
+  /** The subscriber that holds the order's userId (SubscriberConflict). */
+  existingSubscriberId?: string | undefined;
 }
 
 /** End the workflow with `error`: the finish record, and the machine-readable cause the Fail state reports. */
@@ -167,6 +193,7 @@ async function fail(
       subscriberId: state.subscriberId,
       lastStatus: state.lastStatus,
       errors: errors && errors.length > 0 ? errors : undefined,
+      existingSubscriberId: details.existingSubscriberId,
       detail: details.detail,
     }),
   );
@@ -330,10 +357,60 @@ async function evaluate(
   }
 }
 
+/** A phone number's digits (and leading +): Webex may store it formatted otherwise than the order wrote it. */
+function phoneKey(value: string | undefined): string {
+  return value?.replace(/[^\d+]/g, '') ?? '';
+}
+
 /**
- * Webex says the order's userId is taken (a 409 on Provision, a retried Provision whose first answer was lost, or a
- * background error 10022): carry on with the existing subscriber when it is the order's (same userId and
- * spEnterpriseId), else fail with Webex's errors.
+ * Whether a subscriber at Webex carries exactly what the order asked for. The email is compared only when the order
+ * has one (without one, a person enters it later at Webex).
+ */
+export function carriesOrder(order: Order, subscriber: Subscriber): boolean {
+  const wanted = order.subscriber;
+  return (
+    subscriber.userId === wanted.userId &&
+    subscriber.spEnterpriseId === wanted.spEnterpriseId &&
+    subscriber.provisioningId === wanted.provisioningId &&
+    subscriber.firstName === wanted.firstName &&
+    subscriber.lastName === wanted.lastName &&
+    subscriber.package === wanted.package &&
+    phoneKey(subscriber.primaryPhoneNumber) === phoneKey(wanted.primaryPhoneNumber) &&
+    phoneKey(subscriber.mobilePhoneNumber) === phoneKey(wanted.mobilePhoneNumber) &&
+    phoneKey(subscriber.extension) === phoneKey(wanted.extension) &&
+    (wanted.email === undefined || subscriber.email?.toLowerCase() === wanted.email.toLowerCase())
+  );
+}
+
+function isUserIdInUse(rejection: Rejection): boolean {
+  return rejection.status === 409 && rejection.errors.some((e) => e.errorCode === ERROR_CODES.userIdInUse);
+}
+
+/** The order's userId is held by a subscriber that is not provably the order's own. */
+async function conflict(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  holder: Subscriber | undefined,
+  errors: WebexErrorItem[],
+): Promise<WorkflowState> {
+  const description = holder
+    ? `The userId is already used by subscriber ${holder.id}, which this order did not create.`
+    : 'The userId is already used by a subscriber this order did not create.';
+  return fail(deps, state, 'SubscriberConflict', {
+    errors: [
+      { errorCode: ERROR_CODES.userIdInUse, description },
+      ...errors.filter((e) => e.description !== description),
+    ],
+    existingSubscriberId: holder?.id,
+    detail: 'Only a subscriber created by an earlier attempt of this same order is adopted.',
+  });
+}
+
+/**
+ * Webex says the order's userId is taken (a 409 on Precheck or Provision, or a background error 10022). Carry on with
+ * the existing subscriber only when it is provably this order's own: Provision ran before for this order (its answer
+ * may have been lost: `provisionRepeated`) and the subscriber carries exactly the order's data. Anything else is a
+ * SubscriberConflict naming the subscriber that holds the userId.
  */
 async function adopt(
   deps: WorkflowDeps,
@@ -342,11 +419,8 @@ async function adopt(
 ): Promise<WorkflowState> {
   const order = state.order;
   if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Adoption needs the order.');
-  const { userId, spEnterpriseId } = order.subscriber;
-  const outcome = await callWebex(
-    (o) => deps.webex.list({ userId, spEnterpriseId, max: '100' }, o),
-    callOptions(deps, state, 'adopt'),
-  );
+  const { userId } = order.subscriber;
+  const outcome = await callWebex((o) => deps.webex.list({ userId, max: '100' }, o), callOptions(deps, state, 'adopt'));
   if (outcome.kind === 'throttled') {
     // Retry the lookup itself after the Wait (see `adopting`), never the call that led here.
     return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds, { adopting: compact({ ...context }) });
@@ -357,19 +431,14 @@ async function adopt(
       detail: `The existing subscriber could not be looked up (status ${outcome.rejection.status}).`,
     });
   }
-  const candidates = outcome.value.items.filter(
-    (s) => s.userId === userId && s.spEnterpriseId === spEnterpriseId && s.id !== context.exclude,
-  );
-  // After a 409, a subscriber of the order's userId and enterprise in `error` is the order's own (typically created by
-  // a Provision whose answer was lost): follow it to report its background errors. After 10022 the duplicate in error
-  // is excluded above, and only a live subscriber can be the one to carry on with.
-  const existing =
-    candidates.find((s) => s.status !== 'error') ?? (context.reason === '409' ? candidates[0] : undefined);
+  const holders = outcome.value.items.filter((s) => s.userId === userId && s.id !== context.exclude);
+  const own = state.provisionRepeated === true ? holders.filter((s) => carriesOrder(order, s)) : [];
+  // After a 409, the order's own subscriber in `error` (its lost Provision created it, Webex failed it since) is
+  // followed to report its background errors. After 10022 the duplicate in error is excluded above, and only a live
+  // subscriber can be the one to carry on with.
+  const existing = own.find((s) => s.status !== 'error') ?? (context.reason === '409' ? own[0] : undefined);
   if (!existing) {
-    return fail(deps, state, 'ProvisioningFailed', {
-      errors: context.errors,
-      detail: 'The userId belongs to another subscriber that does not match the order.',
-    });
+    return conflict(deps, state, holders.find((s) => s.status !== 'error') ?? holders[0], context.errors);
   }
   await audit(deps, state, {
     id: stepId(state, 'adopt', existing.id),
@@ -379,8 +448,8 @@ async function adopt(
     status: { to: existing.status },
     outcome: { result: 'success' },
     detail: context.exclude
-      ? `adopted the existing subscriber after ${context.reason}; duplicate ${context.exclude} left in error`
-      : `adopted the existing subscriber after ${context.reason}`,
+      ? `adopted the subscriber of an earlier attempt after ${context.reason}; duplicate ${context.exclude} left in error`
+      : `adopted the subscriber of an earlier attempt after ${context.reason}`,
     webexTrackingId: outcome.webexTrackingId,
   });
   const switched: WorkflowState = { ...state, subscriberId: existing.id };
@@ -482,6 +551,7 @@ export async function startTrackingStep(deps: AuditOnlyWorkflowDeps, payload: St
 export async function precheckStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
   const order = state.order;
   if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Precheck needs the order.');
+  if (state.adopting) return adopt(deps, state, state.adopting);
   const { email } = order.subscriber;
   if (email === undefined) {
     await audit(deps, state, {
@@ -499,6 +569,10 @@ export async function precheckStep(deps: WorkflowDeps, state: WorkflowState): Pr
   if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
   if (outcome.kind === 'rejected') {
     await auditRejection(deps, state, 'precheck', outcome.rejection, options.trackingId);
+    // The userId is taken: the order's own subscriber from an earlier attempt, or a conflict.
+    if (isUserIdInUse(outcome.rejection)) {
+      return adopt(deps, state, { reason: '409', errors: outcome.rejection.errors });
+    }
     return fail(deps, state, 'PrecheckFailed', { errors: outcome.rejection.errors });
   }
   const infoCodes = outcome.value.info.map((i) => i.infoCode).join(',');
@@ -536,19 +610,21 @@ async function auditRejection(
   });
 }
 
-/** Provision; a 409 for the order's userId adopts the existing subscriber when it is the order's. */
+/** Provision; a 409 for the order's userId adopts the existing subscriber only when it is provably the order's own. */
 export async function provisionStep(deps: WorkflowDeps, state: WorkflowState): Promise<WorkflowState> {
   const order = state.order;
   if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Provision needs the order.');
   if (state.adopting) return adopt(deps, state, state.adopting);
   const { customerInfo: _customerInfo, ...fields } = order.subscriber;
   const body: ProvisionRequest = compact(fields);
+  const first = await markProvisionAttempt(deps, state, order.orderId);
+  const attempt: WorkflowState = first ? state : { ...state, provisionRepeated: true };
   const options = callOptions(deps, state, 'provision');
   const outcome = await callWebex((o) => deps.webex.provision(body, o), options);
-  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, attempt, outcome.retryAfterSeconds);
   if (outcome.kind === 'rejected') {
     const { rejection } = outcome;
-    if (rejection.status === 409) return adopt(deps, state, { reason: '409', errors: rejection.errors });
+    if (rejection.status === 409) return adopt(deps, attempt, { reason: '409', errors: rejection.errors });
     await auditRejection(deps, state, 'provision', rejection, options.trackingId);
     return fail(deps, state, 'ProvisioningFailed', { errors: rejection.errors });
   }
@@ -564,7 +640,7 @@ export async function provisionStep(deps: WorkflowDeps, state: WorkflowState): P
     trackingId: options.trackingId,
     webexTrackingId: outcome.webexTrackingId,
   });
-  return evaluate(deps, state, subscriber, true);
+  return evaluate(deps, attempt, subscriber, true);
 }
 
 /** CheckStatus: one Get, then the decision (done, failed, adopt on 10022, resend consent, or wait again). */
