@@ -35,8 +35,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   removeSubscriber: MUTATING_SUBSCRIBER_OPERATION,
   resendConsent: MUTATING_SUBSCRIBER_OPERATION,
   listSubscriberAudit: { auditQuery: ['bySubscriber'] },
-  // A repeated orderId answers the existing order, which needs DescribeExecution as well.
-  submitOrder: { startExecution: true, describeExecution: true },
+  // A repeated orderId answers the existing order, which needs DescribeExecution as well; the submission's audit record
+  // (a conditional append, keyed by a digest of the content) decides which of concurrent callers was first.
+  submitOrder: { startExecution: true, describeExecution: true, auditAppend: true, digest: true },
   getOrder: { describeExecution: true, auditQuery: ['byOrder'] },
   getOpenApiDocument: {},
   getApiDocs: {},

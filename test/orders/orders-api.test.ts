@@ -86,6 +86,26 @@ describe('POST /v1/orders and GET /v1/orders/{orderId}', () => {
     expect(t.runtime.simulator.stats().requests.byOperation.provisionSubscriber?.total).toBeGreaterThanOrEqual(2);
   });
 
+  it('answers 202 to exactly one of 30 concurrent identical posts, 200 to the others, then 409 to other content', async () => {
+    // Prepare
+    const order = anOrder();
+    const other = { ...order, subscriber: { ...order.subscriber, firstName: 'Grace' } };
+
+    // Act
+    const identical = await Promise.all(Array.from({ length: 30 }, () => t.api.post<OrderView>('/v1/orders', order)));
+    const conflicting = await t.api.post('/v1/orders', other);
+    await settled(identical[0]?.body.executionArn as string);
+
+    // Assess
+    expect(identical.filter((a) => a.status === 202)).toHaveLength(1);
+    expect(identical.filter((a) => a.status === 200)).toHaveLength(29);
+    expect(conflicting.status).toBe(409);
+    expect(new Set(identical.map((a) => a.body.executionArn)).size).toBe(1);
+    expect(t.runtime.simulator.stats().requests.byOperation.provisionSubscriber?.byStatus[200]).toBeGreaterThanOrEqual(
+      1,
+    );
+  });
+
   it('refuses invalid orders with Webex error bodies before starting anything', async () => {
     // Act
     const invalid = await t.api.post('/v1/orders', { orderId: 'x', subscriber: { firstName: 'Ada' } });

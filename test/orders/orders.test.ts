@@ -17,13 +17,19 @@ class InMemoryExecutions implements OrderExecutions {
   /** Simulates a concurrent request starting the same order between describe and start. */
   raceWith: Order | undefined;
 
+  /** As Step Functions: the same name and input of a RUNNING execution answers it; any other existing name refuses. */
   async start(name: string, input: Order) {
     this.starts += 1;
     if (this.raceWith) {
       this.put(name, this.raceWith);
       this.raceWith = undefined;
     }
-    if (this.executions.has(name)) return undefined;
+    const existing = this.executions.get(name);
+    if (existing) {
+      return existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)
+        ? existing
+        : undefined;
+    }
     return this.put(name, input);
   }
 
@@ -47,7 +53,10 @@ class InMemoryExecutions implements OrderExecutions {
 
 class InMemoryAudit implements AuditStore {
   constructor(readonly records: AuditRecord[] = []) {}
-  async append() {
+  /** Conditional on the id, as the DynamoDB store's put is. */
+  async append(record: AuditRecord) {
+    if (this.records.some((r) => r.id === record.id)) return { written: false };
+    this.records.push(record);
     return { written: true };
   }
   async listBySubscriber(): Promise<AuditPage> {
@@ -71,13 +80,23 @@ const order: Order = {
   },
 };
 
+const CALL = { actor: 'client-1', trackingId: 'WBXPROV_test' };
+const digester = { digest: (value: string) => `hmac-sha256:${value.length}:${value.slice(-16)}` };
+const clock = { now: () => Date.UTC(2025, 0, 6, 9), sleep: async () => undefined };
+const depsOf = (executions: InMemoryExecutions, audit = new InMemoryAudit()) => ({
+  executions,
+  audit,
+  digester,
+  clock,
+});
+
 describe('submitOrder', () => {
   it('starts the workflow for a new order', async () => {
     // Prepare
     const executions = new InMemoryExecutions();
 
     // Act
-    const result = await submitOrder({ executions }, order);
+    const result = await submitOrder(depsOf(executions), order, CALL);
 
     // Assess
     expect(result).toEqual({
@@ -94,13 +113,14 @@ describe('submitOrder', () => {
 
     // Act
     const result = await submitOrder(
-      { executions },
+      depsOf(executions),
       { ...order, subscriber: { extension: '1001', ...order.subscriber } },
+      CALL,
     );
 
-    // Assess
+    // Assess: the start is idempotent (same name and input), so nothing runs twice
     expect(result.started).toBe(false);
-    expect(executions.starts).toBe(0);
+    expect(executions.executions.size).toBe(1);
   });
 
   it('refuses the same orderId with different content as a conflict', async () => {
@@ -109,22 +129,48 @@ describe('submitOrder', () => {
     executions.put('order-1', { ...order, subscriber: { ...order.subscriber, firstName: 'Grace' } });
 
     // Act
-    const submitting = submitOrder({ executions }, order);
+    const submitting = submitOrder(depsOf(executions), order, CALL);
 
     // Assess
     await expect(submitting).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it('answers the order a concurrent request started between the look-up and the start', async () => {
-    // Prepare
+  it('starts the order for a later caller when the first one was recorded but crashed before its start', async () => {
+    // Prepare: the first submitter's record is written, then its StartExecution fails
     const executions = new InMemoryExecutions();
-    executions.raceWith = order;
+    const audit = new InMemoryAudit();
+    const crashing = {
+      ...depsOf(executions, audit),
+      executions: {
+        ...executions,
+        start: async () => {
+          throw new Error('crashed');
+        },
+        describe: async () => undefined,
+      },
+    };
+    await expect(submitOrder(crashing, order, CALL)).rejects.toThrow('crashed');
 
     // Act
-    const result = await submitOrder({ executions }, order);
+    const result = await submitOrder(depsOf(executions, audit), order, CALL);
+
+    // Assess: the order runs, and this caller was not the first
+    expect(result.started).toBe(false);
+    expect(executions.executions.get('order-1')?.status).toBe('RUNNING');
+  });
+
+  it('answers 202 to exactly one of many concurrent identical submissions, 200 to the others', async () => {
+    // Prepare
+    const executions = new InMemoryExecutions();
+    const deps = depsOf(executions);
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 30 }, () => submitOrder(deps, order, CALL)));
 
     // Assess
-    expect(result.started).toBe(false);
+    expect(results.filter((r) => r.started)).toHaveLength(1);
+    expect(executions.executions.size).toBe(1);
+    expect(deps.audit.records.filter((r) => r.step === 'submit')).toHaveLength(1);
   });
 
   it('refuses an invalid order with Webex error items, and a deadline beyond the workflow limit', async () => {
@@ -132,8 +178,8 @@ describe('submitOrder', () => {
     const executions = new InMemoryExecutions();
 
     // Act
-    const invalid = submitOrder({ executions }, { orderId: 'bad id', subscriber: {} });
-    const tooLong = submitOrder({ executions }, { ...order, options: { deadlineSeconds: 300 * 24 * 3600 } });
+    const invalid = submitOrder(depsOf(executions), { orderId: 'bad id', subscriber: {} }, CALL);
+    const tooLong = submitOrder(depsOf(executions), { ...order, options: { deadlineSeconds: 300 * 24 * 3600 } }, CALL);
 
     // Assess
     await expect(invalid).rejects.toBeInstanceOf(ValidationError);

@@ -2,10 +2,13 @@
  * Orders through the HTTP API: submit (start the workflow, at most once per orderId); reading an order is in
  * `order-view.ts` (re-exported here). Pure: the workflow's executions are behind the `OrderExecutions` port.
  */
+import { auditId } from '../audit';
 import { type Order, OrderSchema } from '../contract/order';
 import { ERROR_CODES } from '../contract/rules';
 import { parseOrThrow } from '../contract/validation';
 import { ConflictError } from '../errors';
+import type { AuditStore, FieldDigester } from '../ports/audit';
+import type { Clock } from '../ports/clock';
 import { type OrderExecution, type OrderExecutionReader, type OrderView, orderView } from './order-view';
 
 export * from './order-view';
@@ -39,23 +42,70 @@ export interface SubmitResult {
   order: OrderView;
 }
 
-/** Start the workflow for an order; the same order twice answers the existing one, a different one is a conflict. */
-export async function submitOrder(deps: { executions: OrderExecutions }, body: unknown): Promise<SubmitResult> {
+export interface SubmitDeps {
+  executions: OrderExecutions;
+  /** Where the submission is recorded: its conditional append decides who submitted an order first. */
+  audit: AuditStore;
+  digester: FieldDigester;
+  clock: Clock;
+}
+
+export interface SubmitCall {
+  actor: string;
+  trackingId: string;
+}
+
+/**
+ * Record that `call` submits this content under this orderId. The record's id is derived from the orderId and a keyed
+ * digest of the canonical content, and the append is conditional: of any number of concurrent identical submissions,
+ * exactly one writes it (StartExecution alone cannot tell: the same name and input answer every caller alike).
+ */
+async function claimSubmission(deps: SubmitDeps, order: Order, call: SubmitCall): Promise<boolean> {
+  const content = deps.digester.digest(canonicalJson(order));
+  const { written } = await deps.audit.append({
+    id: auditId(order.orderId, 'submit', content),
+    at: new Date(deps.clock.now()).toISOString(),
+    actor: call.actor,
+    action: 'orderStep',
+    step: 'submit',
+    orderId: order.orderId,
+    outcome: { result: 'success' },
+    trackingId: call.trackingId,
+    detail: 'order submitted (POST /v1/orders)',
+  });
+  return written;
+}
+
+/**
+ * Start the workflow for an order. Exactly one caller of a new order gets `started: true` (202); every other caller with
+ * the same content gets the existing order (200), and other content under the same orderId is a conflict (409).
+ *
+ * Every caller starts the execution (StartExecution with the same name and input is idempotent), so an order whose
+ * first submitter failed between its record and its start is still started by the next one.
+ */
+export async function submitOrder(deps: SubmitDeps, body: unknown, call: SubmitCall): Promise<SubmitResult> {
   const order = parseOrder(body);
-  const existing = await deps.executions.describe(order.orderId);
-  if (existing) return { started: false, order: sameOrderOrConflict(existing, order) };
+  const first = await claimSubmission(deps, order, call);
+  // The first submitter of this content: an execution of that name may still exist, started otherwise (an ordering
+  // system's own StartExecution, or an order of other content).
+  const before = first ? await deps.executions.describe(order.orderId) : undefined;
+  if (before) return { started: false, order: sameOrderOrConflict(before, order) };
   const started = await deps.executions.start(order.orderId, order);
-  if (started) return { started: true, order: orderView(started) };
-  // Started by a concurrent request between our look and our start.
-  const raced = await deps.executions.describe(order.orderId);
-  if (!raced) throw new ConflictError(`The order ${order.orderId} could not be started; try again.`);
-  return { started: false, order: sameOrderOrConflict(raced, order) };
+  // StartExecution answered: the running execution has our content (other input is ExecutionAlreadyExists).
+  if (started) return { started: first, order: orderView(started) };
+  // An execution of that name exists already: it has ended, or it runs with other content.
+  const existing = await deps.executions.describe(order.orderId);
+  if (!existing) throw new ConflictError(`The order ${order.orderId} could not be started; try again.`);
+  return { started: false, order: sameOrderOrConflict(existing, order) };
+}
+
+function sameOrder(existing: OrderExecution, order: Order): boolean {
+  const parsed = OrderSchema.safeParse(existing.input);
+  return canonicalJson(parsed.success ? parsed.data : existing.input) === canonicalJson(order);
 }
 
 function sameOrderOrConflict(existing: OrderExecution, order: Order): OrderView {
-  const parsed = OrderSchema.safeParse(existing.input);
-  const existingOrder: unknown = parsed.success ? parsed.data : existing.input;
-  if (canonicalJson(existingOrder) !== canonicalJson(order)) {
+  if (!sameOrder(existing, order)) {
     throw new ConflictError(`An order with the orderId ${order.orderId} exists already, with different content.`, [
       {
         description: 'orderId is already used by a different order',
