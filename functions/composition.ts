@@ -27,7 +27,7 @@ import {
   type ServiceConfig,
 } from './config';
 import { ConfigurationError } from './domain/errors';
-import type { AuditStore, FieldDigester } from './domain/ports/audit';
+import type { AuditLookup, AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
 import type { WebexCredentialsProvider } from './domain/ports/token';
 import type { WebexSubscribersPort } from './domain/ports/webex';
@@ -58,7 +58,7 @@ interface Singletons {
   dynamodb?: DynamoDBClient;
   secretsClient?: SecretsManagerClient;
   secrets?: SdkSecretsManager;
-  auditStore?: AuditStore;
+  auditStore?: DynamoAuditStore;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
 }
@@ -104,6 +104,12 @@ function secretsManager(config: ServiceConfig): SdkSecretsManager {
     singletons.secrets = new SdkSecretsManager(singletons.secretsClient);
   }
   return singletons.secrets;
+}
+
+/** Reads one audit record by id (the tracking start checks the API call's record). */
+export function getAuditLookup(): AuditLookup {
+  getAuditStore();
+  return singletons.auditStore as DynamoAuditStore;
 }
 
 export function getAuditStore(): AuditStore {

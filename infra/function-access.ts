@@ -10,6 +10,8 @@ import type { AuditIndexName } from '../functions/adapters/dynamodb/audit-table'
 export interface FunctionAccess {
   /** `dynamodb:PutItem` on the audit table (append-only: never UpdateItem or DeleteItem). */
   readonly auditAppend?: boolean;
+  /** `dynamodb:GetItem` on the audit table: one record by its id (never a Scan, never a write beyond PutItem). */
+  readonly auditRead?: boolean;
   /** `dynamodb:Query` on these indexes of the audit table (never on the base table, never Scan). */
   readonly auditQuery?: readonly AuditIndexName[];
   /** Calls Webex: `secretsmanager:GetSecretValue` on the partner token secret. */
@@ -50,7 +52,8 @@ export const DEFAULT_WORKFLOW_TASK_ACCESS: FunctionAccess = { webex: true, audit
 export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // These tasks never call Webex (createAuditOnlyTaskHandler): no partner token for them.
   validateOrder: { auditAppend: true, digest: true },
-  startTracking: { auditAppend: true, digest: true },
+  // Checks the API call's audit record before following its subscriber: only the service starts tracking.
+  startTracking: { auditAppend: true, auditRead: true, digest: true },
   recordFailure: { auditAppend: true, digest: true },
 };
 

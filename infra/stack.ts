@@ -142,10 +142,11 @@ export class ProvisioningStack extends Stack {
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources }));
     const table = this.auditTable.table;
 
-    if (access.auditAppend || (access.auditQuery?.length ?? 0) > 0) {
+    if (access.auditAppend || access.auditRead || (access.auditQuery?.length ?? 0) > 0) {
       fn.function.addEnvironment('AUDIT_TABLE_NAME', table.tableName);
     }
     if (access.auditAppend) grant('AppendAuditRecords', ['dynamodb:PutItem'], [table.tableArn]);
+    if (access.auditRead) grant('ReadAuditRecords', ['dynamodb:GetItem'], [table.tableArn]);
     if (access.auditQuery && access.auditQuery.length > 0) {
       grant(
         'QueryAuditIndexes',

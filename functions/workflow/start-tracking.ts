@@ -1,7 +1,8 @@
 /** Workflow task `startTracking`: Start following a subscriber after an API Provision or Update (enters at the polling stage). */
+import { getAuditLookup } from '../composition';
 import { readStartPayload, startTrackingStep } from '../domain/workflow/steps';
 import { createAuditOnlyTaskHandler } from './task-handler';
 
 export const handler = createAuditOnlyTaskHandler('startTracking', (deps, input) =>
-  startTrackingStep(deps, readStartPayload(input)),
+  startTrackingStep({ ...deps, lookup: getAuditLookup() }, readStartPayload(input)),
 );

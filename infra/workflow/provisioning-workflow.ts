@@ -67,6 +67,7 @@ export const STATE_NAMES = {
   resendConsent: 'Resend consent',
   recordFailure: 'Record failure',
   provisioned: 'Provisioned',
+  removed: 'Removed',
   failureKind: 'Failure kind',
 } as const;
 
@@ -164,6 +165,11 @@ export function buildProvisioningDefinition(scope: Construct, props: Provisionin
     outputPath: '$.result',
     comment: 'The subscriber is provisioned; the output is {orderId, subscriber}',
   });
+  const removed = new sfn.Succeed(s, STATE_NAMES.removed, {
+    outputPath: '$.removed',
+    comment:
+      'Tracking only: the followed subscriber was removed (an API Remove); the output is {trackingId, subscriberId, removed}',
+  });
   const waitForStatus = new sfn.Wait(s, STATE_NAMES.waitForStatus, {
     time: sfn.WaitTime.secondsPath('$.waitSeconds'),
     comment: 'waitSeconds comes from the poll policy: backoff while Webex works, slower while a person must act',
@@ -194,7 +200,7 @@ export function buildProvisioningDefinition(scope: Construct, props: Provisionin
     ['resendConsent', resendConsent],
   ];
   afterTask(provision, STATE_NAMES.provision, polling).otherwise(waitForStatus);
-  afterTask(checkStatus, STATE_NAMES.checkStatus, polling).otherwise(waitForStatus);
+  afterTask(checkStatus, STATE_NAMES.checkStatus, [...polling, ['removed', removed]]).otherwise(waitForStatus);
   afterTask(resendConsent, STATE_NAMES.resendConsent, [['succeeded', provisioned]]).otherwise(waitForStatus);
 
   return new sfn.Choice(s, STATE_NAMES.routeInput, {

@@ -91,6 +91,7 @@ const XRAY: Permission = { actions: ['xray:PutTelemetryRecords', 'xray:PutTraceS
 const READ_TOKEN: Permission = { actions: ['secretsmanager:GetSecretValue'], resources: ['partnerTokenSecret'] };
 const READ_DIGEST: Permission = { actions: ['secretsmanager:GetSecretValue'], resources: ['auditDigestSecret'] };
 const APPEND_AUDIT: Permission = { actions: ['dynamodb:PutItem'], resources: ['auditTable'] };
+const READ_AUDIT_RECORD: Permission = { actions: ['dynamodb:GetItem'], resources: ['auditTable'] };
 const START: Permission = { actions: ['states:StartExecution'], resources: ['stateMachine'] };
 const DESCRIBE: Permission = { actions: ['states:DescribeExecution'], resources: ['stateMachineExecutions'] };
 const queryIndex = (index: string): Permission => ({
@@ -176,6 +177,8 @@ describe('least privilege: API functions', () => {
 describe('least privilege: workflow tasks and the token refresh', () => {
   // Tasks that never call Webex: they validate, start following a subscriber or record a failure.
   const auditOnlyTasks = ['validateOrder', 'startTracking', 'recordFailure'];
+  /** Beyond what every audit-only task gets: startTracking reads the API call's record it follows. */
+  const extra: Record<string, Permission[]> = { startTracking: [READ_AUDIT_RECORD] };
 
   for (const task of WORKFLOW_TASKS.filter((t) => !auditOnlyTasks.includes(t.name))) {
     it(`task ${task.name}: appends audit records and reads the token and the digest key, nothing else`, () => {
@@ -207,7 +210,7 @@ describe('least privilege: workflow tasks and the token refresh', () => {
       const actual = permissionsOf(fn);
 
       // Assess
-      expect(actual).toEqual(sorted([LOGS, XRAY, READ_DIGEST, APPEND_AUDIT]));
+      expect(actual).toEqual(sorted([LOGS, XRAY, READ_DIGEST, APPEND_AUDIT, ...(extra[name] ?? [])]));
       expect(variablesOf(fn)).toEqual(['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME']);
     });
   }
@@ -293,6 +296,7 @@ describe('least privilege: the whole stack', () => {
     expect(new Set(dynamoActions)).toEqual(
       new Set([
         'dynamodb:PutItem',
+        'dynamodb:GetItem',
         'dynamodb:Query',
         'dynamodb:ListStreams',
         'dynamodb:DescribeStream',

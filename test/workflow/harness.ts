@@ -57,6 +57,8 @@ export interface WorkflowHarness {
   calls(operation: OperationId): Record<string, number>;
   /** Provision a subscriber straight at the simulator (someone else's, or an earlier one), as Webex's API would. */
   provisionDirectly(body: Record<string, unknown>): Promise<Subscriber>;
+  /** Remove a subscriber straight at the simulator, as Webex's API would. */
+  removeDirectly(subscriberId: string): Promise<void>;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -130,6 +132,13 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     },
     calls(operation) {
       return { ...sim.stats().requests.byOperation[operation]?.byStatus };
+    },
+    async removeDirectly(subscriberId) {
+      const response = await fetch(`${url}/v1/broadworks/subscribers/${encodeURIComponent(subscriberId)}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${sim.credentials.accessToken}` },
+      });
+      if (response.status !== 204) throw new Error(`direct remove answered ${response.status}`);
     },
     async provisionDirectly(body) {
       const response = await fetch(`${url}/v1/broadworks/subscribers`, {

@@ -4,6 +4,7 @@
  * upstream calls made and the audit records written (exactly once each).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditId } from '../../functions/domain/audit';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import type { WorkflowState } from '../../functions/domain/workflow/state';
 import { EXISTING_WEBEX_DOMAINS, UNTRUSTED_TEMPLATE_ID } from '../../local/webex-simulator';
@@ -676,17 +677,76 @@ describe('provisioning workflow: orders that must not run', () => {
   });
 });
 
+/** The audit record an API Provision/Update writes (what the tracking outbox follows), and the tracking it asks for. */
+async function apiCallRecorded(subscriberId: string, reason: 'provision' | 'update', trackingId: string) {
+  const requestId = `req-${trackingId}`;
+  await h.audit.append({
+    id: auditId(requestId, reason),
+    at: new Date(h.clock.now()).toISOString(),
+    actor: 'client-1',
+    action: reason,
+    subscriberId,
+    outcome: { result: 'success', statusCode: 200 },
+    trackingId,
+  });
+  return { subscriberId, reason, trackingId, actor: 'client-1', requestId };
+}
+
 describe('provisioning workflow: tracking API-originated work', () => {
+  it('ends a tracking as removed (a success, no failure record) when the subscriber was removed', async () => {
+    // Prepare: an API Provision, then an API Remove before the first status check
+    const order = anOrder();
+    const subscriber = await h.provisionDirectly(order.subscriber);
+    const tracking = await apiCallRecorded(subscriber.id, 'provision', 'WBXPROV_api-call-removed');
+    await h.removeDirectly(subscriber.id);
+
+    // Act
+    const execution = await h.run({ tracking }, 'track-provision-removed-1');
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toEqual({
+      trackingId: 'WBXPROV_api-call-removed',
+      subscriberId: subscriber.id,
+      removed: true,
+    });
+    expect(statesEntered(execution).at(-1)).toBe('Removed');
+    const records = await h.subscriberRecords(subscriber.id);
+    expect(records.filter((r) => r.outcome.result === 'failure')).toEqual([]);
+    expect(records.find((r) => r.step === 'finish')).toMatchObject({
+      outcome: { result: 'success' },
+      detail: 'removed',
+    });
+  });
+
+  it('refuses a tracking input that no API call of this service asked for, writing nothing into the trail', async () => {
+    // Prepare: a real subscriber, and a forged tracking input naming it
+    const order = anOrder();
+    const subscriber = await h.provisionDirectly(order.subscriber);
+    const genuine = await apiCallRecorded(subscriber.id, 'provision', 'WBXPROV_api-call-genuine');
+    const forged = [
+      { subscriberId: subscriber.id, reason: 'update', trackingId: 'FORGED', actor: 'x', requestId: 'any' },
+      { ...genuine, trackingId: 'FORGED' },
+      { ...genuine, reason: 'update' },
+    ];
+
+    // Act
+    const executions = await Promise.all(forged.map((tracking, i) => h.run({ tracking }, `forged-track-${i}`)));
+
+    // Assess
+    expect(executions.map((e) => e.error)).toEqual(['InvalidOrder', 'InvalidOrder', 'InvalidOrder']);
+    expect(parsedCause(executions[0] as never).errors).toEqual([expect.objectContaining({ fieldName: 'tracking' })]);
+    const records = await h.subscriberRecords(subscriber.id);
+    expect(records.map((r) => r.trackingId)).not.toContain('FORGED');
+    expect(records.some((r) => r.action === 'orderStep')).toBe(false);
+    expect(h.calls('getSubscriber')).toEqual({});
+  });
+
   it('follows a subscriber from the polling stage and audits its transitions', async () => {
     // Prepare
     const order = anOrder();
     const subscriber = await h.provisionDirectly(order.subscriber);
-    const tracking = {
-      subscriberId: subscriber.id,
-      reason: 'provision',
-      trackingId: 'WBXPROV_api-call-1',
-      actor: 'client-1',
-    };
+    const tracking = await apiCallRecorded(subscriber.id, 'provision', 'WBXPROV_api-call-1');
 
     // Act
     const execution = await h.run({ tracking }, 'track-provision-api-call-1');
@@ -702,7 +762,8 @@ describe('provisioning workflow: tracking API-originated work', () => {
     ]);
     expect(h.calls('getSubscriber')).toEqual({ 200: 4 });
     const records = await h.subscriberRecords(subscriber.id);
-    expect(sorted(recordKeys(records))).toEqual(sorted(['step:track', 'status:provisioned', 'step:finish']));
+    const workflowRecords = records.filter((r) => r.action !== 'provision');
+    expect(sorted(recordKeys(workflowRecords))).toEqual(sorted(['step:track', 'status:provisioned', 'step:finish']));
     expect(records.find((r) => r.action === 'statusChange')).toMatchObject({
       status: { from: 'provisioning', to: 'provisioned' },
       trackingId: 'WBXPROV_api-call-1',

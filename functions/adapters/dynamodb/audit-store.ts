@@ -13,6 +13,7 @@ import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type QueryCommandOutput,
@@ -20,7 +21,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ERROR_CODES, RULES } from '../../domain/contract/rules';
 import { ValidationError } from '../../domain/errors';
-import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../domain/ports/audit';
+import type { AuditLookup, AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../domain/ports/audit';
 import { FOLLOW_ATTRIBUTE } from './audit-outbox';
 import { AUDIT_TABLE, type AuditIndexName, auditIndex } from './audit-table';
 
@@ -35,7 +36,7 @@ export interface DynamoAuditStoreOptions {
 /** Attributes that are not part of the trail as read: the indexes' keys and the outbox request; stripped when reading. */
 const INTERNAL_ATTRIBUTES = ['atId', 'day', FOLLOW_ATTRIBUTE] as const;
 
-export class DynamoAuditStore implements AuditStore {
+export class DynamoAuditStore implements AuditStore, AuditLookup {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
 
@@ -60,6 +61,18 @@ export class DynamoAuditStore implements AuditStore {
       if (isConditionalCheckFailed(error)) return { written: false };
       throw error;
     }
+  }
+
+  /** One record by its id, strongly consistent. */
+  async get(id: string): Promise<AuditRecord | undefined> {
+    const result = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#tableName,
+        Key: { [AUDIT_TABLE.partitionKey.name]: { S: id } },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item === undefined ? undefined : toRecord(result.Item);
   }
 
   listBySubscriber(subscriberId: string, query: AuditQuery): Promise<AuditPage> {

@@ -42,6 +42,7 @@ export class StepFunctionsSubscriberTracker implements SubscriberTracker {
       reason: input.reason,
       trackingId: input.trackingId,
       actor: input.actor,
+      requestId: input.requestId,
     };
     try {
       await this.client.send(

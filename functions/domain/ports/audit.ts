@@ -79,6 +79,11 @@ export interface AuditStore {
 }
 
 /** Keyed digests of personal values (HMAC with a secret key the adapter holds). */
+/** Reads one record by its id, strongly consistent (the record an API call wrote, before its tracking starts). */
+export interface AuditLookup {
+  get(id: string): Promise<AuditRecord | undefined>;
+}
+
 export interface FieldDigester {
   digest(value: string): string;
 }

@@ -45,7 +45,7 @@ export const FAILURES = [
 ] as const;
 export type FailureName = (typeof FAILURES)[number];
 
-export const ROUTES = ['precheck', 'provision', 'poll', 'resendConsent', 'succeeded', 'failed'] as const;
+export const ROUTES = ['precheck', 'provision', 'poll', 'resendConsent', 'succeeded', 'removed', 'failed'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export const TrackingSchema = z.strictObject({
@@ -55,6 +55,10 @@ export const TrackingSchema = z.strictObject({
     .string({ error: 'must be a string' })
     .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'must be 1 to 128 letters, digits or _.:-' })),
   actor: z.string({ error: 'must be a string' }).check(z.minLength(1), z.maxLength(255)),
+  /** The API call's request id: with `reason` it names the audit record the call wrote, which the tracking must match. */
+  requestId: z
+    .string({ error: 'must be a string' })
+    .check(z.regex(/^[A-Za-z0-9_.:=+/-]{1,128}$/, { error: 'must be 1 to 128 letters, digits or _.:=+/-' })),
 });
 export type Tracking = z.infer<typeof TrackingSchema>;
 
@@ -107,6 +111,8 @@ export const WorkflowStateSchema = z.object({
       subscriber: SubscriberSchema,
     }),
   ),
+  /** A followed subscriber that was removed (tracking only): the output of the `Removed` Succeed state. */
+  removed: z.optional(z.object({ trackingId: OptionalString, subscriberId: z.string(), removed: z.literal(true) })),
 });
 export type WorkflowState = z.infer<typeof WorkflowStateSchema>;
 

@@ -14,7 +14,7 @@ import type { ProvisionRequest } from '../contract/provision-request';
 import { ERROR_CODES } from '../contract/rules';
 import type { Subscriber } from '../contract/subscriber';
 import { issuesToErrorItems } from '../contract/validation';
-import type { AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
+import type { AuditLookup, AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
 import type { Clock } from '../ports/clock';
 import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
 import { isPendingStatus, POLL_TUNING, type PollTuning, planNextCheck } from './poll-policy';
@@ -510,8 +510,34 @@ export async function validateOrderStep(deps: AuditOnlyWorkflowDeps, payload: St
   return { ...state, order };
 }
 
+/**
+ * Whether a tracking input is what this service's outbox asks for: the API call's own audit record (its id derived from
+ * the request id and the reason) exists, succeeded, and names the same subscriber, trackingId and actor. Anyone with
+ * `states:StartExecution` can send any input; only an order, or a tracking of a real API call, passes.
+ */
+async function isServiceTracking(deps: TrackingDeps, tracking: Tracking): Promise<boolean> {
+  let record: AuditRecord | undefined;
+  try {
+    record = await deps.lookup.get(auditId(tracking.requestId, tracking.reason));
+  } catch (error) {
+    deps.logger?.error('audit read failed', { step: 'track', error });
+    throw new WorkflowTaskError('AuditUnavailable', 'The audit trail could not be read.');
+  }
+  return (
+    record !== undefined &&
+    record.action === tracking.reason &&
+    record.outcome.result === 'success' &&
+    record.subscriberId === tracking.subscriberId &&
+    record.trackingId === tracking.trackingId &&
+    record.actor === tracking.actor
+  );
+}
+
+/** What StartTracking needs: the audit-only ports and a strongly consistent read of one record. */
+export type TrackingDeps = AuditOnlyWorkflowDeps & { lookup: AuditLookup };
+
 /** StartTracking: an API Provision or Update is followed from the polling stage on. */
-export async function startTrackingStep(deps: AuditOnlyWorkflowDeps, payload: StartPayload): Promise<WorkflowState> {
+export async function startTrackingStep(deps: TrackingDeps, payload: StartPayload): Promise<WorkflowState> {
   const now = deps.clock.now();
   const parsed = (() => {
     const tracking = isObject(payload.input) ? payload.input.tracking : undefined;
@@ -534,6 +560,21 @@ export async function startTrackingStep(deps: AuditOnlyWorkflowDeps, payload: St
     throttled: false,
   };
   if (!tracking) return fail(deps, state, 'InvalidOrder', { errors: trackingErrors });
+  if (!(await isServiceTracking(deps, tracking))) {
+    // Not this service's: nothing of it reaches the subscriber's trail (no subscriberId, not its trackingId).
+    const refused: WorkflowState = { ...state };
+    delete refused.tracking;
+    delete refused.subscriberId;
+    return fail(deps, refused, 'InvalidOrder', {
+      errors: [
+        {
+          description: 'tracking is started by this service only: no API call of this service matches it',
+          errorCode: ERROR_CODES.invalidValue,
+          fieldName: 'tracking',
+        },
+      ],
+    });
+  }
   const status: SubscriberStatus = tracking.reason === 'update' ? 'updating' : 'provisioning';
   await audit(deps, state, {
     id: stepId(state, 'track'),
@@ -656,6 +697,7 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
   }
   if (outcome.kind === 'rejected') {
     const { rejection } = outcome;
+    if (rejection.status === 404 && state.kind === 'tracking') return removedWhileTracked(deps, state, subscriberId);
     if (rejection.status === 404) {
       return fail(deps, state, 'ProvisioningFailed', {
         errors: rejection.errors,
@@ -668,6 +710,31 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
     });
   }
   return evaluate(deps, { ...state, checks: state.checks + 1 }, outcome.value, true);
+}
+
+/**
+ * The subscriber an API call put into background work was removed since (an API Remove): following it ends there,
+ * as a success for the tracker, with a finish record that says so (no failure, no failure log).
+ */
+async function removedWhileTracked(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  subscriberId: string,
+): Promise<WorkflowState> {
+  await audit(deps, state, {
+    id: stepId(state, 'finish'),
+    action: 'orderStep',
+    step: 'finish',
+    subscriberId,
+    outcome: { result: 'success', statusCode: 404 },
+    detail: 'removed',
+  });
+  deps.logger?.info('tracking ended: the subscriber was removed', { trackingId: state.tracking?.trackingId });
+  return {
+    ...settled(state),
+    route: 'removed',
+    removed: compact({ trackingId: state.tracking?.trackingId, subscriberId, removed: true as const }),
+  };
 }
 
 /** ResendConsent: once, after the order's resendConsentAfterSeconds in pending_user_migration. */
