@@ -15,6 +15,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
+import { EmfOutcomeMetrics } from './adapters/metrics/emf-outcome-metrics';
 import { SdkSecretsManager } from './adapters/secrets/sdk-secrets';
 import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
 import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
@@ -29,6 +30,7 @@ import {
 import { ConfigurationError } from './domain/errors';
 import type { AuditLookup, AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
+import type { OutcomeMetrics } from './domain/ports/metrics';
 import type { WebexCredentialsProvider } from './domain/ports/token';
 import type { WebexSubscribersPort } from './domain/ports/webex';
 import type { MutationDependencies } from './domain/use-cases/context';
@@ -59,6 +61,7 @@ interface Singletons {
   secretsClient?: SecretsManagerClient;
   secrets?: SdkSecretsManager;
   auditStore?: DynamoAuditStore;
+  outcomeMetrics?: OutcomeMetrics;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
 }
@@ -104,6 +107,12 @@ function secretsManager(config: ServiceConfig): SdkSecretsManager {
     singletons.secrets = new SdkSecretsManager(singletons.secretsClient);
   }
   return singletons.secrets;
+}
+
+/** Outcome metrics (EMF lines on stdout): the one adapter behind the `OutcomeMetrics` port. */
+export function getOutcomeMetrics(): OutcomeMetrics {
+  singletons.outcomeMetrics ??= new EmfOutcomeMetrics();
+  return singletons.outcomeMetrics;
 }
 
 /** Reads one audit record by id (the tracking start checks the API call's record). */

@@ -4,7 +4,7 @@
  * ends an order (`shared/metrics.ts`), and errors named for the state machine's
  * Retry/Catch rules (`UpstreamUnavailable`, `AuditUnavailable`, …).
  */
-import { getAuditDependencies, getAuditedWebexDependencies } from '../composition';
+import { getAuditDependencies, getAuditedWebexDependencies, getOutcomeMetrics } from '../composition';
 import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/steps';
 import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
 import { recordOrderOutcome } from '../shared/metrics';
@@ -67,8 +67,7 @@ function buildTaskHandler<TDeps, TOutput extends TaskOutput>(
     const logger = baseLogger.child({ orderId: refOf(input), requestId: context?.awsRequestId });
     const startedAt = Date.now();
     try {
-      const output = await step(await dependencies(logger), input);
-      recordOutcomeOf(output);
+      const output = await step({ ...(await dependencies(logger)), metrics: getOutcomeMetrics() }, input);
       logger.info('task done', {
         route: output.route,
         throttled: output.throttled,

@@ -13,6 +13,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { OUTCOME_METRIC } from '../../functions/domain/ports/metrics';
 import { acknowledge } from '../nag';
 
 /** The namespace and metric names the refresh function emits (Powertools Metrics, `functions/shared/metrics.ts`). */
@@ -24,6 +25,22 @@ export const TOKEN_METRICS = {
 
 /** Dimensions the refresh function puts on its metrics: Powertools' `service` only (one partner token per stack). */
 export const TOKEN_METRIC_DIMENSIONS: Readonly<Record<string, string>> = { service: 'webex-bw-provisioning' };
+
+/**
+ * How workflow outcomes page (metric `WorkflowOutcome`, dimensions Kind and Outcome, emitted through
+ * `functions/domain/ports/metrics.ts`). System failures page on the first one; business failures (the order or Webex
+ * said no) page only as a share of all outcomes, never on a single one.
+ */
+export const OUTCOME_ALARMS = {
+  /** Our side or Webex's is broken: each one pages. Task errors that exhausted their retries end in the first two. */
+  systemFailures: ['UpstreamUnavailable', 'InternalError', 'ProvisioningTimedOut', 'UpstreamRejected'],
+  /** The order, its data or Webex's decision: a rate pages. */
+  businessFailures: ['InvalidOrder', 'PrecheckFailed', 'ProvisioningFailed', 'SubscriberConflict'],
+  /** Page when more than this share (%) of the outcomes of an hour are business failures … */
+  businessFailurePercent: 20,
+  /** … and at least this many orders ended in that hour (a few bad orders are not an incident). */
+  businessFailureMinimumOutcomes: 20,
+} as const;
 
 export const ALARM_THRESHOLDS = {
   /** API 5xx answers in 5 minutes (upstream Webex outages answer 502/503/504 and count too). */
@@ -90,6 +107,7 @@ export class Monitoring extends Construct {
 
     this.apiAlarms(props.api);
     this.workflowAlarms(props.stateMachine);
+    this.outcomeAlarms();
     for (const { name, function: fn } of props.functions) this.functionAlarms(name, fn);
     this.tokenAlarms(props.refreshFunction, props.refreshFailures);
     this.dashboard = this.buildDashboard(props);
@@ -148,15 +166,76 @@ export class Monitoring extends Construct {
     });
   }
 
-  private workflowAlarms(stateMachine: sfn.StateMachine): void {
-    this.alarm('WorkflowExecutionsFailed', {
-      alarmDescription: 'A provisioning workflow execution failed (see its cause: Webex error, precheck, upstream)',
-      metric: stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  /** One outcome of `kind` ending in `outcome` (the error name, `Succeeded` or `Removed`). */
+  static outcomeMetric(kind: 'order' | 'tracking', outcome: string, period: Duration): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: OUTCOME_METRIC.namespace,
+      metricName: OUTCOME_METRIC.name,
+      dimensionsMap: {
+        service: OUTCOME_METRIC.service,
+        [OUTCOME_METRIC.kindDimension]: kind,
+        [OUTCOME_METRIC.outcomeDimension]: outcome,
+      },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
+  }
+
+  /**
+   * Workflow outcomes: every system failure pages (one alarm per error name, so the alarm says which), business
+   * failures page on their share of the hour's outcomes. A failed execution alone never pages: an InvalidOrder is the
+   * ordering system's to fix, not on-call's.
+   */
+  private outcomeAlarms(): void {
+    const fiveMinutes = Duration.minutes(5);
+    for (const error of OUTCOME_ALARMS.systemFailures) {
+      const metrics = Object.fromEntries(
+        (['order', 'tracking'] as const).map((kind) => [kind, Monitoring.outcomeMetric(kind, error, fiveMinutes)]),
+      );
+      this.alarm(`Workflow${error}`, {
+        alarmDescription: `A workflow execution ended in ${error} (a system failure: see the execution's cause)`,
+        metric: new cloudwatch.MathExpression({
+          expression: 'FILL(order, 0) + FILL(tracking, 0)',
+          usingMetrics: metrics,
+          period: fiveMinutes,
+          label: error,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    const hour = Duration.hours(1);
+    const outcomes = ['Succeeded', ...OUTCOME_ALARMS.systemFailures, ...OUTCOME_ALARMS.businessFailures];
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    outcomes.forEach((outcome, i) => {
+      usingMetrics[`o${i}`] = Monitoring.outcomeMetric('order', outcome, hour);
+    });
+    const sum = (names: string[]) => names.map((n) => `FILL(${n}, 0)`).join(' + ');
+    const all = Object.keys(usingMetrics);
+    const business = all.filter((_, i) =>
+      (OUTCOME_ALARMS.businessFailures as readonly string[]).includes(outcomes[i] ?? ''),
+    );
+    this.alarm('OrderBusinessFailureRate', {
+      alarmDescription:
+        `More than ${OUTCOME_ALARMS.businessFailurePercent} % of the orders that ended in an hour failed for business ` +
+        `reasons (${OUTCOME_ALARMS.businessFailures.join(', ')}), with at least ` +
+        `${OUTCOME_ALARMS.businessFailureMinimumOutcomes} orders: look for a bad batch or a changed rule`,
+      metric: new cloudwatch.MathExpression({
+        expression: `IF((${sum(all)}) >= ${OUTCOME_ALARMS.businessFailureMinimumOutcomes}, 100 * (${sum(business)}) / (${sum(all)}), 0)`,
+        usingMetrics,
+        period: hour,
+        label: 'business failures, % of orders ended',
+      }),
+      threshold: OUTCOME_ALARMS.businessFailurePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+  }
+
+  private workflowAlarms(stateMachine: sfn.StateMachine): void {
     this.alarm('WorkflowExecutionsTimedOut', {
       alarmDescription: 'A provisioning workflow execution hit the state machine timeout',
       metric: stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),

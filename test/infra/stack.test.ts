@@ -479,11 +479,38 @@ describe('the provisioning stack: alarms and dashboard', () => {
     }
   });
 
-  it('alarms on API 5xx and on failed and timed-out workflow executions', () => {
+  it('alarms on API 5xx and on timed-out workflow executions, never on a failed execution as such', () => {
     // Act / Assess
     expect(alarmsOn('5xx', 'AWS/ApiGateway')).toHaveLength(1);
-    expect(alarmsOn('ExecutionsFailed', 'AWS/States')).toHaveLength(1);
+    expect(alarmsOn('ExecutionsFailed', 'AWS/States')).toHaveLength(0);
     expect(alarmsOn('ExecutionsTimedOut', 'AWS/States')).toHaveLength(1);
+  });
+
+  it('pages on each system failure outcome, and on a rate of business failures, never on a single one', () => {
+    // Prepare
+    const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm')).map(
+      (a) =>
+        a.Properties as { AlarmName?: unknown; Metrics?: unknown[]; Threshold?: number; AlarmDescription?: string },
+    );
+    const outcomeAlarms = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('WorkflowOutcome'));
+    const dimensionsOf = (a: (typeof alarms)[number]) => JSON.stringify(a.Metrics ?? []);
+
+    // Assess: one alarm per system failure, threshold 1
+    for (const error of ['UpstreamUnavailable', 'InternalError', 'ProvisioningTimedOut']) {
+      const paging = outcomeAlarms.filter((a) => a.Threshold === 1 && dimensionsOf(a).includes(`"Value":"${error}"`));
+      expect(paging).toHaveLength(1);
+    }
+    // No alarm pages on one business failure …
+    for (const error of ['InvalidOrder', 'PrecheckFailed', 'ProvisioningFailed', 'SubscriberConflict']) {
+      expect(outcomeAlarms.filter((a) => a.Threshold === 1 && dimensionsOf(a).includes(`"Value":"${error}"`))).toEqual(
+        [],
+      );
+    }
+    // … one alarm watches their share of all outcomes
+    const rate = outcomeAlarms.filter((a) => dimensionsOf(a).includes('"Value":"InvalidOrder"'));
+    expect(rate).toHaveLength(1);
+    expect(rate[0]?.Threshold).toBe(20);
+    expect(dimensionsOf(rate[0] as never)).toContain('IF(');
   });
 
   it('watches exactly the metrics the refresh function emits', async () => {

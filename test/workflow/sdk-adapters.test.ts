@@ -16,8 +16,6 @@ import {
   SecretsManagerUnavailableError,
 } from '../../functions/adapters/secrets/secret-value';
 import { StepFunctionsOrderReader } from '../../functions/adapters/sfn/order-reader';
-import { StepFunctionsTaskCallbacks } from '../../functions/adapters/sfn/task-callbacks';
-import { StaleTaskTokenError } from '../../functions/domain/ports/workflow';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:provisioning';
 const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:provisioning:order-1';
@@ -119,37 +117,6 @@ describe('StepFunctionsOrderReader', () => {
     // Assess
     expect(missing).toBeUndefined();
     expect(denied).toMatchObject({ name: 'AccessDeniedException' });
-  });
-});
-
-describe('StepFunctionsTaskCallbacks', () => {
-  it.each(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'])('reports %s as a stale task token', async (type) => {
-    // Prepare
-    script = [{ status: 400, body: { __type: `com.amazonaws.swf.service.v2.model#${type}`, message: 'x' } }];
-    const callbacks = new StepFunctionsTaskCallbacks(new SFNClient(clientConfig()));
-
-    // Act
-    const failure = await callbacks.succeed('token-1', { ok: true }).catch((error: unknown) => error);
-
-    // Assess
-    expect(failure).toBeInstanceOf(StaleTaskTokenError);
-    expect(received[0]).toEqual({
-      target: 'AWSStepFunctions.SendTaskSuccess',
-      body: { taskToken: 'token-1', output: '{"ok":true}' },
-    });
-  });
-
-  it('cuts a failure to the limits of SendTaskFailure', async () => {
-    // Prepare
-    const callbacks = new StepFunctionsTaskCallbacks(new SFNClient(clientConfig()));
-
-    // Act
-    await callbacks.fail('token-1', 'E'.repeat(300), 'c'.repeat(40_000));
-
-    // Assess
-    const body = received[0]?.body as { error: string; cause: string };
-    expect(body.error).toHaveLength(256);
-    expect(body.cause).toHaveLength(32_768);
   });
 });
 

@@ -16,6 +16,7 @@ import type { Subscriber } from '../contract/subscriber';
 import { issuesToErrorItems } from '../contract/validation';
 import type { AuditLookup, AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
 import type { Clock } from '../ports/clock';
+import type { OutcomeMetrics } from '../ports/metrics';
 import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
 import { isPendingStatus, POLL_TUNING, type PollTuning, planNextCheck } from './poll-policy';
 import {
@@ -37,6 +38,8 @@ export interface WorkflowDeps {
   clock: Clock;
   logger?: Logger | undefined;
   tuning?: PollTuning | undefined;
+  /** One outcome data point per execution that ends (`ports/metrics.ts`). */
+  metrics?: OutcomeMetrics | undefined;
 }
 
 /** What a step that never calls Webex needs (validate an order, start tracking, record a failure). */
@@ -207,6 +210,7 @@ async function fail(
     detail: error,
   });
   deps.logger?.info('workflow failed', { orderId: state.ref, error });
+  deps.metrics?.workflowEnded({ kind: state.kind, outcome: error });
   return { ...settled(state), route: 'failed', failure: { error, cause } };
 }
 
@@ -220,6 +224,7 @@ async function succeed(deps: WorkflowDeps, state: WorkflowState, subscriber: Sub
     status: { to: subscriber.status },
     detail: 'provisioned',
   });
+  deps.metrics?.workflowEnded({ kind: state.kind, outcome: 'Succeeded' });
   return {
     ...settled(state),
     route: 'succeeded',
@@ -730,6 +735,7 @@ async function removedWhileTracked(
     detail: 'removed',
   });
   deps.logger?.info('tracking ended: the subscriber was removed', { trackingId: state.tracking?.trackingId });
+  deps.metrics?.workflowEnded({ kind: 'tracking', outcome: 'Removed' });
   return {
     ...settled(state),
     route: 'removed',
