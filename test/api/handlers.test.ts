@@ -629,7 +629,13 @@ describe('following API Provision/Update with the workflow (the tracking outbox 
     expect(started()[0]?.body.stateMachineArn).toBe(STATE_MACHINE_ARN);
     expect(started()[0]?.body.name).toMatch(/^track-provision-/);
     expect(JSON.parse(String(started()[0]?.body.input))).toEqual({
-      tracking: { subscriberId: id, reason: 'provision', trackingId: expect.any(String), actor: 'ordering-system' },
+      tracking: {
+        subscriberId: id,
+        reason: 'provision',
+        trackingId: expect.any(String),
+        actor: 'ordering-system',
+        requestId: expect.any(String),
+      },
     });
     const records = await auditOf(id);
     expect(records).toHaveLength(1);

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StepFunctionsSubscriberTracker } from '../../functions/adapters/sfn/subscriber-tracker';
+import { auditId } from '../../functions/domain/audit';
 import { renderProvisioningAsl } from '../../infra/workflow/asl';
 import { type LocalStepFunctions, startLocalStepFunctions } from '../../local/stepfunctions';
 import { anOrder, startWorkflowHarness, type WorkflowHarness } from './harness';
@@ -234,6 +235,16 @@ describe('local Step Functions endpoint', () => {
       requestId: 'req-1',
       actor: 'c',
     };
+    // The API call's own audit record, which the tracking outbox follows (and Start tracking checks)
+    await h.audit.append({
+      id: auditId(input.requestId, input.reason),
+      at: new Date(h.clock.now()).toISOString(),
+      actor: input.actor,
+      action: input.reason,
+      subscriberId: subscriber.id,
+      outcome: { result: 'success', statusCode: 200 },
+      trackingId: input.trackingId,
+    });
 
     // Act
     await tracker.trackSubscriber(input);
