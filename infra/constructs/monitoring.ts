@@ -27,7 +27,7 @@ export const TOKEN_METRICS = {
 export const TOKEN_METRIC_DIMENSIONS: Readonly<Record<string, string>> = { service: 'webex-bw-provisioning' };
 
 /**
- * How workflow outcomes page (metric `WorkflowOutcome`, dimensions Kind and Outcome, emitted through
+ * How workflow outcomes page (metric `OrderOutcome`, dimensions service, Kind and Outcome, emitted through
  * `functions/domain/ports/metrics.ts`). System failures page on the first one; business failures (the order or Webex
  * said no) page only as a share of all outcomes, never on a single one.
  */

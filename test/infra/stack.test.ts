@@ -492,7 +492,7 @@ describe('the provisioning stack: alarms and dashboard', () => {
       (a) =>
         a.Properties as { AlarmName?: unknown; Metrics?: unknown[]; Threshold?: number; AlarmDescription?: string },
     );
-    const outcomeAlarms = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('WorkflowOutcome'));
+    const outcomeAlarms = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('OrderOutcome'));
     const dimensionsOf = (a: (typeof alarms)[number]) => JSON.stringify(a.Metrics ?? []);
 
     // Assess: one alarm per system failure, threshold 1
