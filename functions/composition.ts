@@ -127,6 +127,7 @@ export function getAuditStore(): AuditStore {
     singletons.auditStore = new DynamoAuditStore({
       client: dynamodb(config),
       tableName: config.auditTableName as string,
+      ...(config.auditRetentionDays === undefined ? {} : { retentionDays: config.auditRetentionDays }),
     });
   }
   return singletons.auditStore;

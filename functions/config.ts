@@ -10,6 +10,7 @@
  * | name | meaning |
  * |---|---|
  * | `AUDIT_TABLE_NAME` | DynamoDB audit table (need `audit`) |
+ * | `AUDIT_RETENTION_DAYS` | days an audit record is kept (its TTL attribute), 1 to 36500, default 400 |
  * | `WEBEX_BASE_URL` | Webex API base, default `https://webexapis.com/v1` |
  * | `PARTNER_TOKEN_SECRET_ID` | Secrets Manager secret with the partner tokens (AWS) — or: |
  * | `WEBEX_REFRESH_TOKEN` + `WEBEX_CLIENT_ID` + `WEBEX_CLIENT_SECRET` | refresh-grant credentials (local / non-AWS) (need `webex`) |
@@ -43,6 +44,7 @@ export type DigestKeyConfig = { kind: 'secret'; secretId: string } | { kind: 'in
 
 export interface ServiceConfig {
   readonly auditTableName: string | undefined;
+  readonly auditRetentionDays: number | undefined;
   readonly webexBaseUrl: string;
   readonly webexCredentials: WebexCredentialsConfig | undefined;
   readonly digestKey: DigestKeyConfig | undefined;
@@ -59,7 +61,7 @@ export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker';
 
 /**
  * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
- * Plain functions rather than zod schemas: the configuration is read on every cold start, and fourteen variables do
+ * Plain functions rather than zod schemas: the configuration is read on every cold start, and its variables do
  * not need the 44 zod schemas a zod version of this table builds at module load.
  */
 type VariableCheck = (value: string) => { value: string } | { problem: string };
@@ -88,6 +90,10 @@ const httpUrl: VariableCheck = (value) => {
 
 const VARIABLES = {
   AUDIT_TABLE_NAME: matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+  AUDIT_RETENTION_DAYS: (value) =>
+    /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 36_500
+      ? { value }
+      : { problem: 'must be a whole number of days from 1 to 36500' },
   WEBEX_BASE_URL: httpUrl,
   PARTNER_TOKEN_SECRET_ID: any,
   WEBEX_REFRESH_TOKEN: any,
@@ -180,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   return Object.freeze({
     auditTableName: e.AUDIT_TABLE_NAME,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS === undefined ? undefined : Number(e.AUDIT_RETENTION_DAYS),
     webexBaseUrl: e.WEBEX_BASE_URL ?? DEFAULT_WEBEX_BASE_URL,
     webexCredentials: webexCredentials && Object.freeze(webexCredentials),
     digestKey: digestKey && Object.freeze(digestKey),

@@ -10,13 +10,17 @@
  * | `throttleRateLimit` | API default stage: steady requests per second | 50 |
  * | `throttleBurstLimit` | API default stage: burst | 100 |
  * | `logRetentionDays` | retention of every log group (a CloudWatch retention value) | 90 |
+ * | `auditRetentionDays` | days an audit record is kept before DynamoDB's TTL deletes it (1 to 36500) | 400 |
+ * | `consoleClientId` | OAuth client id of the operator console (authorization code + PKCE at `jwtIssuer`) | `webex-bw-console` |
  * | `logLevel` | `LOG_LEVEL` of every function | `info` |
  * | `alarmEmail` | optional e-mail subscribed to the alarm topic | none |
+ * | `runbookUrl` | where operators read `docs/RUNBOOK.md` (each alarm links its section) | `docs/RUNBOOK.md` |
  * | `stackName` | the CloudFormation stack name | `WebexBwProvisioning` |
  * | `account`, `region` | target environment | the CLI's (`CDK_DEFAULT_*`), else environment-agnostic |
  * | `skipBundling` | `true`: do not run esbuild (fast synth for tests/CI checks; NOT deployable) | false |
  */
 import type { Node } from 'constructs';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../functions/adapters/dynamodb/audit-table';
 
 export interface StackConfig {
   readonly jwtIssuer: string;
@@ -25,8 +29,11 @@ export interface StackConfig {
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
   readonly logRetentionDays: number;
+  readonly auditRetentionDays: number;
+  readonly consoleClientId: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly alarmEmail: string | undefined;
+  readonly runbookUrl: string | undefined;
 }
 
 export const DEFAULT_STACK_NAME = 'WebexBwProvisioning';
@@ -36,6 +43,8 @@ export const STACK_CONFIG_DEFAULTS = {
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
   logRetentionDays: 90,
+  auditRetentionDays: DEFAULT_AUDIT_RETENTION_DAYS,
+  consoleClientId: 'webex-bw-console',
   logLevel: 'info',
 } as const;
 
@@ -112,6 +121,12 @@ export function parseStackConfig(context: Record<string, unknown>): StackConfig 
     problems.push(`logRetentionDays must be one of ${LOG_RETENTION_VALUES.join(', ')}`);
   }
 
+  const auditRetentionDays = integer('auditRetentionDays', STACK_CONFIG_DEFAULTS.auditRetentionDays, 1, 36_500);
+  const consoleClientId = text('consoleClientId') ?? STACK_CONFIG_DEFAULTS.consoleClientId;
+  if (!/^[\x21-\x7e]{1,255}$/.test(consoleClientId)) {
+    problems.push('consoleClientId must be 1 to 255 printable characters without spaces');
+  }
+
   const logLevelRaw = text('logLevel') ?? STACK_CONFIG_DEFAULTS.logLevel;
   const logLevel = (LOG_LEVELS as readonly string[]).includes(logLevelRaw)
     ? (logLevelRaw as StackConfig['logLevel'])
@@ -123,6 +138,8 @@ export function parseStackConfig(context: Record<string, unknown>): StackConfig 
     problems.push('alarmEmail must be an e-mail address');
   }
 
+  const runbookUrl = httpsUrl('runbookUrl', text('runbookUrl'));
+
   if (problems.length > 0) throw new StackConfigError(problems);
   return Object.freeze({
     jwtIssuer: jwtIssuer as string,
@@ -131,8 +148,11 @@ export function parseStackConfig(context: Record<string, unknown>): StackConfig 
     throttleRateLimit,
     throttleBurstLimit,
     logRetentionDays,
+    auditRetentionDays,
+    consoleClientId,
     logLevel: logLevel as StackConfig['logLevel'],
     alarmEmail,
+    runbookUrl,
   });
 }
 
@@ -143,8 +163,11 @@ const CONTEXT_KEYS = [
   'throttleRateLimit',
   'throttleBurstLimit',
   'logRetentionDays',
+  'auditRetentionDays',
+  'consoleClientId',
   'logLevel',
   'alarmEmail',
+  'runbookUrl',
 ] as const;
 
 /** Reads the StackConfig from a construct node's context. */

@@ -120,8 +120,10 @@ export class ProvisioningStack extends Stack {
         { name: 'FollowSubscribers', function: this.trackingOutbox.consumer.function },
       ],
       refreshFunction: this.credentials.refresh.function,
-      refreshFailures: this.credentials.refreshFailures,
+      auditTable: this.auditTable.table,
+      streamConsumers: [{ name: 'FollowSubscribers', function: this.trackingOutbox.consumer.function }],
       alarmEmail: config.alarmEmail,
+      runbookUrl: config.runbookUrl,
     });
 
     this.monitoring.alarmOnDeadLetters(
@@ -130,6 +132,9 @@ export class ProvisioningStack extends Stack {
       'A tracking execution could not be started after all retries (the request stays on its audit record; see the ' +
         'dead-letter message for the stream records)',
     );
+
+    // Every dead-letter queue of the stack gets its depth alarm: keep this after the last construct that adds one.
+    this.monitoring.alarmOnEveryDeadLetterQueue();
 
     this.outputs();
     this.acknowledgeFunctionFindings([...routeFunctions.values(), ...taskFunctions.values()], this.credentials.refresh);
@@ -145,7 +150,10 @@ export class ProvisioningStack extends Stack {
     if (access.auditAppend || access.auditRead || (access.auditQuery?.length ?? 0) > 0) {
       fn.function.addEnvironment('AUDIT_TABLE_NAME', table.tableName);
     }
-    if (access.auditAppend) grant('AppendAuditRecords', ['dynamodb:PutItem'], [table.tableArn]);
+    if (access.auditAppend) {
+      fn.function.addEnvironment('AUDIT_RETENTION_DAYS', String(this.config.auditRetentionDays));
+      grant('AppendAuditRecords', ['dynamodb:PutItem'], [table.tableArn]);
+    }
     if (access.auditRead) grant('ReadAuditRecords', ['dynamodb:GetItem'], [table.tableArn]);
     if (access.auditQuery && access.auditQuery.length > 0) {
       grant(

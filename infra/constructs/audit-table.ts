@@ -34,6 +34,8 @@ export class AuditTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       // The tracking outbox: new items reach the follow-up consumer (constructs/tracking-outbox.ts).
       stream: dynamodb.StreamViewType.NEW_IMAGE,
+      // Retention: every record carries its expiry (AUDIT_RETENTION_DAYS after it was written); DynamoDB deletes it.
+      timeToLiveAttribute: AUDIT_TABLE.timeToLiveAttribute,
     });
     for (const index of AUDIT_TABLE.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -1,20 +1,22 @@
 /**
- * Alarms (to one encrypted SNS topic) and one dashboard for the whole service.
+ * Alarms (to one encrypted SNS topic) and one dashboard for the whole service. Every alarm's description ends with the
+ * link to its section of `docs/RUNBOOK.md` (a section per alarm, headed by the alarm's construct id).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { OUTCOME_METRIC } from '../../functions/domain/ports/metrics';
-import { acknowledge } from '../nag';
+import { deadLetterQueue, deadLettersOf } from './dead-letter-queue';
 
 /** The namespace and metric names the refresh function emits (Powertools Metrics, `functions/shared/metrics.ts`). */
 export const TOKEN_METRICS = {
@@ -47,7 +49,21 @@ export const ALARM_THRESHOLDS = {
   api5xxPerFiveMinutes: 5,
   /** Renew the partner's refresh token (re-authorize in Webex) before it runs out. */
   refreshTokenDaysRemaining: 14,
+  /** API latency p99 (ms, API Gateway's Latency) over three 5-minute periods in a row. */
+  apiLatencyP99Ms: 3000,
+  /** Audit table requests throttled in 5 minutes (on-demand tables throttle only past their scaling). */
+  auditThrottledRequestsPerFiveMinutes: 1,
+  /** Age of the oldest stream record a consumer has not processed (ms). */
+  streamIteratorAgeMs: 5 * 60 * 1000,
 } as const;
+
+/** Where the runbook is when no `runbookUrl` is given: the file in this repository. */
+export const DEFAULT_RUNBOOK_URL = 'docs/RUNBOOK.md';
+
+/** The anchor of an alarm's runbook section: its heading is the construct id, which GitHub lower-cases. */
+export function runbookAnchor(alarmId: string): string {
+  return alarmId.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
 
 export interface MonitoredFunction {
   readonly name: string;
@@ -59,8 +75,13 @@ export interface MonitoringProps {
   readonly stateMachine: sfn.StateMachine;
   readonly functions: readonly MonitoredFunction[];
   readonly refreshFunction: lambda.IFunction;
-  readonly refreshFailures: sqs.IQueue;
+  /** The audit table (throttling). */
+  readonly auditTable: dynamodb.ITable;
+  /** Functions fed by a stream (the oldest unprocessed record's age). */
+  readonly streamConsumers: readonly MonitoredFunction[];
   readonly alarmEmail?: string | undefined;
+  /** The runbook each alarm links to (default `docs/RUNBOOK.md`); anchors are added per alarm. */
+  readonly runbookUrl?: string | undefined;
 }
 
 export class Monitoring extends Construct {
@@ -68,6 +89,7 @@ export class Monitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly action: SnsAction;
+  private readonly runbookUrl: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -102,6 +124,7 @@ export class Monitoring extends Construct {
       }),
     );
     this.action = new SnsAction(this.topic);
+    this.runbookUrl = props.runbookUrl ?? DEFAULT_RUNBOOK_URL;
 
     if (props.alarmEmail !== undefined) this.subscribeEmail(props.alarmEmail);
 
@@ -109,12 +132,39 @@ export class Monitoring extends Construct {
     this.workflowAlarms(props.stateMachine);
     this.outcomeAlarms();
     for (const { name, function: fn } of props.functions) this.functionAlarms(name, fn);
-    this.tokenAlarms(props.refreshFunction, props.refreshFailures);
+    this.tokenAlarms(props.refreshFunction);
+    this.auditTableAlarms(props.auditTable);
+    for (const { name, function: fn } of props.streamConsumers) this.streamAlarms(name, fn);
     this.dashboard = this.buildDashboard(props);
   }
 
+  /**
+   * A depth alarm for every dead-letter queue of the stack (made with `deadLetterQueue`) that has none yet, named
+   * after the queue's construct path (`TrackingOutbox/DeadLetters` → `TrackingOutboxDeadLettersDepth`). The stack
+   * calls this once all its constructs exist.
+   */
+  alarmOnEveryDeadLetterQueue(): cloudwatch.Alarm[] {
+    const stack = Stack.of(this);
+    const added: cloudwatch.Alarm[] = [];
+    for (const construct of stack.node.findAll()) {
+      const of = deadLettersOf(construct);
+      if (of === undefined || this.alarmedQueues.has(construct)) continue;
+      const queue = construct as sqs.Queue;
+      const name = queue.node.path
+        .slice(stack.node.path.length + 1)
+        .split('/')
+        .map((part) => part.replace(/[^A-Za-z0-9]/g, ''))
+        .join('');
+      added.push(this.alarmOnDeadLetters(`${name}Depth`, queue, `A message is in the dead-letter queue of ${of}`));
+    }
+    return added;
+  }
+
+  private readonly alarmedQueues = new Set<unknown>();
+
   /** Alarms on the first message in a dead-letter queue. */
   alarmOnDeadLetters(id: string, queue: sqs.IQueue, alarmDescription: string): cloudwatch.Alarm {
+    this.alarmedQueues.add(queue);
     return this.alarm(id, {
       alarmDescription,
       metric: queue.metricApproximateNumberOfMessagesVisible({
@@ -129,33 +179,28 @@ export class Monitoring extends Construct {
   }
 
   private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, props);
+    const description = `${props.alarmDescription ?? id}. Runbook: ${this.runbookUrl}#${runbookAnchor(id)}`;
+    const alarm = new cloudwatch.Alarm(this, id, { ...props, alarmDescription: description });
     alarm.addAlarmAction(this.action);
     this.alarms.push(alarm);
     return alarm;
   }
 
   private subscribeEmail(email: string): void {
-    const undelivered = new sqs.Queue(this, 'AlarmEmailUndelivered', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      undelivered,
-      {
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue IS the redrive (dead-letter) queue of the alarm e-mail subscription.',
-      },
-      {
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: 'This queue IS the redrive queue of the alarm e-mail subscription.',
-      },
-    );
+    const undelivered = deadLetterQueue(this, 'AlarmEmailUndelivered', 'the alarm e-mail subscription');
     this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: undelivered }));
   }
 
   private apiAlarms(api: apigw.HttpApi): void {
+    this.alarm('ApiLatencyP99', {
+      alarmDescription: `The API's p99 latency was above ${ALARM_THRESHOLDS.apiLatencyP99Ms} ms for 15 minutes`,
+      metric: api.metricLatency({ period: Duration.minutes(5), statistic: cloudwatch.Stats.p(99) }),
+      threshold: ALARM_THRESHOLDS.apiLatencyP99Ms,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.alarm('Api5xx', {
       alarmDescription: `The API answered ${ALARM_THRESHOLDS.api5xxPerFiveMinutes} or more 5xx in 5 minutes`,
       metric: api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
@@ -235,6 +280,33 @@ export class Monitoring extends Construct {
     });
   }
 
+  private auditTableAlarms(table: dynamodb.ITable): void {
+    this.alarm('AuditTableThrottled', {
+      alarmDescription:
+        'Audit table requests (PutItem, Query) were throttled: audit writes retry, then land in error logs',
+      metric: table.metricThrottledRequestsForOperations({
+        operations: [dynamodb.Operation.PUT_ITEM, dynamodb.Operation.QUERY],
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: ALARM_THRESHOLDS.auditThrottledRequestsPerFiveMinutes,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private streamAlarms(name: string, fn: lambda.IFunction): void {
+    this.alarm(`${name}IteratorAge`, {
+      alarmDescription: `The stream consumer ${name} is more than ${ALARM_THRESHOLDS.streamIteratorAgeMs / 60_000} minutes behind its stream`,
+      metric: fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: ALARM_THRESHOLDS.streamIteratorAgeMs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
   private workflowAlarms(stateMachine: sfn.StateMachine): void {
     this.alarm('WorkflowExecutionsTimedOut', {
       alarmDescription: 'A provisioning workflow execution hit the state machine timeout',
@@ -265,7 +337,7 @@ export class Monitoring extends Construct {
     });
   }
 
-  private tokenAlarms(refreshFunction: lambda.IFunction, refreshFailures: sqs.IQueue): void {
+  private tokenAlarms(refreshFunction: lambda.IFunction): void {
     this.alarm('PartnerTokenRefreshFailed', {
       alarmDescription:
         'The Webex partner token refresh failed: the API will stop working when the access token expires',
@@ -295,11 +367,6 @@ export class Monitoring extends Construct {
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.alarmOnDeadLetters(
-      'PartnerTokenRefreshDeadLetters',
-      refreshFailures,
-      'A token refresh invocation failed after all retries (message in the refresh failures queue)',
-    );
   }
 
   private buildDashboard(props: MonitoringProps): cloudwatch.Dashboard {

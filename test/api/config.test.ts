@@ -57,6 +57,19 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('silent');
   });
 
+  it('reads the audit retention in days and refuses one that is not a whole number from 1 to 36500', () => {
+    // Act
+    const set = loadConfig({ AUDIT_RETENTION_DAYS: '30' });
+    const unset = loadConfig({});
+
+    // Assess
+    expect(set.auditRetentionDays).toBe(30);
+    expect(unset.auditRetentionDays).toBeUndefined();
+    for (const bad of ['0', '36501', '1.5', 'forever']) {
+      expect(problemsOf(() => loadConfig({ AUDIT_RETENTION_DAYS: bad }))).toContain('AUDIT_RETENTION_DAYS');
+    }
+  });
+
   it('names every bad variable at once, never its value', () => {
     // Act
     const message = problemsOf(() =>

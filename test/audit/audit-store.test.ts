@@ -1,6 +1,6 @@
 import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditStore, encodeCursor } from '../../functions/adapters/dynamodb/audit-store';
+import { DynamoAuditStore, encodeCursor, expiresAt } from '../../functions/adapters/dynamodb/audit-store';
 import { AUDIT_TABLE } from '../../functions/adapters/dynamodb/audit-table';
 import { auditId } from '../../functions/domain/audit';
 import { ValidationError } from '../../functions/domain/errors';
@@ -159,5 +159,32 @@ describe('DynamoAuditStore', () => {
       await expect(outcome).rejects.toBeInstanceOf(ValidationError);
       await expect(outcome).rejects.toMatchObject({ errors: [{ errorCode: 1002, fieldName: 'cursor' }] });
     }
+  });
+});
+
+describe('retention', () => {
+  it('writes every record with its expiry, the retention after it happened, and reads it back without it', async () => {
+    // Prepare
+    const short = new DynamoAuditStore({ client: dynamo.client, tableName: dynamo.tableName, retentionDays: 30 });
+    const kept = record('retention-sub', 1);
+    const brief = record('retention-sub', 2);
+
+    // Act
+    await store.append(kept);
+    await short.append(brief);
+    const items = await Promise.all(
+      [kept, brief].map((r) =>
+        dynamo.client.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { id: { S: r.id } } })),
+      ),
+    );
+    const page = await store.listBySubscriber('retention-sub', { max: 10 });
+
+    // Assess
+    expect(items.map((i) => i.Item?.[AUDIT_TABLE.timeToLiveAttribute]?.N)).toEqual([
+      String(expiresAt(kept.at, 400)),
+      String(expiresAt(brief.at, 30)),
+    ]);
+    expect(expiresAt('2025-01-01T10:01:00.000Z', 400)).toBe(Date.UTC(2026, 1, 5, 10, 1) / 1000);
+    expect(page.items).toEqual([brief, kept]);
   });
 });

@@ -28,9 +28,19 @@ describe('parseStackConfig', () => {
       throttleRateLimit: 50,
       throttleBurstLimit: 100,
       logRetentionDays: 90,
+      auditRetentionDays: 400,
+      consoleClientId: 'webex-bw-console',
       logLevel: 'info',
       alarmEmail: undefined,
+      runbookUrl: undefined,
     });
+  });
+
+  it('refuses an audit retention outside 1 to 36500 days and a runbook that is not an https URL', () => {
+    // Act / Assess
+    expect(() => parseStackConfig({ ...REQUIRED, auditRetentionDays: '0' })).toThrow(/auditRetentionDays/);
+    expect(() => parseStackConfig({ ...REQUIRED, runbookUrl: 'http://wiki/runbook' })).toThrow(/runbookUrl/);
+    expect(parseStackConfig({ ...REQUIRED, auditRetentionDays: '30' }).auditRetentionDays).toBe(30);
   });
 
   it('reads -c strings: numbers, several audiences, a trailing slash on the Webex URL', () => {

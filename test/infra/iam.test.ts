@@ -120,13 +120,43 @@ const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
 const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
   listSubscribers: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
   getSubscriber: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
-  provisionSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
-  updateSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
-  precheckSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
-  removeSubscriber: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
-  resendConsent: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
+  provisionSubscriber: [
+    'AUDIT_DIGEST_SECRET_ID',
+    'AUDIT_RETENTION_DAYS',
+    'AUDIT_TABLE_NAME',
+    'PARTNER_TOKEN_SECRET_ID',
+    'WEBEX_BASE_URL',
+  ],
+  updateSubscriber: [
+    'AUDIT_DIGEST_SECRET_ID',
+    'AUDIT_RETENTION_DAYS',
+    'AUDIT_TABLE_NAME',
+    'PARTNER_TOKEN_SECRET_ID',
+    'WEBEX_BASE_URL',
+  ],
+  precheckSubscriber: [
+    'AUDIT_DIGEST_SECRET_ID',
+    'AUDIT_RETENTION_DAYS',
+    'AUDIT_TABLE_NAME',
+    'PARTNER_TOKEN_SECRET_ID',
+    'WEBEX_BASE_URL',
+  ],
+  removeSubscriber: [
+    'AUDIT_DIGEST_SECRET_ID',
+    'AUDIT_RETENTION_DAYS',
+    'AUDIT_TABLE_NAME',
+    'PARTNER_TOKEN_SECRET_ID',
+    'WEBEX_BASE_URL',
+  ],
+  resendConsent: [
+    'AUDIT_DIGEST_SECRET_ID',
+    'AUDIT_RETENTION_DAYS',
+    'AUDIT_TABLE_NAME',
+    'PARTNER_TOKEN_SECRET_ID',
+    'WEBEX_BASE_URL',
+  ],
   listSubscriberAudit: ['AUDIT_TABLE_NAME'],
-  submitOrder: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
+  submitOrder: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   getOrder: ['AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   getOpenApiDocument: [],
   getApiDocs: [],
@@ -193,6 +223,7 @@ describe('least privilege: workflow tasks and the token refresh', () => {
       expect(actual).toEqual(sorted([LOGS, XRAY, READ_TOKEN, READ_DIGEST, APPEND_AUDIT]));
       expect(variablesOf(fn)).toEqual([
         'AUDIT_DIGEST_SECRET_ID',
+        'AUDIT_RETENTION_DAYS',
         'AUDIT_TABLE_NAME',
         'PARTNER_TOKEN_SECRET_ID',
         'WEBEX_BASE_URL',
@@ -211,7 +242,7 @@ describe('least privilege: workflow tasks and the token refresh', () => {
 
       // Assess
       expect(actual).toEqual(sorted([LOGS, XRAY, READ_DIGEST, APPEND_AUDIT, ...(extra[name] ?? [])]));
-      expect(variablesOf(fn)).toEqual(['AUDIT_DIGEST_SECRET_ID', 'AUDIT_TABLE_NAME']);
+      expect(variablesOf(fn)).toEqual(['AUDIT_DIGEST_SECRET_ID', 'AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME']);
     });
   }
 

@@ -261,6 +261,31 @@ describe('the provisioning stack: audit table', () => {
     });
   });
 
+  it('has TTL enabled on the attribute every audit record carries', () => {
+    // Act / Assess
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: AUDIT_TABLE.timeToLiveAttribute, Enabled: true },
+    });
+  });
+
+  it('tells every function that appends audit records how many days they are kept (400 unless configured)', () => {
+    // Prepare
+    const appending = Object.values(resourcesOfType(synth.template, 'AWS::Lambda::Function'))
+      .map((fn) => fn.Properties as { Environment?: { Variables?: Record<string, unknown> } })
+      .filter((props) => props.Environment?.Variables?.AUDIT_TABLE_NAME !== undefined);
+    const custom = synthesizeStack({ auditRetentionDays: '30' });
+
+    // Act
+    const retention = appending.map((props) => props.Environment?.Variables?.AUDIT_RETENTION_DAYS);
+
+    // Assess
+    expect(retention.filter((days) => days !== undefined).length).toBeGreaterThan(5);
+    expect(new Set(retention.filter((days) => days !== undefined))).toEqual(new Set(['400']));
+    custom.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AUDIT_RETENTION_DAYS: '30' }) },
+    });
+  });
+
   it('has exactly the global secondary indexes of the audit table description', () => {
     // Prepare
     const table = Object.values(resourcesOfType(synth.template, 'AWS::DynamoDB::Table'))[0]?.Properties as {
@@ -511,6 +536,50 @@ describe('the provisioning stack: alarms and dashboard', () => {
     expect(rate).toHaveLength(1);
     expect(rate[0]?.Threshold).toBe(20);
     expect(dimensionsOf(rate[0] as never)).toContain('IF(');
+  });
+
+  it("alarms on the audit table's throttling, the stream consumer's iterator age and the API's p99 latency", () => {
+    // Act
+    const latency = alarmsOn('Latency', 'AWS/ApiGateway');
+    const iteratorAge = alarmsOn('IteratorAge', 'AWS/Lambda');
+    const throttled = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as { Metrics?: Array<{ MetricStat?: { Metric?: { MetricName?: string } } }> })
+      .filter((p) => p.Metrics?.some((m) => m.MetricStat?.Metric?.MetricName === 'ThrottledRequests'));
+
+    // Assess
+    expect(latency).toEqual([
+      expect.objectContaining({ ExtendedStatistic: 'p99', Threshold: 3000, EvaluationPeriods: 3 }),
+    ]);
+    expect(iteratorAge).toEqual([expect.objectContaining({ Statistic: 'Maximum', Threshold: 300_000 })]);
+    expect(throttled).toHaveLength(1);
+  });
+
+  it('alarms on the depth of every dead-letter queue the stack has', () => {
+    // Prepare: every queue something sends its failures to (queue redrive, event source or Lambda destination, SNS).
+    const withEmail = synthesizeStack({ alarmEmail: 'oncall@example.com' });
+    const text = JSON.stringify(withEmail.template.toJSON().Resources);
+    const queues = Object.keys(resourcesOfType(withEmail.template, 'AWS::SQS::Queue'));
+    const deadLetterQueues = queues.filter((id) =>
+      [
+        new RegExp(`"deadLetterTargetArn":\\{"Fn::GetAtt":\\["${id}","Arn"\\]`),
+        new RegExp(`"Destination":\\{"Fn::GetAtt":\\["${id}","Arn"\\]`),
+        new RegExp(`"DeadLetterConfig":\\{"Arn":\\{"Fn::GetAtt":\\["${id}","Arn"\\]`),
+      ].some((pattern) => pattern.test(text)),
+    );
+
+    // Act
+    const alarmed = Object.values(resourcesOfType(withEmail.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as { MetricName?: string; Dimensions?: Array<{ Value: unknown }> })
+      .filter((p) => p.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map((p) => JSON.stringify(p.Dimensions?.[0]?.Value));
+
+    // Assess
+    expect(deadLetterQueues.length).toBeGreaterThanOrEqual(3);
+    for (const id of deadLetterQueues)
+      expect(
+        alarmed.some((value) => value.includes(`"${id}"`)),
+        id,
+      ).toBe(true);
   });
 
   it('watches exactly the metrics the refresh function emits', async () => {

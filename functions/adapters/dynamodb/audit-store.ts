@@ -23,7 +23,7 @@ import { ERROR_CODES, RULES } from '../../domain/contract/rules';
 import { ValidationError } from '../../domain/errors';
 import type { AuditLookup, AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../domain/ports/audit';
 import { FOLLOW_ATTRIBUTE } from './audit-outbox';
-import { AUDIT_TABLE, type AuditIndexName, auditIndex } from './audit-table';
+import { AUDIT_TABLE, type AuditIndexName, auditIndex, DEFAULT_AUDIT_RETENTION_DAYS } from './audit-table';
 
 /** Longest cursor accepted (a LastEvaluatedKey of three short strings is far below). */
 export const MAX_CURSOR_LENGTH = 1024;
@@ -31,22 +31,38 @@ export const MAX_CURSOR_LENGTH = 1024;
 export interface DynamoAuditStoreOptions {
   client: DynamoDBClient;
   tableName: string;
+  /** Days a record is kept: its TTL attribute is `at` + this many days. Default 400. */
+  retentionDays?: number;
 }
 
 /** Attributes that are not part of the trail as read: the indexes' keys and the outbox request; stripped when reading. */
-const INTERNAL_ATTRIBUTES = ['atId', 'day', FOLLOW_ATTRIBUTE] as const;
+const INTERNAL_ATTRIBUTES = ['atId', 'day', AUDIT_TABLE.timeToLiveAttribute, FOLLOW_ATTRIBUTE] as const;
+
+const SECONDS_PER_DAY = 86_400;
+
+/** The TTL value of a record written at `at` (ISO 8601): epoch seconds, `retentionDays` later. */
+export function expiresAt(at: string, retentionDays: number): number {
+  return Math.floor(Date.parse(at) / 1000) + retentionDays * SECONDS_PER_DAY;
+}
 
 export class DynamoAuditStore implements AuditStore, AuditLookup {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
+  readonly #retentionDays: number;
 
   constructor(options: DynamoAuditStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
+    this.#retentionDays = options.retentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
   }
 
   async append(record: AuditRecord): Promise<{ written: boolean }> {
-    const item = { ...record, atId: `${record.at}#${record.id}`, day: record.at.slice(0, 10) };
+    const item = {
+      ...record,
+      atId: `${record.at}#${record.id}`,
+      day: record.at.slice(0, 10),
+      [AUDIT_TABLE.timeToLiveAttribute]: expiresAt(record.at, this.#retentionDays),
+    };
     try {
       await this.#client.send(
         new PutItemCommand({

@@ -6,7 +6,9 @@
  *   duplicates a record.
  * - GSIs, each sorted by `atId` = `${at}#${id}` (time order, unique): `bySubscriber` (subscriberId), `byOrder` (orderId),
  *   `byDay` (day = yyyy-mm-dd of `at`, for time-range queries). Sparse: a record without the key is not in the index.
- * - No TTL, no streams needed; items are never updated or deleted.
+ * - TTL on `expiresAt` (epoch seconds): every record carries it (`at` + the retention, `AUDIT_RETENTION_DAYS`, default
+ *   400 days) and DynamoDB deletes expired items itself. No code path updates or deletes an item. dynalite (the local
+ *   runtime, tests) does not expire items: the attribute is written, nothing is removed.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -24,8 +26,13 @@ export interface AuditIndexDefinition {
   readonly projection: 'ALL';
 }
 
+/** How long an audit record is kept unless the deployment says otherwise (CDK context `auditRetentionDays`). */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 400;
+
 export const AUDIT_TABLE = {
   partitionKey: { name: 'id', type: 'S' },
+  /** The TTL attribute: epoch seconds after which DynamoDB deletes the record. */
+  timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
     {
       indexName: 'bySubscriber',
@@ -48,6 +55,7 @@ export const AUDIT_TABLE = {
   ],
 } as const satisfies {
   partitionKey: KeyAttribute;
+  timeToLiveAttribute: string;
   globalSecondaryIndexes: readonly AuditIndexDefinition[];
 };
 
