@@ -28,7 +28,7 @@ import {
   type ServiceConfig,
 } from './config';
 import { ConfigurationError } from './domain/errors';
-import type { AuditLookup, AuditStore, FieldDigester } from './domain/ports/audit';
+import type { AuditDayIndex, AuditLookup, AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
 import type { OutcomeMetrics } from './domain/ports/metrics';
 import type { WebexCredentialsProvider } from './domain/ports/token';
@@ -121,7 +121,7 @@ export function getAuditLookup(): AuditLookup {
   return singletons.auditStore as DynamoAuditStore;
 }
 
-export function getAuditStore(): AuditStore {
+export function getAuditStore(): AuditStore & AuditDayIndex {
   if (!singletons.auditStore) {
     const config = getConfig(['audit']);
     singletons.auditStore = new DynamoAuditStore({

@@ -41,6 +41,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // (a conditional append, keyed by a digest of the content) decides which of concurrent callers was first.
   submitOrder: { startExecution: true, describeExecution: true, auditAppend: true, digest: true },
   getOrder: { describeExecution: true, auditQuery: ['byOrder'] },
+  listOrders: { auditQuery: ['byDay', 'byOrder'] },
   getOpenApiDocument: {},
   getApiDocs: {},
 };

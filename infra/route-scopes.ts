@@ -24,6 +24,7 @@ export const ROUTE_SCOPES = {
   listSubscriberAudit: 'read',
   submitOrder: 'write',
   getOrder: 'read',
+  listOrders: 'read',
   getOpenApiDocument: null,
   getApiDocs: null,
 } as const satisfies Record<string, ScopeName | null>;

@@ -116,6 +116,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Read an order: status, subscriber, failure cause and audit records (extension)',
   },
   {
+    operationId: 'listOrders',
+    method: 'GET',
+    path: '/v1/orders',
+    entry: 'functions/api/list-orders.ts',
+    scope: ROUTE_SCOPES.listOrders,
+    role: 'api',
+    summary: 'List the orders of a day, newest first, by status and enterprise (extension)',
+  },
+  {
     operationId: 'getOpenApiDocument',
     method: 'GET',
     path: '/openapi.json',

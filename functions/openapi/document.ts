@@ -25,6 +25,7 @@ import {
   AuditListResponseSchema,
   AuditRecordSchema,
 } from '../domain/use-cases/list-subscriber-audit';
+import { OrderListQuerySchema, OrderListResponseSchema, OrderSummarySchema } from '../domain/workflow/order-list';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -56,6 +57,8 @@ const RESPONSE_SCHEMAS: readonly z.core.$ZodType[] = [
   AuditRecordSchema,
   AuditChangeSchema,
   AuditListResponseSchema,
+  OrderSummarySchema,
+  OrderListResponseSchema,
 ];
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -392,6 +395,16 @@ const SHAPES: Record<string, OperationShape> = {
     tags: ['Orders (extension)'],
     description: 'The order: its workflow status, the subscriber once known, the failure cause, and its audit records.',
     success: { status: 200, description: 'OK', schema: ORDER_VIEW_SCHEMA },
+    upstream: false,
+  },
+  listOrders: {
+    tags: ['Orders (extension)'],
+    description:
+      'The orders started on one UTC day (`day`, default today), newest first, from the audit trail: RUNNING until ' +
+      'the order ends, then SUCCEEDED or FAILED with the failure. Filter by `status` (comma-separated) and ' +
+      '`spEnterpriseId`; page with `max` and the `cursor` of the `Link` header.',
+    query: OrderListQuerySchema,
+    success: { status: 200, description: 'OK', schema: ref('OrderListResponse'), headers: { Link: LINK_HEADER } },
     upstream: false,
   },
   getOpenApiDocument: {

@@ -112,6 +112,7 @@ const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
   listSubscriberAudit: [queryIndex('bySubscriber')],
   submitOrder: [START, DESCRIBE, READ_DIGEST, APPEND_AUDIT],
   getOrder: [DESCRIBE, queryIndex('byOrder')],
+  listOrders: [{ actions: ['dynamodb:Query'], resources: ['auditTable/index/byDay', 'auditTable/index/byOrder'] }],
   getOpenApiDocument: [],
   getApiDocs: [],
 };
@@ -158,6 +159,7 @@ const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
   listSubscriberAudit: ['AUDIT_TABLE_NAME'],
   submitOrder: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   getOrder: ['AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
+  listOrders: ['AUDIT_TABLE_NAME'],
   getOpenApiDocument: [],
   getApiDocs: [],
 };

@@ -21,7 +21,14 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ERROR_CODES, RULES } from '../../domain/contract/rules';
 import { ValidationError } from '../../domain/errors';
-import type { AuditLookup, AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../domain/ports/audit';
+import type {
+  AuditDayIndex,
+  AuditLookup,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  AuditStore,
+} from '../../domain/ports/audit';
 import { FOLLOW_ATTRIBUTE } from './audit-outbox';
 import { AUDIT_TABLE, type AuditIndexName, auditIndex, DEFAULT_AUDIT_RETENTION_DAYS } from './audit-table';
 
@@ -45,7 +52,7 @@ export function expiresAt(at: string, retentionDays: number): number {
   return Math.floor(Date.parse(at) / 1000) + retentionDays * SECONDS_PER_DAY;
 }
 
-export class DynamoAuditStore implements AuditStore, AuditLookup {
+export class DynamoAuditStore implements AuditStore, AuditLookup, AuditDayIndex {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
   readonly #retentionDays: number;
@@ -104,6 +111,51 @@ export class DynamoAuditStore implements AuditStore, AuditLookup {
     return this.#query('byDay', day, query);
   }
 
+  /**
+   * Records of one day with one `step`, newest first. DynamoDB filters after it reads (`Limit` counts the records read),
+   * so this reads page after page (at most `MAX_FILTERED_READS` per call) until it has `max`; the cursor then points
+   * just after the last record returned, and stays a cursor of the byDay index.
+   */
+  async listStepByDay(day: string, step: string, query: AuditQuery): Promise<AuditPage> {
+    const index = auditIndex('byDay');
+    const max = Math.min(Math.max(Math.trunc(query.max), 1), RULES.listMaxMax);
+    let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, index.partitionKey.name, day);
+    const items: Array<Record<string, AttributeValue>> = [];
+    for (let read = 0; read < MAX_FILTERED_READS; read++) {
+      let result: QueryCommandOutput;
+      try {
+        result = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            IndexName: 'byDay',
+            KeyConditionExpression: '#pk = :pk',
+            FilterExpression: '#step = :step',
+            ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#step': 'step' },
+            ExpressionAttributeValues: { ':pk': { S: day }, ':step': { S: step } },
+            ScanIndexForward: false,
+            Limit: FILTERED_READ_SIZE,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+      } catch (error) {
+        if (startKey !== undefined && (error as { name?: string }).name === 'ValidationException') {
+          throw invalidCursor();
+        }
+        throw error;
+      }
+      for (const item of result.Items ?? []) {
+        items.push(item);
+        if (items.length === max) {
+          const last = result.LastEvaluatedKey === undefined && item === result.Items?.at(-1);
+          return { items: items.map(toRecord), cursor: last ? undefined : encodeCursor(keyOf(item)) };
+        }
+      }
+      startKey = result.LastEvaluatedKey;
+      if (startKey === undefined) return { items: items.map(toRecord), cursor: undefined };
+    }
+    return { items: items.map(toRecord), cursor: startKey === undefined ? undefined : encodeCursor(startKey) };
+  }
+
   async #query(indexName: AuditIndexName, keyValue: string, query: AuditQuery): Promise<AuditPage> {
     const index = auditIndex(indexName);
     const max = Math.min(Math.max(Math.trunc(query.max), 1), RULES.listMaxMax);
@@ -134,6 +186,16 @@ export class DynamoAuditStore implements AuditStore, AuditLookup {
     const last = result.LastEvaluatedKey;
     return { items, cursor: last === undefined ? undefined : encodeCursor(last) };
   }
+}
+
+/** Records one filtered listing reads per DynamoDB page, and pages per call at most. */
+const FILTERED_READ_SIZE = 200;
+const MAX_FILTERED_READS = 10;
+
+/** The byDay index's key of an item (table key + index keys): where a listing continues after it. */
+function keyOf(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  const names = [AUDIT_TABLE.partitionKey.name, auditIndex('byDay').partitionKey.name, 'atId'];
+  return Object.fromEntries(names.map((name) => [name, item[name] as AttributeValue]));
 }
 
 function toRecord(item: Record<string, AttributeValue>): AuditRecord {

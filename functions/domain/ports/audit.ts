@@ -87,3 +87,12 @@ export interface AuditLookup {
 export interface FieldDigester {
   digest(value: string): string;
 }
+
+/** The audit trail by day (the `byDay` index): what lists the orders of a day. */
+export interface AuditDayIndex {
+  /**
+   * Records of one UTC day (yyyy-mm-dd) whose `step` is `step`, newest first: at most `query.max`, and a cursor when
+   * more may follow.
+   */
+  listStepByDay(day: string, step: string, query: AuditQuery): Promise<AuditPage>;
+}
