@@ -1,9 +1,11 @@
 /**
- * DynamoDB for the local runtime: dynalite in memory on 127.0.0.1, with the audit table created from the same description
+ * DynamoDB for the local runtime: dynalite on 127.0.0.1, in memory or kept on disk (`path`: LevelDB through
+ * `classic-level`, so the audit trail survives a restart), with the audit table created from the same description
  * CDK deploys (`functions/adapters/dynamodb/audit-table.ts`). The AWS SDK and CLI work against it unchanged. dynalite
  * itself listens on an ephemeral port behind the audit stream proxy (`audit-stream.ts`), which serves the configured port
  * and emulates the table's stream.
  */
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import createDynalite from 'dynalite';
@@ -35,11 +37,19 @@ export interface LocalDynamoDbOptions {
   logger?: Logger;
   /** Give up waiting for the table after this long (default 10 s). */
   tableActiveTimeoutMs?: number;
+  /** A directory for dynalite's LevelDB store: the data outlives the process. Default: in memory. */
+  path?: string;
 }
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
-  const server: Server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  if (options.path !== undefined) mkdirSync(options.path, { recursive: true });
+  const server: Server = createDynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  });
   const dynalitePort = await listen(server, 'dynamodb', 0, host);
   const stopDynalite = async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -75,7 +85,10 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   };
 
   try {
-    await client.send(new CreateTableCommand(auditTableCreateInput(options.tableName)));
+    // A kept store already has the table.
+    await client.send(new CreateTableCommand(auditTableCreateInput(options.tableName))).catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+    });
     const deadline = Date.now() + (options.tableActiveTimeoutMs ?? 10_000);
     // Polls a real server's state (dynalite's CREATING -> ACTIVE), not a test clock.
     while ((await describe()) !== 'ACTIVE') {

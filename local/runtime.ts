@@ -21,6 +21,7 @@ import type { ScopeName } from '../infra/routes';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../infra/stream-consumers';
 import type { AuditStreamProxy, StreamConsumer } from './audit-stream';
 import { createLocalIdp, type LocalIdp, localIssuer, readJwtAudience, SANDBOX_TOKEN_SCOPES } from './auth/local-idp';
+import { sandboxDataPaths, sandboxDigestKey } from './data-dir';
 import { LOCAL_AWS_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { createLocalGateway, type HealthCheck, type LocalGateway, type LocalGatewayOptions } from './gateway/server';
 import { DEFAULT_JWT_KEY_FILE, JWT_KEY_FILE_ENV, REPO_ROOT } from './paths';
@@ -38,6 +39,8 @@ export interface LocalStepFunctionsComponent {
   stop(): Promise<void>;
   /** For `/health`; default: any HTTP answer from `url` counts as up. */
   check?(): Promise<void>;
+  /** Called once the whole runtime is up: kept executions that were running continue from here. */
+  ready?(): void;
 }
 
 /**
@@ -50,6 +53,8 @@ export type StartLocalStepFunctions = (context: {
   host: string;
   logger: Logger;
   env: Readonly<Record<string, string>>;
+  /** Where to keep executions across restarts (the runtime's `dataDir`), if it keeps data. */
+  executionsDir?: string;
 }) => Promise<LocalStepFunctionsComponent>;
 
 export interface LocalRuntimeOptions {
@@ -69,6 +74,11 @@ export interface LocalRuntimeOptions {
   logger?: Logger;
   auditTableName?: string;
   region?: string;
+  /**
+   * Keep the sandbox's data in this directory across restarts (`local/data-dir.ts`: audit table, simulator
+   * subscribers, executions, digest key); `false` or absent keeps everything in memory (tests).
+   */
+  dataDir?: string | false;
   /** Hook for the local Step Functions endpoint; absent = no workflow locally (API tracking disabled). */
   stepFunctions?: StartLocalStepFunctions;
   /** Overrides for the handlers' composition root (tests: a clock, fewer Webex retries). */
@@ -95,6 +105,8 @@ export interface LocalRuntime {
   readonly auditStream: Pick<AuditStreamProxy, 'idle' | 'deadLetters'>;
   /** The environment given to the handlers (also applied to `process.env` while running). */
   readonly env: Readonly<Record<string, string>>;
+  /** Where the sandbox keeps its data, if it does. */
+  readonly dataDir: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -127,6 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const region = options.region ?? DEFAULT_REGION;
   const auditTableName = options.auditTableName ?? DEFAULT_AUDIT_TABLE_NAME;
   const keyFile = options.keyFile ?? (process.env[JWT_KEY_FILE_ENV] || DEFAULT_JWT_KEY_FILE);
+  const data = options.dataDir ? sandboxDataPaths(options.dataDir) : undefined;
 
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -148,10 +161,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName: auditTableName,
       region,
       logger: log.child({ component: 'audit-stream' }),
+      ...(data ? { path: data.dynamodb } : {}),
     });
     cleanups.push(() => dynamo.stop());
 
     const simulator = createWebexSimulator({
+      ...(data ? { stateFile: data.simulator } : {}),
       ...options.simulator,
       logger: options.simulator?.logger ?? log.child({ component: 'webex-simulator' }),
     });
@@ -196,8 +211,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       WEBEX_REFRESH_TOKEN: credentials.refreshToken,
       WEBEX_CLIENT_ID: credentials.clientId,
       WEBEX_CLIENT_SECRET: credentials.clientSecret,
-      // A fresh key per start: audit digests are comparable within one run, and no key is ever stored.
-      AUDIT_DIGEST_KEY: randomBytes(32).toString('hex'),
+      // Kept with the data (digests stay comparable across restarts); in memory, a fresh key per start.
+      AUDIT_DIGEST_KEY: data ? sandboxDigestKey(data) : randomBytes(32).toString('hex'),
       LOG_LEVEL: logLevel,
       // No CloudWatch here: Powertools Metrics writes no EMF lines (set POWERTOOLS_METRICS_DISABLED=false to see them).
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -216,6 +231,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         host: LOCAL_HOST,
         logger: log.child({ component: 'local-stepfunctions' }),
         env,
+        ...(data ? { executionsDir: data.executions } : {}),
       });
       const component = stepFunctions;
       cleanups.push(() => component.stop());
@@ -268,6 +284,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stateMachineArn: stepFunctions?.stateMachineArn,
       auditStream: { idle: () => dynamo.stream.idle(), deadLetters: dynamo.stream.deadLetters },
       env: Object.freeze({ ...env }),
+      dataDir: data?.root,
       stop() {
         stopped ??= stopAll().finally(() => {
           if (activeRuntime === runtime) activeRuntime = undefined;
@@ -277,6 +294,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
     };
     activeRuntime = runtime;
+    stepFunctions?.ready?.();
     log.info('local runtime started', { urls: runtime.urls });
     return runtime;
   } catch (error) {

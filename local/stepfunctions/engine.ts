@@ -19,6 +19,7 @@ import {
   renderProvisioningAsl,
 } from '../../infra/workflow/asl';
 import * as h from './history';
+import { type ExecutionStore, resumePoint } from './persistence';
 import { asLambdaError, lambdaContext, moduleTaskHandlers, type TaskHandler, taskNameOfArn } from './task-handlers';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -56,6 +57,13 @@ export interface LocalEngineOptions {
   wrapTask?: (taskName: string, handler: TaskHandler) => TaskHandler;
   /** Closed executions kept in memory (oldest dropped first); default 1000. */
   maxClosedExecutions?: number;
+  /**
+   * Keeps executions across restarts (`persistence.ts`): every change is saved; `restore` reads them back and
+   * `resumeRunning` continues the ones that were running. Default: in memory only.
+   */
+  store?: ExecutionStore;
+  /** The status poll queue's redelivery settings (default: as deployed, 180 s visibility, 5 receives). */
+  pollQueue?: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number };
   logger?: Logger;
 }
 
@@ -82,6 +90,8 @@ interface RunningExecution {
   /** Task Lambda events waiting to be placed before their task state's exit (the engine's log lags behind). */
   pendingTaskEvents: Array<{ stateName: string; draft: h.EventDraft }>;
   consecutiveFailures: Map<string, number>;
+  /** Stopped by `suspend`: it stays RUNNING (in the store) and resumes after the next start. */
+  suspended?: boolean;
 }
 
 /** An event of aws-local-stepfunctions' execution log. */
@@ -123,6 +133,10 @@ export class LocalStepFunctionsEngine {
   readonly definition: AslDefinition;
   readonly creationDate = Date.now();
   private readonly machine: StateMachine;
+  /** The definition the library runs (a copy, without TimeoutSeconds): resumed executions start it at another state. */
+  private readonly runnable: AslDefinition;
+  /** Restored RUNNING executions, waiting for `resumeRunning`. */
+  private restoredRunning: ExecutionRecord[] = [];
   private readonly timeScale: number;
   private readonly handlers: Record<string, TaskHandler>;
   private readonly executions = new Map<string, RunningExecution>();
@@ -146,6 +160,7 @@ export class LocalStepFunctionsEngine {
     const { TimeoutSeconds: _timeout, ...runnable } = this.definition;
     // A copy: the engine annotates the definition it is given (QueryLanguage on every state).
     const copy = structuredClone(runnable) as AslDefinition;
+    this.runnable = structuredClone(copy);
     this.machine = new StateMachine(copy as ConstructorParameters<typeof StateMachine>[0]);
   }
 
@@ -212,9 +227,62 @@ export class LocalStepFunctionsEngine {
   private append(record: ExecutionRecord, draft: h.EventDraft): void {
     const id = record.events.length + 1;
     record.events.push({ ...draft, id, previousEventId: id - 1 } as h.HistoryEvent);
+    this.options.store?.save(record);
   }
 
-  private run(record: ExecutionRecord, input: unknown): void {
+  /**
+   * Executions read back from the store: closed ones are listed and described again; RUNNING ones wait for
+   * `resumeRunning` (call it once the task handlers' environment is ready).
+   */
+  restore(records: readonly ExecutionRecord[]): void {
+    for (const record of records) {
+      if (this.executions.has(record.executionArn)) continue;
+      if (record.status === 'RUNNING') {
+        this.restoredRunning.push(record);
+        continue;
+      }
+      this.executions.set(record.executionArn, {
+        record,
+        abort: () => undefined,
+        done: Promise.resolve(),
+        lastTaskOutput: undefined,
+        pendingTaskEvents: [],
+        consecutiveFailures: new Map(),
+      });
+    }
+  }
+
+  /**
+   * Continue every restored RUNNING execution at the state it was in (the last state it entered, with that state's
+   * input): a task that was running is run again, which the workflow allows (every step is idempotent by orderId and
+   * audit ids are deterministic). Returns how many resumed.
+   */
+  resumeRunning(): number {
+    const records = this.restoredRunning.splice(0);
+    for (const record of records) {
+      const point = resumePoint(record);
+      if (!point) {
+        this.finish(record, 'FAILED', { error: 'States.Runtime', cause: 'The execution could not be resumed.' });
+        this.append(record, h.executionFailed('States.Runtime', record.cause ?? '', Date.now()));
+        this.restore([record]);
+        continue;
+      }
+      this.logger.info('resuming a local execution', { executionArn: record.executionArn, state: point.stateName });
+      this.run(record, point.input, point.stateName);
+    }
+    return records.length;
+  }
+
+  private machineStartingAt(stateName: string): StateMachine {
+    const definition = { ...structuredClone(this.runnable), StartAt: stateName };
+    // The states before StartAt are unreachable from it, which the validator refuses; the definition itself was
+    // validated when the engine was built.
+    return new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
+      validationOptions: { noValidate: true },
+    });
+  }
+
+  private run(record: ExecutionRecord, input: unknown, resumeAt?: string): void {
     const execution: RunningExecution = {
       record,
       abort: () => undefined,
@@ -223,8 +291,11 @@ export class LocalStepFunctionsEngine {
       pendingTaskEvents: [],
       consecutiveFailures: new Map(),
     };
+    if (resumeAt !== undefined) execution.lastTaskOutput = input;
     this.executions.set(record.executionArn, execution);
-    this.append(record, h.executionStarted(input, this.roleArn, this.stateMachineArn, record.startDate));
+    if (resumeAt === undefined) {
+      this.append(record, h.executionStarted(input, this.roleArn, this.stateMachineArn, record.startDate));
+    }
 
     const states = this.definition.States;
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -233,7 +304,8 @@ export class LocalStepFunctionsEngine {
         taskHandlers[stateName] = (taskInput) => this.invokeTask(execution, stateName, state, taskInput);
       }
     }
-    const run = this.machine.run(input as never, {
+    const machine = resumeAt === undefined ? this.machine : this.machineStartingAt(resumeAt);
+    const run = machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers as never,
         waitTimeOverrides: this.waitOverrides(execution),
@@ -268,7 +340,7 @@ export class LocalStepFunctionsEngine {
         this.logger.error('local execution history failed', { executionArn: record.executionArn, error });
       } finally {
         if (timer) clearTimeout(timer);
-        if (record.status === 'RUNNING') {
+        if (record.status === 'RUNNING' && !execution.suspended) {
           this.finish(record, 'FAILED', { error: 'States.Runtime', cause: 'The local engine stopped unexpectedly.' });
           this.append(record, h.executionFailed('States.Runtime', record.cause ?? '', Date.now()));
         }
@@ -278,10 +350,13 @@ export class LocalStepFunctionsEngine {
 
   private finish(record: ExecutionRecord, status: ExecutionStatus, fields: Partial<ExecutionRecord> = {}): void {
     Object.assign(record, fields, { status, stopDate: Date.now() });
+    this.options.store?.save(record);
   }
 
   private onEngineEvent(execution: RunningExecution, event: EngineEvent, timedOut: boolean) {
     const record = execution.record;
+    // Suspended: what the engine reports while it unwinds is not the execution's history.
+    if (execution.suspended) return;
     const state = event.state as { name: string; type: string; input: unknown; output?: unknown } | undefined;
     const drain = (stateName?: string) => {
       const ready = execution.pendingTaskEvents.filter((p) => stateName === undefined || p.stateName === stateName);
@@ -546,6 +621,21 @@ export class LocalStepFunctionsEngine {
     return execution.record;
   }
 
+  /**
+   * Stop running executions WITHOUT ending them (the local runtime is shutting down and keeps its data): they stay
+   * RUNNING in the store and `resumeRunning` continues them after the next start.
+   */
+  async suspend(): Promise<void> {
+    const running = [...this.executions.values()].filter((e) => e.record.status === 'RUNNING');
+    for (const execution of running) {
+      execution.suspended = true;
+      execution.pendingTaskEvents = [];
+      execution.abort();
+    }
+    await Promise.all(running.map((e) => e.done));
+    this.options.store?.flush();
+  }
+
   /** Stop every running execution and wait until they have ended. */
   async close(): Promise<void> {
     const running = [...this.executions.values()].filter((e) => e.record.status === 'RUNNING');
@@ -561,6 +651,7 @@ export class LocalStepFunctionsEngine {
     const closed = [...this.executions.values()].filter((e) => e.record.status !== 'RUNNING');
     for (const execution of closed.slice(0, Math.max(0, closed.length - max))) {
       this.executions.delete(execution.record.executionArn);
+      this.options.store?.remove(execution.record.executionArn);
     }
   }
 }

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../functions/shared/logger';
 import { type LocalEngineOptions, LocalStepFunctionsEngine, SfnError } from './engine';
 import { type HistoryEvent, toWire } from './history';
+import { FileExecutionStore } from './persistence';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,6 +22,11 @@ export interface LocalStepFunctionsOptions extends Omit<LocalEngineOptions, 'log
   /** Multiplies waits and retry intervals: 1 real time (default, or env LOCAL_TIME_SCALE), 0.1 ten times faster, 0 none. */
   timeScale?: number;
   logger?: Logger;
+  /**
+   * Keep executions in this directory (one JSON file each): the ones kept are listed again at start, and the RUNNING
+   * ones continue when `resume()` is called. Default: in memory.
+   */
+  executionsDir?: string;
 }
 
 export interface LocalStepFunctions {
@@ -28,6 +34,8 @@ export interface LocalStepFunctions {
   url: string;
   stateMachineArn: string;
   engine: LocalStepFunctionsEngine;
+  /** Continue the kept executions that were running when the endpoint last stopped (once the handlers can run). */
+  ready(): void;
   stop(): Promise<void>;
 }
 
@@ -150,7 +158,9 @@ export function timeScaleFromEnv(env: NodeJS.ProcessEnv = process.env): number |
 export async function startLocalStepFunctions(options: LocalStepFunctionsOptions = {}): Promise<LocalStepFunctions> {
   const logger = options.logger ?? createLogger({ component: 'local-stepfunctions' });
   const timeScale = options.timeScale ?? timeScaleFromEnv() ?? 1;
-  const engine = new LocalStepFunctionsEngine({ ...options, timeScale, logger });
+  const store = options.executionsDir ? new FileExecutionStore(options.executionsDir, logger) : undefined;
+  const engine = new LocalStepFunctionsEngine({ ...options, timeScale, logger, ...(store ? { store } : {}) });
+  if (store) engine.restore(store.load());
   const handler = createLocalStepFunctionsHandler(engine, logger);
   const server: Server = createServer((req, res) => {
     handler(req, res).catch((error) => logger.error('local step functions handler crashed', { error }));
@@ -178,8 +188,14 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     url,
     stateMachineArn: engine.stateMachineArn,
     engine,
+    ready: () => {
+      const resumed = engine.resumeRunning();
+      if (resumed > 0) logger.info('resumed the executions that were running', { count: resumed });
+    },
     stop: async () => {
-      await engine.close();
+      // Keeping data: running executions are suspended (they continue after the next start), not aborted.
+      if (store) await engine.suspend();
+      else await engine.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

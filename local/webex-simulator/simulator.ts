@@ -2,8 +2,10 @@
  * The Webex for BroadWorks simulator: a stateful node:http server speaking the Subscribers contract under `/v1`, the
  * partner token grant at `/v1/access_token`, and a control API under `/_simulator/` for tests and demos.
  */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
 import * as z from 'zod';
 import { parseOrThrow } from '../../functions/domain/contract/validation';
 import {
@@ -32,7 +34,7 @@ import {
 import { isControllableClock } from './manual-clock';
 import { matchRoute } from './routes';
 import { EXISTING_WEBEX_DOMAINS, EXISTING_WEBEX_EMAILS, SEEDED_TEMPLATES } from './seed';
-import { SubscriberStore } from './subscribers';
+import { SubscriberStore, type SubscriberStoreSnapshot } from './subscribers';
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, OAuthError, TokenAuthority } from './tokens';
 import type {
   FaultConfig,
@@ -64,6 +66,8 @@ export interface WebexSimulator {
 }
 
 const MAX_DELAY_MS = 30 * 24 * 3600 * 1000;
+/** How often a simulator with a state file checks whether its subscribers changed. */
+const STATE_SAVE_INTERVAL_MS = 1000;
 const delay = () =>
   z
     .number({ error: 'must be a number of milliseconds' })
@@ -127,8 +131,12 @@ class Simulator implements WebexSimulator {
   private baseUrl: string | undefined;
   private abort = new AbortController();
   private readonly sockets = new Set<Socket>();
+  private readonly stateFile: string | undefined;
+  private savedState: string | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SimulatorOptions = {}) {
+    this.stateFile = options.stateFile;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger({ component: 'webex-simulator' });
     this.initialConfig = parseOrThrow(
@@ -186,7 +194,44 @@ class Simulator implements WebexSimulator {
     this.server = server;
     this.abort = new AbortController();
     this.baseUrl = `http://${shownHost}:${address.port}`;
+    if (this.stateFile) {
+      this.loadState(this.stateFile);
+      this.saveTimer = setInterval(() => this.saveState(), STATE_SAVE_INTERVAL_MS);
+      this.saveTimer.unref();
+    }
     return { url: this.baseUrl };
+  }
+
+  private loadState(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    try {
+      this.store.restore(JSON.parse(text) as SubscriberStoreSnapshot);
+      this.savedState = text;
+    } catch (error) {
+      this.logger.warn('the simulator state file is unreadable: starting without subscribers', { file, error });
+    }
+  }
+
+  /** Writes the subscribers when they changed since the last write (write to a temporary file, then rename). */
+  private saveState(): void {
+    if (!this.stateFile) return;
+    const text = JSON.stringify(this.store.snapshot());
+    if (text === this.savedState) return;
+    try {
+      mkdirSync(path.dirname(this.stateFile), { recursive: true });
+      const temporary = `${this.stateFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, text, { mode: 0o600 });
+      renameSync(temporary, this.stateFile);
+      this.savedState = text;
+    } catch (error) {
+      this.logger.warn('cannot write the simulator state file', { file: this.stateFile, error });
+    }
   }
 
   async stop(): Promise<void> {
@@ -200,6 +245,9 @@ class Simulator implements WebexSimulator {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await closed;
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    this.saveTimer = undefined;
+    this.saveState();
   }
 
   setFaults(faults: FaultConfig): void {

@@ -117,6 +117,15 @@ const ACTION_STATUS: Record<PersonAction['action'], SubscriberStatus> = {
   consent: 'pending_user_migration',
 };
 
+/** What the store holds, as JSON (the local runtime keeps it across restarts: `Simulator` `stateFile`). */
+export interface SubscriberStoreSnapshot {
+  version: 1;
+  seq: number;
+  subscribers: StoredSubscriber[];
+  consentResends: Record<string, number>;
+  consentResendTotal: number;
+}
+
 export interface ListResult {
   items: Subscriber[];
   /** Opaque cursor for the next page; absent on the last page. */
@@ -142,6 +151,29 @@ export class SubscriberStore {
     this.cursors.clear();
     this.consentResends.clear();
     this.consentResendTotal = 0;
+  }
+
+  /** Every subscriber as stored (list cursors are not kept: a client lists again). */
+  snapshot(): SubscriberStoreSnapshot {
+    return {
+      version: 1,
+      seq: this.seq,
+      subscribers: structuredClone([...this.subscribers.values()]),
+      consentResends: Object.fromEntries(this.consentResends),
+      consentResendTotal: this.consentResendTotal,
+    };
+  }
+
+  /** Replace what the store holds with a snapshot (an unknown version is refused). */
+  restore(snapshot: SubscriberStoreSnapshot): void {
+    if (snapshot?.version !== 1 || !Array.isArray(snapshot.subscribers)) {
+      throw new Error('not a simulator state of version 1');
+    }
+    this.reset();
+    for (const stored of snapshot.subscribers) this.subscribers.set(stored.id, structuredClone(stored));
+    for (const [id, count] of Object.entries(snapshot.consentResends ?? {})) this.consentResends.set(id, count);
+    this.consentResendTotal = snapshot.consentResendTotal ?? 0;
+    this.seq = Math.max(snapshot.seq ?? 0, ...snapshot.subscribers.map((stored) => stored.seq + 1));
   }
 
   // -------------------------------------------------------------------------------------------------------------

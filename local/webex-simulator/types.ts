@@ -21,6 +21,11 @@ export interface SimulatorOptions {
   /** Seeded randomness for fault injection; default Math.random. */
   random?: () => number;
   logger?: Logger;
+  /**
+   * A JSON file that keeps the subscribers across restarts: read at `start` (when it exists), written when they
+   * change (checked every second) and at `stop`. Default none (in memory).
+   */
+  stateFile?: string;
 }
 
 export type SimulatorConfig = Required<

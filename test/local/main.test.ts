@@ -1,66 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../local/paths';
+import { startMain } from '../support/main-process';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'local-main-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-interface MainProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number>;
-  /** Resolves once the output contains `text`; rejects if the process exits first. */
-  printed: (text: string) => Promise<void>;
-}
-
-/** `npm start` without npm: the same entry through tsx, on ephemeral ports. */
-function startMain(env: Record<string, string>): MainProcess {
-  // As a shell would start it: without the SDK warning switch the test runner sets for itself.
-  const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _runnerSwitch, ...shellEnv } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'local/main.ts')], {
-    cwd: REPO_ROOT,
-    env: {
-      ...shellEnv,
-      PORT: '0',
-      DYNAMODB_PORT: '0',
-      SIMULATOR_PORT: '0',
-      SFN_PORT: '0',
-      LOG_LEVEL: 'warn',
-      LOCAL_JWT_KEY_FILE: path.join(dir, 'jwt-key.json'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    for (const waiter of waiters.filter((w) => output.includes(w.text))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = once(child, 'exit').then(([code]) => (typeof code === 'number' ? code : -1));
-  const printed = (text: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (output.includes(text)) return resolve();
-      waiters.push({ text, resolve });
-      void exited.then(() => reject(new Error(`npm start exited before printing "${text}":\n${output}`)));
-    });
-  return { child, output: () => output, exited, printed };
-}
-
 describe('npm start', () => {
   it('prints a banner with the URLs, tokens and an example, serves, and exits 0 on SIGTERM', async () => {
     // Prepare
-    const main = startMain({});
+    const main = startMain({ dir });
 
     try {
       await main.printed('Ctrl-C stops everything.');
@@ -102,7 +53,7 @@ describe('npm start', () => {
 
     try {
       // Act
-      const main = startMain({ SIMULATOR_PORT: taken });
+      const main = startMain({ dir, env: { SIMULATOR_PORT: taken } });
       const code = await main.exited;
 
       // Assess
