@@ -20,7 +20,8 @@
  * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT` | optional local endpoints |
  * | `AWS_REGION` | region (Lambda sets it) |
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
- * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme |
+ * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme; the operator console signs in there (need `console`) |
+ * | `CONSOLE_CLIENT_ID` | the operator console's OAuth client id (need `console`) |
  */
 import { ConfigurationError } from './domain/errors';
 
@@ -54,10 +55,11 @@ export interface ServiceConfig {
   readonly awsRegion: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly jwtIssuer: string | undefined;
+  readonly consoleClientId: string | undefined;
 }
 
 /** What a function can need. */
-export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker';
+export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'console';
 
 /**
  * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
@@ -112,6 +114,7 @@ const VARIABLES = {
   SFN_ENDPOINT: httpUrl,
   AWS_REGION: matching(AWS_REGION_PATTERN, 'must be an AWS region like eu-west-1'),
   JWT_ISSUER: httpUrl,
+  CONSOLE_CLIENT_ID: matching(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable characters without spaces'),
   LOG_LEVEL: (value) =>
     (LOG_LEVELS as readonly string[]).includes(value)
       ? { value }
@@ -196,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsRegion: e.AWS_REGION,
     logLevel: (e.LOG_LEVEL as ServiceConfig['logLevel'] | undefined) ?? 'info',
     jwtIssuer: e.JWT_ISSUER,
+    consoleClientId: e.CONSOLE_CLIENT_ID,
   });
 }
 
@@ -207,6 +211,12 @@ const NEED_VARIABLES: Record<ConfigNeed, (c: ServiceConfig) => string | undefine
       : undefined,
   digest: (c) => (c.digestKey === undefined ? 'AUDIT_DIGEST_SECRET_ID (or AUDIT_DIGEST_KEY)' : undefined),
   tracker: (c) => (c.stateMachineArn === undefined ? 'STATE_MACHINE_ARN' : undefined),
+  console: (c) =>
+    c.jwtIssuer === undefined || c.consoleClientId === undefined
+      ? [c.jwtIssuer === undefined ? 'JWT_ISSUER' : '', c.consoleClientId === undefined ? 'CONSOLE_CLIENT_ID' : '']
+          .filter((name) => name !== '')
+          .join(', ')
+      : undefined,
 };
 
 /** Check that every variable the caller needs is present; one ConfigurationError names all missing ones. */

@@ -22,6 +22,8 @@ export interface FunctionAccess {
   readonly startExecution?: boolean;
   /** `states:DescribeExecution` on the provisioning state machine's executions. */
   readonly describeExecution?: boolean;
+  /** The operator console: the issuer it signs in at and its OAuth client id (no AWS permission). */
+  readonly console?: boolean;
 }
 
 /** Every subscriber operation that changes something at Webex writes one audit record with digested personal values. */
@@ -44,6 +46,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   listOrders: { auditQuery: ['byDay', 'byOrder'] },
   getOpenApiDocument: {},
   getApiDocs: {},
+  getConsole: { console: true },
 };
 
 /** Workflow tasks call Webex and write one audit record per step and status change. */

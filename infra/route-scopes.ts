@@ -27,6 +27,7 @@ export const ROUTE_SCOPES = {
   listOrders: 'read',
   getOpenApiDocument: null,
   getApiDocs: null,
+  getConsole: null,
 } as const satisfies Record<string, ScopeName | null>;
 export type OperationId = keyof typeof ROUTE_SCOPES;
 

@@ -15,6 +15,11 @@ export interface RouteDefinition {
   method: HttpMethod;
   /** API Gateway path syntax, `{name}` for a path parameter. */
   path: string;
+  /**
+   * More paths (same method) the same function serves, each its own API Gateway route to that one function: the
+   * console's deep links.
+   */
+  alsoServes?: readonly string[];
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
   /** Scope the caller's token must hold; `null` for public routes (documentation). */
@@ -123,6 +128,16 @@ export const ROUTES: readonly RouteDefinition[] = [
     scope: ROUTE_SCOPES.listOrders,
     role: 'api',
     summary: 'List the orders of a day, newest first, by status and enterprise (extension)',
+  },
+  {
+    operationId: 'getConsole',
+    method: 'GET',
+    path: '/console',
+    alsoServes: ['/console/orders/{orderId}', '/console/subscribers/{subscriberId}', '/console/assets/{asset}'],
+    entry: 'functions/api/console.ts',
+    scope: ROUTE_SCOPES.getConsole,
+    role: 'docs',
+    summary: "The operator console: orders, an order's timeline, a subscriber (signs in with OIDC)",
   },
   {
     operationId: 'getOpenApiDocument',

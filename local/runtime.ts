@@ -21,6 +21,7 @@ import type { ScopeName } from '../infra/routes';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../infra/stream-consumers';
 import type { AuditStreamProxy, StreamConsumer } from './audit-stream';
 import { createLocalIdp, type LocalIdp, localIssuer, readJwtAudience, SANDBOX_TOKEN_SCOPES } from './auth/local-idp';
+import { createLocalOidc, LOCAL_CONSOLE_CLIENT_ID } from './auth/local-oidc';
 import { sandboxDataPaths, sandboxDigestKey } from './data-dir';
 import { LOCAL_AWS_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { createLocalGateway, type HealthCheck, type LocalGateway, type LocalGatewayOptions } from './gateway/server';
@@ -90,7 +91,7 @@ export interface LocalRuntimeOptions {
 }
 
 export interface LocalRuntime {
-  readonly urls: { api: string; dynamodb: string; simulator: string; stepFunctions?: string };
+  readonly urls: { api: string; console: string; dynamodb: string; simulator: string; stepFunctions?: string };
   /** Ready sandbox tokens: `read` holds the read scope; `write` holds the write and the read scope. */
   readonly tokens: { read: string; write: string };
   /** Signs a token the gateway accepts (`read`/`write` or full scope values); `claims` override the defaults. */
@@ -206,7 +207,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AUDIT_TABLE_NAME: auditTableName,
       DYNAMODB_ENDPOINT: dynamo.url,
       WEBEX_BASE_URL: `${simulatorUrl}/v1`,
-      // The OpenAPI document's openIdConnectUrl: the local identity provider's discovery document on the gateway.
+      // The OpenAPI document's openIdConnectUrl (the local IdP's discovery document on the gateway), and the issuer the
+      // operator console signs in at (authorization code + PKCE) as CONSOLE_CLIENT_ID.
       JWT_ISSUER: idp.issuer,
       WEBEX_REFRESH_TOKEN: credentials.refreshToken,
       WEBEX_CLIENT_ID: credentials.clientId,
@@ -216,6 +218,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       LOG_LEVEL: logLevel,
       // No CloudWatch here: Powertools Metrics writes no EMF lines (set POWERTOOLS_METRICS_DISABLED=false to see them).
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      CONSOLE_CLIENT_ID: LOCAL_CONSOLE_CLIENT_ID,
     };
     const restoreEnv = applyEnv(env, UNSET_FOR_HANDLERS);
     cleanups.push(async () => {
@@ -260,6 +263,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         : () => httpReachable(component.url);
     }
     gateway.setHealthChecks(healthChecks);
+    const oidc = createLocalOidc({ idp, issuer: idp.issuer, clientId: LOCAL_CONSOLE_CLIENT_ID });
+    gateway.mount(oidc.prefix, oidc.handler);
     gateway.setAuthorizer(idp);
 
     const [read, write] = await Promise.all([
@@ -270,6 +275,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const runtime: LocalRuntime = {
       urls: {
         api: apiUrl,
+        console: `${apiUrl}/console`,
         dynamodb: dynamo.url,
         simulator: simulatorUrl,
         ...(stepFunctions ? { stepFunctions: stepFunctions.url } : {}),

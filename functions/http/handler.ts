@@ -58,7 +58,7 @@ export interface HttpOperation<TParams, TQuery, TBody> {
   body?: z.core.$ZodType<TBody>;
   handle(input: HttpInput<TParams, TQuery, TBody>): Promise<ApiResult>;
   /** Extra Content-Security-Policy directives of the route's HTML pages (e.g. a style hash), over the defaults. */
-  contentSecurityPolicy?: Readonly<Record<string, string>>;
+  contentSecurityPolicy?: Readonly<Record<string, string | false>>;
   /** For tests: a logger to use instead of the process logger. */
   logger?: Logger;
 }
@@ -184,7 +184,10 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
     .use(noStoreMiddleware)
     .use(
       httpSecurityHeaders(
-        operation.contentSecurityPolicy ? { contentSecurityPolicy: { ...operation.contentSecurityPolicy } } : {},
+        // `false` drops a default directive: the middleware skips falsy values (its types only say string).
+        operation.contentSecurityPolicy
+          ? { contentSecurityPolicy: { ...operation.contentSecurityPolicy } as Record<string, string> }
+          : {},
       ),
     )
     .use(callerMiddleware)

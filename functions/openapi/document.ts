@@ -413,6 +413,14 @@ const SHAPES: Record<string, OperationShape> = {
     success: { status: 200, description: 'This document.', schema: { type: 'object' } },
     upstream: false,
   },
+  getConsole: {
+    tags: ['Operator console'],
+    description:
+      'The operator console (HTML; also at /console/orders/{orderId} and /console/subscribers/{subscriberId}). It ' +
+      'signs the operator in at the JWT issuer (authorization code + PKCE) and calls this API with that token.',
+    success: { status: 200, description: 'The console page.', contentType: 'text/html' },
+    upstream: false,
+  },
   getApiDocs: {
     tags: ['Documentation'],
     description: 'This document as a readable HTML page.',

@@ -86,14 +86,21 @@ export class ProvisioningHttpApi extends Construct {
     for (const route of ROUTES) {
       const handler = props.functions.get(route.operationId);
       if (handler === undefined) throw new Error(`No function for route ${route.operationId}`);
-      const httpRoute = new apigw.HttpRoute(this, `Route${upperFirst(route.operationId)}`, {
-        httpApi: this.api,
-        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${upperFirst(route.operationId)}Integration`, handler),
-        ...(route.scope === null ? {} : { authorizer, authorizationScopes: [SCOPES[route.scope]] }),
-      });
-      if (route.scope === null) suppressPublicRoute(httpRoute, route);
-      routes.set(route.operationId, httpRoute);
+      const integration = new HttpLambdaIntegration(`${upperFirst(route.operationId)}Integration`, handler);
+      for (const [index, path] of [route.path, ...(route.alsoServes ?? [])].entries()) {
+        const httpRoute = new apigw.HttpRoute(
+          this,
+          `Route${upperFirst(route.operationId)}${index === 0 ? '' : index}`,
+          {
+            httpApi: this.api,
+            routeKey: apigw.HttpRouteKey.with(path, apigw.HttpMethod[route.method]),
+            integration,
+            ...(route.scope === null ? {} : { authorizer, authorizationScopes: [SCOPES[route.scope]] }),
+          },
+        );
+        if (route.scope === null) suppressPublicRoute(httpRoute, route);
+        if (index === 0) routes.set(route.operationId, httpRoute);
+      }
     }
     this.routes = routes;
   }

@@ -20,16 +20,18 @@ export type RouteMatch =
 
 export function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute[] {
   const seen = new Set<string>();
-  return routes.map((route) => {
-    const routeKey = `${route.method} ${route.path}`;
-    if (seen.has(routeKey)) throw new Error(`Duplicate route ${routeKey} in the route table`);
-    seen.add(routeKey);
-    const segments = splitPath(route.path).map((part): Segment => {
-      const param = /^\{([A-Za-z0-9_]+)\}$/.exec(part);
-      return param?.[1] ? { kind: 'param', name: param[1] } : { kind: 'literal', value: part };
-    });
-    return { route, routeKey, segments };
-  });
+  return routes.flatMap((route) =>
+    [route.path, ...(route.alsoServes ?? [])].map((path) => {
+      const routeKey = `${route.method} ${path}`;
+      if (seen.has(routeKey)) throw new Error(`Duplicate route ${routeKey} in the route table`);
+      seen.add(routeKey);
+      const segments = splitPath(path).map((part): Segment => {
+        const param = /^\{([A-Za-z0-9_]+)\}$/.exec(part);
+        return param?.[1] ? { kind: 'param', name: param[1] } : { kind: 'literal', value: part };
+      });
+      return { route, routeKey, segments };
+    }),
+  );
 }
 
 function splitPath(path: string): string[] {

@@ -33,6 +33,14 @@ export const MAX_HEADER_COUNT = 2000;
 /** A component check for `/health`: resolves when the component is up, throws (with a reason) when it is not. */
 export type HealthCheck = () => Promise<void>;
 
+/** A handler for a mounted path prefix: the request in, the answer out (headers lower case). */
+export type MountedHandler = (request: {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  req: IncomingMessage;
+}) => Promise<{ statusCode: number; headers: Record<string, string>; body?: string }>;
+
 export interface LocalGatewayOptions {
   routes?: readonly RouteDefinition[];
   /** Root the routes' `entry` paths are relative to. */
@@ -69,6 +77,8 @@ export interface LocalGateway {
   stop(): Promise<void>;
   setAuthorizer(verifier: TokenVerifier): void;
   setHealthChecks(checks: Record<string, HealthCheck>): void;
+  /** Serves every path under `prefix` with `handler` instead of the route table (the local IdP's OIDC endpoints). */
+  mount(prefix: string, handler: MountedHandler): void;
   readonly url: string;
 }
 
@@ -125,6 +135,8 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
     return pending;
   }
 
+  const mounts: Array<{ prefix: string; handler: MountedHandler }> = [];
+
   async function handle(req: IncomingMessage, res: ServerResponse, ctx: RequestLog): Promise<void> {
     const trackingId = resolveTrackingId(req.headers.trackingid);
     const sendError = (status: number, message: string, description?: string, headers: Record<string, string> = {}) =>
@@ -159,6 +171,18 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
           connection: 'close',
         },
       );
+    }
+
+    const mounted = mounts.find((m) => rawPath === m.prefix || rawPath.startsWith(`${m.prefix}/`));
+    if (mounted) {
+      ctx.routeKey = `${method} ${mounted.prefix}/*`;
+      const response = await mounted.handler({
+        method,
+        path: rawPath,
+        query: new URLSearchParams(rawQueryString),
+        req,
+      });
+      return writeResponse(res, ctx, { cookies: [], ...response, body: Buffer.from(response.body ?? '') });
     }
 
     const discovery = identityProviderDocument(authorizer, rawPath);
@@ -389,6 +413,9 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
     },
     setAuthorizer(verifier) {
       authorizer = verifier;
+    },
+    mount(prefix, handler) {
+      mounts.push({ prefix: prefix.replace(/\/+$/, ''), handler });
     },
     setHealthChecks(checks) {
       healthChecks = checks;

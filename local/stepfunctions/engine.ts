@@ -62,8 +62,6 @@ export interface LocalEngineOptions {
    * `resumeRunning` continues the ones that were running. Default: in memory only.
    */
   store?: ExecutionStore;
-  /** The status poll queue's redelivery settings (default: as deployed, 180 s visibility, 5 receives). */
-  pollQueue?: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number };
   logger?: Logger;
 }
 
