@@ -115,6 +115,7 @@ const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
   listOrders: [{ actions: ['dynamodb:Query'], resources: ['auditTable/index/byDay', 'auditTable/index/byOrder'] }],
   getOpenApiDocument: [],
   getApiDocs: [],
+  getConsole: [],
 };
 
 /** The specification: the variables each route's function gets beyond NODE_OPTIONS and LOG_LEVEL. */
@@ -162,6 +163,8 @@ const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
   listOrders: ['AUDIT_TABLE_NAME'],
   getOpenApiDocument: [],
   getApiDocs: [],
+  // The console's page names the issuer it signs in at and its OAuth client; it reads nothing itself.
+  getConsole: ['CONSOLE_CLIENT_ID', 'JWT_ISSUER'],
 };
 
 function variablesOf(fn: ServiceFunction): string[] {

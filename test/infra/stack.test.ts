@@ -143,18 +143,21 @@ describe('the provisioning stack: functions', () => {
 });
 
 describe('the provisioning stack: HTTP API', () => {
-  it('has one route per route-table entry, each integrated with its own function', () => {
+  it('has one route per path of each route-table entry, each integrated with the function of its entry', () => {
     // Prepare
     const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
     const integrations = resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Integration');
+    const expected = ROUTES.flatMap((route) =>
+      [route.path, ...(route.alsoServes ?? [])].map((path) => ({ route, key: `${route.method} ${path}` })),
+    );
 
     // Act
     const keys = routes.map((r) => r.Properties?.RouteKey);
 
     // Assess
-    expect(keys.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    for (const route of ROUTES) {
-      const cfnRoute = routes.find((r) => r.Properties?.RouteKey === `${route.method} ${route.path}`);
+    expect(keys.sort()).toEqual(expected.map((e) => e.key).sort());
+    for (const { route, key } of expected) {
+      const cfnRoute = routes.find((r) => r.Properties?.RouteKey === key);
       const target = cfnRoute?.Properties?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
       const integration = integrations[target['Fn::Join'][1][1].Ref];
       const fnLogicalId = logicalIdOf(

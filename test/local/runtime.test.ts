@@ -47,7 +47,9 @@ describe('local runtime', () => {
     expect(process.env.PARTNER_TOKEN_SECRET_ID).toBeUndefined();
     expect(process.env.STATE_MACHINE_ARN).toBeUndefined();
     expect(runtime.env).toMatchObject({ AUDIT_DIGEST_KEY: process.env.AUDIT_DIGEST_KEY });
-    for (const url of Object.values(runtime.urls)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const { console: consoleUrl, ...servers } = runtime.urls;
+    expect(consoleUrl).toBe(`${runtime.urls.api}/console`);
+    for (const url of Object.values(servers)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('creates the audit table from its description, reachable with the unchanged AWS SDK', async () => {

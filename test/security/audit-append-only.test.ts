@@ -103,6 +103,6 @@ describe('audit trail: append-only by construction', () => {
     const methods = Object.getOwnPropertyNames(DynamoAuditStore.prototype).filter((name) => name !== 'constructor');
 
     // Assess
-    expect(methods.sort()).toEqual(['append', 'get', 'listByDay', 'listByOrder', 'listBySubscriber']);
+    expect(methods.sort()).toEqual(['append', 'get', 'listByDay', 'listByOrder', 'listBySubscriber', 'listStepByDay']);
   });
 });
