@@ -150,9 +150,12 @@ const QUERY_PARAMETER_DOCS: Record<string, { description: string; schema?: JsonO
   },
 };
 
-function queryParameters(schema: z.ZodMiniObject): JsonObject[] {
+type QueryParameterDocs = Record<string, { description: string; schema?: JsonObject; example?: string }>;
+
+/** `own`: an operation's own words for parameters whose meaning differs from the subscriber list's. */
+function queryParameters(schema: z.ZodMiniObject, own: QueryParameterDocs = {}): JsonObject[] {
   return Object.entries(schema.shape).map(([name, property]) => {
-    const docs = QUERY_PARAMETER_DOCS[name];
+    const docs = own[name] ?? QUERY_PARAMETER_DOCS[name];
     return {
       name,
       in: 'query',
@@ -294,6 +297,8 @@ interface OperationShape {
   tags: string[];
   description?: string;
   query?: z.ZodMiniObject;
+  /** Descriptions of this operation's query parameters where they differ from the subscriber list's. */
+  queryDocs?: QueryParameterDocs;
   body?: z.core.$ZodType;
   success: { status: number; description: string; schema?: JsonObject; contentType?: string; headers?: JsonObject };
   extraSuccess?: { status: number; description: string; schema?: JsonObject };
@@ -404,6 +409,14 @@ const SHAPES: Record<string, OperationShape> = {
       'the order ends, then SUCCEEDED or FAILED with the failure. Filter by `status` (comma-separated) and ' +
       '`spEnterpriseId`; page with `max` and the `cursor` of the `Link` header.',
     query: OrderListQuerySchema,
+    queryDocs: {
+      status: {
+        description: 'Only orders in one of these statuses: RUNNING, SUCCEEDED, FAILED, comma-separated.',
+        example: 'FAILED',
+      },
+      day: { description: 'The UTC day the orders started, as yyyy-mm-dd; default today.', example: '2026-12-04' },
+      spEnterpriseId: { description: "Only orders for this service provider's enterprise.", example: 'SP1+acme' },
+    },
     success: { status: 200, description: 'OK', schema: ref('OrderListResponse'), headers: { Link: LINK_HEADER } },
     upstream: false,
   },
@@ -479,7 +492,7 @@ function operation(route: RouteDefinition): JsonObject {
     ...(shape.description ? { description: shape.description } : {}),
     parameters: [
       ...pathParameters(route.path),
-      ...(shape.query ? queryParameters(shape.query) : []),
+      ...(shape.query ? queryParameters(shape.query, shape.queryDocs) : []),
       {
         name: 'TrackingID',
         in: 'header',
