@@ -43,6 +43,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // (a conditional append, keyed by a digest of the content) decides which of concurrent callers was first.
   submitOrder: { startExecution: true, describeExecution: true, auditAppend: true, digest: true },
   getOrder: { describeExecution: true, auditQuery: ['byOrder'] },
+  // Reads every attempt, records the retry (a conditional put) and starts the new attempt's execution.
+  retryOrder: { startExecution: true, describeExecution: true, auditAppend: true },
   listOrders: { auditQuery: ['byDay', 'byOrder'] },
   getOpenApiDocument: {},
   getApiDocs: {},
@@ -52,6 +54,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
 /** Workflow tasks call Webex and write one audit record per step and status change. */
 export const DEFAULT_WORKFLOW_TASK_ACCESS: FunctionAccess = { webex: true, auditAppend: true, digest: true };
 
+/** Tasks that may adopt a subscriber: a retried order reads its provision marker (one GetItem) first. */
+const ADOPTING_TASK_ACCESS: FunctionAccess = { ...DEFAULT_WORKFLOW_TASK_ACCESS, auditRead: true };
+
 /** Tasks that need less than the default, by task name. */
 export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // These tasks never call Webex (createAuditOnlyTaskHandler): no partner token for them.
@@ -59,6 +64,9 @@ export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Checks the API call's audit record before following its subscriber: only the service starts tracking.
   startTracking: { auditAppend: true, auditRead: true, digest: true },
   recordFailure: { auditAppend: true, digest: true },
+  precheck: ADOPTING_TASK_ACCESS,
+  provision: ADOPTING_TASK_ACCESS,
+  checkStatus: ADOPTING_TASK_ACCESS,
 };
 
 /** The audit stream consumer starts the tracking executions the outbox asks for (its stream read comes with the source). */

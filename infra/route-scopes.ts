@@ -24,6 +24,7 @@ export const ROUTE_SCOPES = {
   listSubscriberAudit: 'read',
   submitOrder: 'write',
   getOrder: 'read',
+  retryOrder: 'write',
   listOrders: 'read',
   getOpenApiDocument: null,
   getApiDocs: null,

@@ -121,6 +121,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Read an order: status, subscriber, failure cause and audit records (extension)',
   },
   {
+    operationId: 'retryOrder',
+    method: 'POST',
+    path: '/v1/orders/{orderId}/retry',
+    entry: 'functions/api/retry-order.ts',
+    scope: ROUTE_SCOPES.retryOrder,
+    role: 'api',
+    summary: 'Run a failed order again: a new attempt of the same order (extension)',
+  },
+  {
     operationId: 'listOrders',
     method: 'GET',
     path: '/v1/orders',

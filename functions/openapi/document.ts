@@ -309,11 +309,29 @@ interface OperationShape {
 const ORDER_VIEW_SCHEMA: JsonObject = {
   type: 'object',
   description:
-    'An order: its workflow status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED), the subscriber once known, the ' +
-    'failure cause, and its audit records newest first.',
+    "An order as its latest attempt shows it: the workflow's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, " +
+    'ABORTED), the subscriber once known, the failure cause, every attempt (the first and each retry), and its audit ' +
+    'records newest first.',
   properties: {
     orderId: { type: 'string' },
     status: { type: 'string' },
+    attempt: { type: 'integer', description: 'The attempt shown: 1 for the first execution, 2 and on for retries.' },
+    attempts: {
+      type: 'array',
+      description: 'Every attempt, oldest first.',
+      items: {
+        type: 'object',
+        properties: {
+          attempt: { type: 'integer' },
+          status: { type: 'string' },
+          executionArn: { type: 'string' },
+          startDate: { type: 'string', format: 'date-time' },
+          stopDate: { type: 'string', format: 'date-time' },
+          failure: { type: 'object', properties: { error: { type: 'string' }, cause: {} } },
+        },
+        required: ['attempt', 'status', 'executionArn', 'startDate'],
+      },
+    },
   },
   required: ['orderId', 'status'],
   additionalProperties: true,
@@ -401,6 +419,17 @@ const SHAPES: Record<string, OperationShape> = {
     description: 'The order: its workflow status, the subscriber once known, the failure cause, and its audit records.',
     success: { status: 200, description: 'OK', schema: ORDER_VIEW_SCHEMA },
     upstream: false,
+  },
+  retryOrder: {
+    tags: ['Orders (extension)'],
+    description:
+      'Runs a failed order again (its latest attempt FAILED, TIMED_OUT or ABORTED) as a new attempt of the same order, ' +
+      'with the order as first submitted; it adopts the subscriber an earlier attempt created, never a second one. ' +
+      '409 while an attempt runs, once the order succeeded, for an order that was invalid (submit a corrected one under ' +
+      `a new orderId) and after ${RULES.maxOrderAttempts} attempts; 404 for an unknown orderId. No request body.`,
+    success: { status: 202, description: 'Accepted: the new attempt started.', schema: ORDER_VIEW_SCHEMA },
+    upstream: false,
+    conflict: true,
   },
   listOrders: {
     tags: ['Orders (extension)'],

@@ -112,6 +112,7 @@ const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
   listSubscriberAudit: [queryIndex('bySubscriber')],
   submitOrder: [START, DESCRIBE, READ_DIGEST, APPEND_AUDIT],
   getOrder: [DESCRIBE, queryIndex('byOrder')],
+  retryOrder: [START, DESCRIBE, APPEND_AUDIT],
   listOrders: [{ actions: ['dynamodb:Query'], resources: ['auditTable/index/byDay', 'auditTable/index/byOrder'] }],
   getOpenApiDocument: [],
   getApiDocs: [],
@@ -160,6 +161,7 @@ const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
   listSubscriberAudit: ['AUDIT_TABLE_NAME'],
   submitOrder: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   getOrder: ['AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
+  retryOrder: ['AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   listOrders: ['AUDIT_TABLE_NAME'],
   getOpenApiDocument: [],
   getApiDocs: [],
@@ -215,6 +217,9 @@ describe('least privilege: workflow tasks and the token refresh', () => {
   /** Beyond what every audit-only task gets: startTracking reads the API call's record it follows. */
   const extra: Record<string, Permission[]> = { startTracking: [READ_AUDIT_RECORD] };
 
+  /** Tasks that may adopt a subscriber read a retried order's provision marker. */
+  const adopting = ['precheck', 'provision', 'checkStatus'];
+
   for (const task of WORKFLOW_TASKS.filter((t) => !auditOnlyTasks.includes(t.name))) {
     it(`task ${task.name}: appends audit records and reads the token and the digest key, nothing else`, () => {
       // Prepare
@@ -225,7 +230,8 @@ describe('least privilege: workflow tasks and the token refresh', () => {
       const actual = permissionsOf(fn);
 
       // Assess
-      expect(actual).toEqual(sorted([LOGS, XRAY, READ_TOKEN, READ_DIGEST, APPEND_AUDIT]));
+      const marker = adopting.includes(task.name) ? [READ_AUDIT_RECORD] : [];
+      expect(actual).toEqual(sorted([LOGS, XRAY, READ_TOKEN, READ_DIGEST, APPEND_AUDIT, ...marker]));
       expect(variablesOf(fn)).toEqual([
         'AUDIT_DIGEST_SECRET_ID',
         'AUDIT_RETENTION_DAYS',

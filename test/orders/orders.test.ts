@@ -224,6 +224,17 @@ describe('getOrder', () => {
       startDate: '2025-01-06T09:00:00.000Z',
       stopDate: '2025-01-06T09:01:00.000Z',
       failure: { error: 'PrecheckFailed', cause: { error: 'PrecheckFailed', orderId: 'order-2' } },
+      attempt: 1,
+      attempts: [
+        {
+          attempt: 1,
+          status: 'FAILED',
+          executionArn: expect.stringContaining(':execution:ProvisioningWorkflow:order-2'),
+          startDate: '2025-01-06T09:00:00.000Z',
+          stopDate: '2025-01-06T09:01:00.000Z',
+          failure: { error: 'PrecheckFailed', cause: { error: 'PrecheckFailed', orderId: 'order-2' } },
+        },
+      ],
       audit: { items: [record] },
     });
   });

@@ -7,13 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../functions/domain/contract/rules';
 import { ROUTES } from '../../infra/routes';
 import { DEFAULT_MAX_BODY_BYTES } from '../../local/gateway/server';
+import { startLocalStepFunctions } from '../../local/stepfunctions';
 import { sendRaw, webexErrorProblem } from '../fuzz/support/raw-http';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
 let t: TestRuntime;
 
 beforeAll(async () => {
-  t = await startTestRuntime({ stopAfterAll: false });
+  // With the workflow's endpoint: the order routes judge a body on content, as in AWS.
+  t = await startTestRuntime({
+    stopAfterAll: false,
+    stepFunctions: (options) => startLocalStepFunctions({ ...options, timeScale: 0 }),
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -37,7 +42,14 @@ describe('request body size limit', () => {
     expect(RULES.maxRequestBodyBytes).toBe(64 * 1024);
     expect(DEFAULT_MAX_BODY_BYTES).toBeGreaterThan(RULES.maxRequestBodyBytes);
     expect(BODY_ROUTES.map((r) => r.operationId).sort()).toEqual(
-      ['precheckSubscriber', 'provisionSubscriber', 'resendConsent', 'submitOrder', 'updateSubscriber'].sort(),
+      [
+        'precheckSubscriber',
+        'provisionSubscriber',
+        'resendConsent',
+        'retryOrder',
+        'submitOrder',
+        'updateSubscriber',
+      ].sort(),
     );
   });
 

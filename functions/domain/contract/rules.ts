@@ -35,6 +35,11 @@ export const RULES = {
   maxOrderDeadlineSeconds: 29 * 24 * 3600,
   /** Step Functions execution names: 1 to 80 characters of letters, digits, `-` and `_`. The orderId is the name. */
   orderIdPattern: /^[A-Za-z0-9_-]{1,80}$/,
+  /**
+   * Attempts of one order at most: its first execution and the retries an operator asks for
+   * (`POST /v1/orders/{orderId}/retry`). An order that fails this often needs a person, not another run.
+   */
+  maxOrderAttempts: 10,
   /** Request bodies larger than this are refused with 413 before parsing. */
   maxRequestBodyBytes: 64 * 1024,
 } as const;

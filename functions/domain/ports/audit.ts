@@ -36,6 +36,8 @@ export interface AuditRecord {
   action: AuditAction;
   subscriberId?: string;
   orderId?: string;
+  /** A retried order's attempt (2 or more) that wrote the record, or that a `retry` record asks for. */
+  attempt?: number;
   /** Which fields the call set or changed. */
   changes?: AuditChange[];
   outcome: {

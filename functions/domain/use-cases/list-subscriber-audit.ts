@@ -44,6 +44,7 @@ export const AuditRecordSchema = z
     action: z.enum(AUDIT_ACTIONS),
     subscriberId: z.optional(z.string()),
     orderId: z.optional(z.string()),
+    attempt: z.optional(z.number().check(z.int())),
     changes: z.optional(z.array(AuditChangeSchema)),
     outcome: z.strictObject({
       result: z.enum(['success', 'failure']),

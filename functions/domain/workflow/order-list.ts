@@ -1,8 +1,8 @@
 /**
  * Listing orders (GET /v1/orders): the orders started on one UTC day, newest first, each summed up from its audit
  * trail — never from Step Functions, so a page costs DynamoDB queries only. An order starts with its `validateOrder`
- * record (the byDay index finds those); its status is `SUCCEEDED` or `FAILED` once its `finish` record exists, else
- * `RUNNING`. Filters: status, enterprise (the order's `spEnterpriseId`, kept in clear on `validateOrder`).
+ * record (the byDay index finds those); its status is its latest attempt's: `SUCCEEDED` or `FAILED` once that
+ * attempt's `finish` record exists, else `RUNNING`. Filters: status, enterprise (the order's `spEnterpriseId`, kept in clear on `validateOrder`).
  */
 import { PageSizeSchema, StatusSchema, TimestampSchema } from '../contract/fields';
 import { RULES } from '../contract/rules';
@@ -19,6 +19,7 @@ export const ORDERS_MAX_SCANNED = 500;
 /** The order's records read to sum it up (newest first); an order has about ten, a long wait a few more. */
 const ORDER_RECORDS_READ = 100;
 const START_STEP = 'validateOrder';
+const RETRY_STEP = 'retry';
 const FINISH_STEP = 'finish';
 
 export const OrderListQuerySchema = z
@@ -69,6 +70,8 @@ export const OrderSummarySchema = z
     startedAt: TimestampSchema,
     updatedAt: TimestampSchema,
     lastStep: z.optional(z.string()),
+    /** The latest attempt (1 for the first execution, 2 and on after retries). */
+    attempt: z.optional(z.number().check(z.int())),
     spEnterpriseId: z.optional(z.string()),
     subscriberId: z.optional(z.string()),
     subscriberStatus: z.optional(StatusSchema),
@@ -91,10 +94,15 @@ function isCalendarDay(day: string): boolean {
   return new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
 }
 
-/** An order summed up from its records (newest first) and its start record. */
+/**
+ * An order summed up from its records (newest first) and its start record. Its status is its latest attempt's: the
+ * records from the newest start or retry request on (a retry that has not ended is RUNNING).
+ */
 export function summarizeOrder(start: AuditRecord, newestFirst: readonly AuditRecord[]): OrderSummary {
   const records = newestFirst.length > 0 ? newestFirst : [start];
-  const finish = records.find((r) => r.step === FINISH_STEP);
+  const boundary = records.findIndex((r) => r.step === START_STEP || r.step === RETRY_STEP);
+  const latestAttempt = boundary === -1 ? records : records.slice(0, boundary + 1);
+  const finish = latestAttempt.find((r) => r.step === FINISH_STEP);
   const newest = records[0] as AuditRecord;
   const withSubscriber = records.find((r) => r.subscriberId !== undefined);
   const withStatus = records.find((r) => r.status !== undefined);
@@ -109,6 +117,8 @@ export function summarizeOrder(start: AuditRecord, newestFirst: readonly AuditRe
   };
   const lastStep = records.find((r) => r.step !== undefined)?.step;
   if (lastStep !== undefined) summary.lastStep = lastStep;
+  const attempt = Math.max(1, ...records.map((r) => r.attempt ?? 1));
+  if (attempt > 1) summary.attempt = attempt;
   if (enterprise !== undefined) summary.spEnterpriseId = enterprise;
   if (withSubscriber?.subscriberId !== undefined) summary.subscriberId = withSubscriber.subscriberId;
   if (withStatus?.status !== undefined) summary.subscriberStatus = withStatus.status.to;
@@ -132,7 +142,8 @@ export async function listOrders(
     const starts = await deps.audit.listStepByDay(day, START_STEP, { max: wanted, cursor });
     cursor = starts.cursor;
     scanned += starts.items.length;
-    const withOrder = starts.items.filter((start) => start.orderId !== undefined);
+    // An order is listed on the day of its first attempt: a retry's start record does not list it again.
+    const withOrder = starts.items.filter((start) => start.orderId !== undefined && start.attempt === undefined);
     const summaries = await Promise.all(
       withOrder.map(async (start) => {
         const page = await deps.audit.listByOrder(start.orderId as string, { max: ORDER_RECORDS_READ });

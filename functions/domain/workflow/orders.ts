@@ -1,15 +1,24 @@
 /**
- * Orders through the HTTP API: submit (start the workflow, at most once per orderId); reading an order is in
- * `order-view.ts` (re-exported here). Pure: the workflow's executions are behind the `OrderExecutions` port.
+ * Orders through the HTTP API: submit (start the workflow, at most once per orderId) and retry a failed order (a new
+ * execution of the same order); reading an order is in `order-view.ts` (re-exported here). Pure: the workflow's
+ * executions are behind the `OrderExecutions` port.
  */
 import { auditId } from '../audit';
 import { type Order, OrderSchema } from '../contract/order';
-import { ERROR_CODES } from '../contract/rules';
+import { ERROR_CODES, RULES } from '../contract/rules';
 import { parseOrThrow } from '../contract/validation';
-import { ConflictError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { AuditStore, FieldDigester } from '../ports/audit';
 import type { Clock } from '../ports/clock';
-import { type OrderExecution, type OrderExecutionReader, type OrderView, orderView } from './order-view';
+import { attemptExecutionName } from './attempts';
+import {
+  attemptsView,
+  type OrderExecution,
+  type OrderExecutionReader,
+  type OrderView,
+  orderView,
+  readAttempts,
+} from './order-view';
 
 export * from './order-view';
 
@@ -89,14 +98,21 @@ export async function submitOrder(deps: SubmitDeps, body: unknown, call: SubmitC
   // The first submitter of this content: an execution of that name may still exist, started otherwise (an ordering
   // system's own StartExecution, or an order of other content).
   const before = first ? await deps.executions.describe(order.orderId) : undefined;
-  if (before) return { started: false, order: sameOrderOrConflict(before, order) };
+  if (before) return { started: false, order: await existingOrder(deps.executions, before, order) };
   const started = await deps.executions.start(order.orderId, order);
   // StartExecution answered: the running execution has our content (other input is ExecutionAlreadyExists).
   if (started) return { started: first, order: orderView(started) };
   // An execution of that name exists already: it has ended, or it runs with other content.
   const existing = await deps.executions.describe(order.orderId);
   if (!existing) throw new ConflictError(`The order ${order.orderId} could not be started; try again.`);
-  return { started: false, order: sameOrderOrConflict(existing, order) };
+  return { started: false, order: await existingOrder(deps.executions, existing, order) };
+}
+
+/** The same order submitted again: as its latest attempt shows it (after a retry, the retry's). */
+async function existingOrder(executions: OrderExecutions, first: OrderExecution, order: Order): Promise<OrderView> {
+  sameOrderOrConflict(first, order);
+  const attempts = await readAttempts(executions, order.orderId);
+  return attempts.length > 0 ? attemptsView(order.orderId, attempts) : orderView(first);
 }
 
 function sameOrder(existing: OrderExecution, order: Order): boolean {
@@ -115,4 +131,79 @@ function sameOrderOrConflict(existing: OrderExecution, order: Order): OrderView 
     ]);
   }
   return orderView(existing);
+}
+
+export interface RetryDeps {
+  executions: OrderExecutions;
+  /** Where the retry is recorded: its conditional append decides which of concurrent retries starts the attempt. */
+  audit: AuditStore;
+  clock: Clock;
+}
+
+/** Ended attempts a retry may follow; RUNNING and PENDING_REDRIVE are still running, SUCCEEDED is done. */
+const RETRYABLE = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
+function conflict(message: string): ConflictError {
+  return new ConflictError(message, [
+    { description: message, errorCode: ERROR_CODES.invalidValue, fieldName: 'orderId' },
+  ]);
+}
+
+/**
+ * Retry an order whose latest attempt failed (or timed out, or was stopped): a new execution of the same order, named
+ * for its attempt (`attempts.ts`), with the order as it was first submitted. It adopts the subscriber an earlier attempt
+ * of the order created (the provision marker is per order), so a retried order that succeeds leaves one subscriber.
+ *
+ * Refused with 409 while an attempt runs, once one succeeded, for an order that was invalid (InvalidOrder: it would
+ * fail again; submit a corrected order under a new orderId) and past `RULES.maxOrderAttempts`. Of concurrent retries of
+ * the same attempt, exactly one gets 202 (a conditional audit record), the others 409.
+ */
+export async function retryOrder(deps: RetryDeps, orderId: string, call: SubmitCall): Promise<OrderView> {
+  if (!RULES.orderIdPattern.test(orderId)) {
+    throw new ValidationError('The orderId is invalid.', [
+      {
+        description: 'orderId must be 1 to 80 letters, digits, - or _',
+        errorCode: ERROR_CODES.invalidValue,
+        fieldName: 'orderId',
+      },
+    ]);
+  }
+  const attempts = await readAttempts(deps.executions, orderId);
+  const first = attempts[0];
+  const latest = attempts.at(-1);
+  if (!first || !latest) throw new NotFoundError(`No order ${orderId}.`);
+  if (latest.status === 'SUCCEEDED') throw conflict(`The order ${orderId} has succeeded: there is nothing to retry.`);
+  if (!RETRYABLE.has(latest.status)) {
+    throw conflict(`The order ${orderId} is running (attempt ${attempts.length}): retry it once it has failed.`);
+  }
+  const order = OrderSchema.safeParse(first.input);
+  if (latest.error === 'InvalidOrder' || !order.success || order.data.orderId !== orderId) {
+    throw conflict(
+      `The order ${orderId} is invalid and would fail again: submit a corrected order under a new orderId.`,
+    );
+  }
+  const attempt = attempts.length + 1;
+  if (attempt > RULES.maxOrderAttempts) {
+    throw conflict(`The order ${orderId} has run ${attempts.length} times, the most an order may: it needs a person.`);
+  }
+  const { written } = await deps.audit.append({
+    id: auditId(orderId, 'retry', attempt),
+    at: new Date(deps.clock.now()).toISOString(),
+    actor: call.actor,
+    action: 'orderStep',
+    step: 'retry',
+    orderId,
+    attempt,
+    outcome: { result: 'success' },
+    trackingId: call.trackingId,
+    detail: `retry requested after attempt ${attempts.length} ended ${latest.error ?? latest.status}`,
+  });
+  // Every caller starts it (StartExecution of the same name and input is idempotent): a retry whose requester failed
+  // between its record and its start is started by the next one.
+  const started = await deps.executions.start(attemptExecutionName(orderId, attempt), order.data);
+  if (!written) throw conflict(`The order ${orderId} is being retried already (attempt ${attempt}).`);
+  // Not started: an execution of that name exists already (started outside this API).
+  const execution = started ?? (await deps.executions.describe(attemptExecutionName(orderId, attempt)));
+  if (!execution) throw conflict(`The order ${orderId} could not be retried; try again.`);
+  return attemptsView(orderId, [...attempts, execution]);
 }

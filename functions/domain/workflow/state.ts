@@ -70,8 +70,10 @@ const OptionalString = z.optional(z.string());
 
 export const WorkflowStateSchema = z.object({
   kind: z.enum(['order', 'tracking']),
-  /** The execution name: the orderId for an order, a name derived from the API call's trackingId for tracking. */
+  /** The orderId for an order (every attempt), a name derived from the API call's trackingId for tracking. */
   ref: z.string().check(z.minLength(1), z.maxLength(80)),
+  /** A retry of an order: its attempt number (2 or more; the first attempt has none). */
+  attempt: z.optional(z.number().check(z.int(), z.gte(2), z.lte(RULES.maxOrderAttempts))),
   order: z.optional(OrderSchema),
   tracking: z.optional(TrackingSchema),
   startedAt: IsoSchema,

@@ -18,6 +18,7 @@ import type { AuditLookup, AuditRecord, AuditStore, FieldDigester } from '../por
 import type { Clock } from '../ports/clock';
 import type { OutcomeMetrics } from '../ports/metrics';
 import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
+import { attemptOf } from './attempts';
 import { isPendingStatus, POLL_TUNING, type PollTuning, planNextCheck } from './poll-policy';
 import {
   CaughtSchema,
@@ -36,6 +37,8 @@ export interface WorkflowDeps {
   audit: AuditStore;
   digester: FieldDigester;
   clock: Clock;
+  /** Reads one audit record: a retried order's provision marker (was Provision sent in an earlier attempt?). */
+  lookup?: AuditLookup | undefined;
   logger?: Logger | undefined;
   tuning?: PollTuning | undefined;
   /** One outcome data point per execution that ends (`ports/metrics.ts`). */
@@ -89,6 +92,7 @@ async function audit(deps: AuditOnlyWorkflowDeps, state: WorkflowState, draft: R
     at: draft.at ?? iso(deps.clock.now()),
     actor: `workflow:${state.ref}`,
     orderId: state.kind === 'order' ? state.ref : undefined,
+    attempt: state.attempt,
     trackingId: draft.trackingId ?? state.tracking?.trackingId,
   }) as AuditRecord;
   try {
@@ -123,8 +127,26 @@ async function markProvisionAttempt(deps: WorkflowDeps, state: WorkflowState, or
   }
 }
 
+/** A step's record id: per order (and per attempt of a retried order), so a retry's steps are recorded anew. */
+/**
+ * A retry (attempt 2 and on) whose order's earlier attempt sent Provision: its provision marker exists. A first attempt
+ * knows it from its own state (`provisionRepeated`).
+ */
+async function provisionedInEarlierAttempt(deps: WorkflowDeps, state: WorkflowState, orderId: string) {
+  if (state.attempt === undefined) return false;
+  if (!deps.lookup) throw new WorkflowTaskError('InvalidWorkflowState', 'A retried order needs the audit lookup.');
+  try {
+    return (await deps.lookup.get(auditId(orderId, 'provisionAttempt'))) !== undefined;
+  } catch (error) {
+    deps.logger?.error('audit read failed', { orderId, step: 'provisionAttempt', error });
+    throw new WorkflowTaskError('AuditUnavailable', 'The audit trail could not be read.');
+  }
+}
+
 function stepId(state: WorkflowState, ...parts: Array<string | number>): string {
-  return auditId(state.ref, 'step', ...parts);
+  return state.attempt === undefined
+    ? auditId(state.ref, 'step', ...parts)
+    : auditId(state.ref, 'step', `attempt-${state.attempt}`, ...parts);
 }
 
 function errorCodesOf(errors: ReadonlyArray<{ errorCode?: number | undefined }>): number[] | undefined {
@@ -437,7 +459,8 @@ async function adopt(
     });
   }
   const holders = outcome.value.items.filter((s) => s.userId === userId && s.id !== context.exclude);
-  const own = state.provisionRepeated === true ? holders.filter((s) => carriesOrder(order, s)) : [];
+  const repeated = state.provisionRepeated === true || (await provisionedInEarlierAttempt(deps, state, order.orderId));
+  const own = repeated ? holders.filter((s) => carriesOrder(order, s)) : [];
   // After a 409, the order's own subscriber in `error` (its lost Provision created it, Webex failed it since) is
   // followed to report its background errors. After 10022 the duplicate in error is excluded above, and only a live
   // subscriber can be the one to carry on with.
@@ -478,7 +501,8 @@ export async function validateOrderStep(deps: AuditOnlyWorkflowDeps, payload: St
   const deadlineSeconds = parsed.success
     ? (parsed.data.options?.deadlineSeconds ?? WORKFLOW_LIMITS.defaultDeadlineSeconds)
     : WORKFLOW_LIMITS.defaultDeadlineSeconds;
-  if (parsed.success && parsed.data.orderId !== executionName) {
+  const attempt = parsed.success ? attemptOf(parsed.data.orderId, executionName) : undefined;
+  if (parsed.success && attempt === undefined) {
     errors.push({
       description: 'orderId must be the execution name (start the execution with the orderId as its name)',
       errorCode: ERROR_CODES.invalidValue,
@@ -487,7 +511,8 @@ export async function validateOrderStep(deps: AuditOnlyWorkflowDeps, payload: St
   }
   const state: WorkflowState = {
     kind: 'order',
-    ref: executionName,
+    ref: parsed.success && attempt !== undefined ? parsed.data.orderId : executionName,
+    ...(attempt !== undefined && attempt > 1 ? { attempt } : {}),
     startedAt: iso(now),
     deadlineAt: iso(now + deadlineSeconds * 1000),
     checks: 0,
