@@ -4,11 +4,15 @@
  *   npm run order -- examples/order.json --follow            # local: http://127.0.0.1:$SFN_PORT (npm start)
  *   npm run order -- examples/order.json --order-id order-2   # the same order under another id
  *   STATE_MACHINE_ARN=arn:... npm run order -- order.json --follow --aws   # AWS, default credentials chain
+ *   npm run order -- retry order-1 --follow                  # run a failed order again (POST …/retry), follow it
  *
  * Local mode talks to SFN_ENDPOINT, else to the runtime's port SFN_PORT on 127.0.0.1 (8083), as `npm start` does, and
  * finds the state machine with ListStateMachines unless STATE_MACHINE_ARN is set. AWS mode (--aws, SFN_ENDPOINT unset)
  * needs STATE_MACHINE_ARN.
- * Exit codes: 0 provisioned (or started, without --follow); 1 the order failed (the cause is printed); 2 usage or setup.
+ * `retry` goes through the service's API (API_URL, default the local runtime's; TOKEN, locally a sandbox token), which
+ * records who retried and refuses a retry that cannot help (409: running, succeeded, invalid order).
+ * Exit codes: 0 provisioned (or started, without --follow); 1 the order failed (the cause is printed) or the retry was
+ * refused; 2 usage or setup.
  */
 import '../local/sdk-node-warning';
 import { readFile } from 'node:fs/promises';
@@ -25,17 +29,22 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { InvalidPortError, PORT_SETTINGS, resolvePort } from '../local/ports';
+import { ApiSetupError, apiBase, writeToken } from './api-access';
 
 const POLL_MS = 1000;
 const { envVar: SFN_PORT_VAR, defaultPort: DEFAULT_SFN_PORT } = PORT_SETTINGS.stepFunctions;
 
 const USAGE = `Usage: npm run order -- <order.json> [--follow] [--aws] [--order-id <id>]
+       npm run order -- retry <orderId> [--follow] [--aws]
 
   --follow          print each step and status change until the order ends; exit 0 when provisioned
   --aws             use AWS (default credentials chain) with STATE_MACHINE_ARN; SFN_ENDPOINT must be unset
   --order-id <id>   run the order under this orderId instead of the file's (an orderId runs once)
+  retry <orderId>   run a failed order again as a new attempt (after UpstreamUnavailable, InternalError,
+                    ProvisioningTimedOut; never after InvalidOrder: submit a corrected order under a new orderId)
 Environment: SFN_ENDPOINT (the local endpoint; default http://127.0.0.1:$${SFN_PORT_VAR}, ${SFN_PORT_VAR} default
-${DEFAULT_SFN_PORT}, as npm start), STATE_MACHINE_ARN, AWS_REGION`;
+${DEFAULT_SFN_PORT}, as npm start), STATE_MACHINE_ARN, AWS_REGION; for retry also API_URL (default
+http://127.0.0.1:$PORT) and TOKEN (a write-scope token; locally, one is signed with the runtime's key)`;
 
 class UsageError extends Error {}
 
@@ -44,9 +53,16 @@ interface Options {
   follow: boolean;
   aws: boolean;
   orderId?: string;
+  /** `retry <orderId>`: `file` is the orderId. */
+  retry?: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
+  if (argv[0] === 'retry') {
+    const options = parseArgs(argv.slice(1));
+    if (options.orderId) throw new UsageError(`retry takes no --order-id\n\n${USAGE}`);
+    return { ...options, retry: true };
+  }
   const files: string[] = [];
   const flags = new Set<string>();
   let orderId: string | undefined;
@@ -195,9 +211,45 @@ async function follow(client: SFNClient, executionArn: string, pollMs: number): 
   }
 }
 
+/** POST /v1/orders/{orderId}/retry: the new attempt's execution ARN, or the API's refusal as an Error. */
+async function requestRetry(orderId: string): Promise<{ executionArn: string; attempt: number }> {
+  const base = apiBase();
+  const token = await writeToken(base);
+  const response = await fetch(`${base}/v1/orders/${encodeURIComponent(orderId)}/retry`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  }).catch((error: unknown) => {
+    throw new UsageError(`No API at ${base} (${(error as Error).message}). Start it with npm start, or set API_URL.`);
+  });
+  const body = (await response.json().catch(() => ({}))) as {
+    message?: string;
+    executionArn?: string;
+    attempt?: number;
+    trackingId?: string;
+  };
+  if (response.status !== 202 || typeof body.executionArn !== 'string') {
+    throw new Error(
+      `retry refused (${response.status}): ${body.message ?? 'no message'}${body.trackingId ? ` [${body.trackingId}]` : ''}`,
+    );
+  }
+  return { executionArn: body.executionArn, attempt: body.attempt ?? 0 };
+}
+
+async function retry(options: Options, settings: { pollMs?: number }): Promise<number> {
+  const orderId = options.file;
+  const { executionArn, attempt } = await requestRetry(orderId);
+  process.stdout.write(`order ${orderId} retried: attempt ${attempt}\nexecution ${executionArn}\n`);
+  if (!options.follow) return 0;
+  const { client } = await connect(options);
+  const code = await follow(client, executionArn, settings.pollMs ?? POLL_MS);
+  client.destroy();
+  return code;
+}
+
 export async function main(argv: string[], settings: { pollMs?: number } = {}): Promise<number> {
   try {
     const options = parseArgs(argv);
+    if (options.retry) return await retry(options, settings);
     const text = await readFile(options.file, 'utf8').catch(() => {
       throw new UsageError(`Cannot read ${options.file}.`);
     });
@@ -232,7 +284,7 @@ export async function main(argv: string[], settings: { pollMs?: number } = {}): 
     return code;
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError || error instanceof ApiSetupError ? 2 : 1;
   }
 }
 

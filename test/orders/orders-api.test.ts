@@ -3,10 +3,11 @@
  * stack, the local Step Functions endpoint running the workflow, the simulator and dynalite.
  */
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import type { OrderView } from '../../functions/domain/workflow/orders';
 import { type LocalStepFunctions, startLocalStepFunctions } from '../../local/stepfunctions';
+import { main as orderCli } from '../../scripts/order-cli';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 import { anOrder } from '../workflow/harness';
 
@@ -136,6 +137,87 @@ describe('POST /v1/orders and GET /v1/orders/{orderId}', () => {
     });
   });
 
+  it('retries a failed order as a new attempt that adopts its subscriber, once, and refuses what cannot help', async () => {
+    // Prepare: Webex provisions the subscriber but its status checks fail until the order gives up.
+    const order = anOrder();
+    t.runtime.simulator.setFaults({ errorRate: { share: 1, statuses: [503] }, operations: ['getSubscriber'] });
+    const submitted = await t.api.post<OrderView>('/v1/orders', order);
+    const failed = await settled(submitted.body.executionArn);
+    t.runtime.simulator.resetFaults();
+
+    // Act
+    const retried = await t.api.post<OrderView>(`/v1/orders/${order.orderId}/retry`, undefined);
+    const whileRunning = await t.api.post(`/v1/orders/${order.orderId}/retry`, undefined);
+    const done = await settled(retried.body.executionArn);
+    const read = await t.api.get<OrderView>(`/v1/orders/${order.orderId}`, { token: t.runtime.tokens.read });
+    const afterSuccess = await t.api.post(`/v1/orders/${order.orderId}/retry`, undefined);
+    const unknown = await t.api.post('/v1/orders/never-submitted/retry', undefined);
+    const readOnly = await t.api.post(`/v1/orders/${order.orderId}/retry`, undefined, { token: t.runtime.tokens.read });
+    const listed = await t.api.get<{ items: Array<{ id: string }> }>(
+      `/v1/broadworks/subscribers?userId=${encodeURIComponent(order.subscriber.userId)}`,
+    );
+
+    // Assess
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'UpstreamUnavailable' });
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ orderId: order.orderId, status: 'RUNNING', attempt: 2 });
+    expect(whileRunning.status).toBe(409);
+    expect(whileRunning.body).toMatchObject({
+      message: expect.stringMatching(/running/),
+      trackingId: expect.any(String),
+    });
+    expect(done, JSON.stringify(done)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(read.body).toMatchObject({ orderId: order.orderId, status: 'SUCCEEDED', attempt: 2 });
+    expect(read.body.attempts?.map((a) => [a.attempt, a.status, a.failure?.error])).toEqual([
+      [1, 'FAILED', 'UpstreamUnavailable'],
+      [2, 'SUCCEEDED', undefined],
+    ]);
+    expect(read.body.audit?.items.map((r: AuditRecord) => r.step)).toEqual(expect.arrayContaining(['retry', 'finish']));
+    expect(afterSuccess.status).toBe(409);
+    expect(unknown.status).toBe(404);
+    expect(readOnly.status).toBe(403);
+    expect(listed.body.items).toHaveLength(1);
+    expect(listed.body.items[0]?.id).toBe(read.body.subscriber?.id);
+  });
+
+  it('retries from the command line through the API and follows the new attempt to provisioned', async () => {
+    // Prepare: an order that failed UpstreamUnavailable (its precheck found Webex down), and the CLI's environment.
+    const order = anOrder();
+    t.runtime.simulator.setFaults({ errorRate: { share: 1, statuses: [503] }, operations: ['precheckSubscriber'] });
+    const submitted = await t.api.post<OrderView>('/v1/orders', order);
+    await settled(submitted.body.executionArn);
+    t.runtime.simulator.resetFaults();
+    const env = { API_URL: t.runtime.urls.api, TOKEN: t.runtime.tokens.write, SFN_ENDPOINT: sfn?.url };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+
+    // Act
+    let codes: number[];
+    try {
+      codes = [
+        await orderCli(['retry', order.orderId, '--follow'], { pollMs: 10 }),
+        await orderCli(['retry', order.orderId]),
+      ];
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+
+    // Assess
+    expect(codes).toEqual([0, 1]);
+    expect(out.join('')).toContain(`order ${order.orderId} retried: attempt 2`);
+    expect(out.join('')).toMatch(/done\s+provisioned/);
+    expect(err.join('')).toMatch(/retry refused \(409\): The order .* has succeeded/);
+  });
+
   it('follows an API Provision with a tracking execution (through the audit stream)', async () => {
     // Prepare
     const order = anOrder();
@@ -157,7 +239,7 @@ describe('POST /v1/orders and GET /v1/orders/{orderId}', () => {
     const tracking = list.executions?.find((e) => e.name?.startsWith('track-provision-CALLER_tracking-1-'));
     expect(tracking).toBeDefined();
     const done = await settled(tracking?.executionArn as string);
-    expect(done.status).toBe('SUCCEEDED');
+    expect(done, JSON.stringify(done)).toMatchObject({ status: 'SUCCEEDED' });
     expect(JSON.parse(done.output ?? '{}').subscriber.id).toBe(provisioned.body.id);
     client.destroy();
   });
