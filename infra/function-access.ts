@@ -24,6 +24,8 @@ export interface FunctionAccess {
   readonly describeExecution?: boolean;
   /** The operator console: the issuer it signs in at and its OAuth client id (no AWS permission). */
   readonly console?: boolean;
+  /** The issuer API Gateway trusts (`JWT_ISSUER`), which the OpenAPI document names (no AWS permission). */
+  readonly jwtIssuer?: boolean;
 }
 
 /** Every subscriber operation that changes something at Webex writes one audit record with digested personal values. */
@@ -46,8 +48,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Reads every attempt, records the retry (a conditional put) and starts the new attempt's execution.
   retryOrder: { startExecution: true, describeExecution: true, auditAppend: true },
   listOrders: { auditQuery: ['byDay', 'byOrder'] },
-  getOpenApiDocument: {},
-  getApiDocs: {},
+  getOpenApiDocument: { jwtIssuer: true },
+  getApiDocs: { jwtIssuer: true },
   getConsole: { console: true },
 };
 

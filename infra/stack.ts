@@ -177,10 +177,8 @@ export class ProvisioningStack extends Stack {
     if (access.startExecution) {
       grant('StartWorkflowExecutions', ['states:StartExecution'], [this.workflow.stateMachine.stateMachineArn]);
     }
-    if (access.console) {
-      fn.function.addEnvironment('JWT_ISSUER', this.config.jwtIssuer);
-      fn.function.addEnvironment('CONSOLE_CLIENT_ID', this.config.consoleClientId);
-    }
+    if (access.jwtIssuer || access.console) fn.function.addEnvironment('JWT_ISSUER', this.config.jwtIssuer);
+    if (access.console) fn.function.addEnvironment('CONSOLE_CLIENT_ID', this.config.consoleClientId);
     if (access.describeExecution) {
       grant('DescribeWorkflowExecutions', ['states:DescribeExecution'], [this.executionArnPattern()]);
       acknowledge(fn.role, {

@@ -163,8 +163,8 @@ const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
   getOrder: ['AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   retryOrder: ['AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   listOrders: ['AUDIT_TABLE_NAME'],
-  getOpenApiDocument: [],
-  getApiDocs: [],
+  getOpenApiDocument: ['JWT_ISSUER'],
+  getApiDocs: ['JWT_ISSUER'],
   // The console's page names the issuer it signs in at and its OAuth client; it reads nothing itself.
   getConsole: ['CONSOLE_CLIENT_ID', 'JWT_ISSUER'],
 };
