@@ -94,6 +94,11 @@ export function awsClientConfig(config: ServiceConfig, endpoint?: string): { reg
   };
 }
 
+/** The DynamoDB client every store of this function shares (DYNAMODB_ENDPOINT when set). */
+export function getDynamoDbClient(): DynamoDBClient {
+  return dynamodb(getConfig());
+}
+
 function dynamodb(config: ServiceConfig): DynamoDBClient {
   singletons.dynamodb ??= new DynamoDBClient(awsClientConfig(config, config.dynamodbEndpoint));
   return singletons.dynamodb;

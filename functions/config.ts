@@ -17,6 +17,9 @@
  * | `AUDIT_DIGEST_SECRET_ID` | Secrets Manager secret holding the audit digest key (AWS) — or: |
  * | `AUDIT_DIGEST_KEY` | the audit digest key itself, ≥ 32 characters (local) (need `digest`) |
  * | `STATE_MACHINE_ARN` | optional: follow API Provision/Update with a workflow execution (need `tracker`) |
+ * | `BATCH_TABLE_NAME` | DynamoDB table of batches: their orders and outcomes (need `batches`) |
+ * | `BATCH_STATE_MACHINE_ARN` | the batch workflow (POST /v1/batches starts it) (need `batchRunner`) |
+ * | `BATCH_START_RATE_PER_SECOND` | orders a batch starts per second at most (default `RULES.defaultBatchStartRatePerSecond`) |
  * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT` | optional local endpoints |
  * | `AWS_REGION` | region (Lambda sets it) |
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
@@ -30,6 +33,7 @@ export const MIN_DIGEST_KEY_LENGTH = 32;
 /** No variable is longer (URLs and ARNs included); a longer one is refused without being looked at. */
 const MAX_VARIABLE_LENGTH = 2048;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const STATE_MACHINE_ARN_PATTERN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 /** An AWS region id like `eu-west-1` (also what a signed AWS request puts in its endpoint's host name). */
 export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -56,10 +60,14 @@ export interface ServiceConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly jwtIssuer: string | undefined;
   readonly consoleClientId: string | undefined;
+  readonly batchTableName: string | undefined;
+  readonly batchStateMachineArn: string | undefined;
+  /** Orders a batch starts per second; undefined: the default of `RULES`. */
+  readonly batchStartRatePerSecond: number | undefined;
 }
 
 /** What a function can need. */
-export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'console';
+export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'console' | 'batches' | 'batchRunner';
 
 /**
  * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
@@ -106,10 +114,13 @@ const VARIABLES = {
     value.length >= MIN_DIGEST_KEY_LENGTH
       ? { value }
       : { problem: `must be at least ${MIN_DIGEST_KEY_LENGTH} characters` },
-  STATE_MACHINE_ARN: matching(
-    /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/,
-    'must be a Step Functions state machine ARN',
-  ),
+  STATE_MACHINE_ARN: matching(STATE_MACHINE_ARN_PATTERN, 'must be a Step Functions state machine ARN'),
+  BATCH_TABLE_NAME: matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+  BATCH_STATE_MACHINE_ARN: matching(STATE_MACHINE_ARN_PATTERN, 'must be a Step Functions state machine ARN'),
+  BATCH_START_RATE_PER_SECOND: (value) =>
+    /^\d{1,4}(\.\d{1,3})?$/.test(value) && Number(value) > 0 && Number(value) <= 1000
+      ? { value }
+      : { problem: 'must be a number of orders per second above 0 and at most 1000' },
   DYNAMODB_ENDPOINT: httpUrl,
   SFN_ENDPOINT: httpUrl,
   AWS_REGION: matching(AWS_REGION_PATTERN, 'must be an AWS region like eu-west-1'),
@@ -200,6 +211,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: (e.LOG_LEVEL as ServiceConfig['logLevel'] | undefined) ?? 'info',
     jwtIssuer: e.JWT_ISSUER,
     consoleClientId: e.CONSOLE_CLIENT_ID,
+    batchTableName: e.BATCH_TABLE_NAME,
+    batchStateMachineArn: e.BATCH_STATE_MACHINE_ARN,
+    batchStartRatePerSecond:
+      e.BATCH_START_RATE_PER_SECOND === undefined ? undefined : Number(e.BATCH_START_RATE_PER_SECOND),
   });
 }
 
@@ -217,6 +232,8 @@ const NEED_VARIABLES: Record<ConfigNeed, (c: ServiceConfig) => string | undefine
           .filter((name) => name !== '')
           .join(', ')
       : undefined,
+  batches: (c) => (c.batchTableName === undefined ? 'BATCH_TABLE_NAME' : undefined),
+  batchRunner: (c) => (c.batchStateMachineArn === undefined ? 'BATCH_STATE_MACHINE_ARN' : undefined),
 };
 
 /** Check that every variable the caller needs is present; one ConfigurationError names all missing ones. */

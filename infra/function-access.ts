@@ -26,6 +26,10 @@ export interface FunctionAccess {
   readonly console?: boolean;
   /** The issuer API Gateway trusts (`JWT_ISSUER`), which the OpenAPI document names (no AWS permission). */
   readonly jwtIssuer?: boolean;
+  /** The batch table: `read` = GetItem and Query; `write` = those and PutItem (never UpdateItem or DeleteItem). */
+  readonly batchTable?: 'read' | 'write';
+  /** `states:StartExecution` on the batch state machine. */
+  readonly startBatch?: boolean;
 }
 
 /** Every subscriber operation that changes something at Webex writes one audit record with digested personal values. */
@@ -48,6 +52,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Reads every attempt, records the retry (a conditional put) and starts the new attempt's execution.
   retryOrder: { startExecution: true, describeExecution: true, auditAppend: true },
   listOrders: { auditQuery: ['byDay', 'byOrder'] },
+  // A batch: its orders and outcomes in the batch table; POST starts the batch workflow.
+  submitBatch: { batchTable: 'write', startBatch: true },
+  getBatch: { batchTable: 'read' },
+  getBatchReport: { batchTable: 'read' },
   getOpenApiDocument: { jwtIssuer: true },
   getApiDocs: { jwtIssuer: true },
   getConsole: { console: true },
@@ -73,6 +81,15 @@ export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
 
 /** The audit stream consumer starts the tracking executions the outbox asks for (its stream read comes with the source). */
 export const FOLLOW_SUBSCRIBERS_ACCESS: FunctionAccess = { startExecution: true };
+
+/**
+ * The batch workflow's chunk task starts (and, when one exists, reads) orders' executions and records outcomes; the
+ * outcome recorder (Step Functions' execution status change events) reads watchers and records outcomes.
+ */
+export const BATCH_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
+  startBatchChunk: { batchTable: 'write', startExecution: true, describeExecution: true },
+  recordOrderOutcome: { batchTable: 'write' },
+};
 
 export function routeAccess(operationId: string): FunctionAccess {
   const access = ROUTE_ACCESS[operationId];

@@ -3,6 +3,7 @@
  * Pure data: no CDK import, so the local runtime and the OpenAPI generator can read it too.
  * Each route's scope comes from `route-scopes.ts`, the part of the table the functions themselves read.
  */
+import { RULES } from '../functions/domain/contract/rules';
 import { ROUTE_SCOPES, type ScopeName } from './route-scopes';
 
 export { SCOPES, type ScopeName } from './route-scopes';
@@ -27,6 +28,8 @@ export interface RouteDefinition {
   /** What kind of work the function does, for memory and timeout defaults. */
   role: 'api' | 'docs';
   summary: string;
+  /** The route's body limit in bytes when not `RULES.maxRequestBodyBytes` (64 KiB); its handler enforces the same. */
+  maxBodyBytes?: number;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -147,6 +150,34 @@ export const ROUTES: readonly RouteDefinition[] = [
     scope: ROUTE_SCOPES.getConsole,
     role: 'docs',
     summary: "The operator console: orders, an order's timeline, a subscriber (signs in with OIDC)",
+  },
+  {
+    operationId: 'submitBatch',
+    method: 'POST',
+    path: '/v1/batches',
+    entry: 'functions/api/submit-batch.ts',
+    scope: ROUTE_SCOPES.submitBatch,
+    role: 'api',
+    summary: 'Submit a batch of up to 5,000 orders and start them at the batch start rate (extension)',
+    maxBodyBytes: RULES.maxBatchBodyBytes,
+  },
+  {
+    operationId: 'getBatch',
+    method: 'GET',
+    path: '/v1/batches/{batchId}',
+    entry: 'functions/api/get-batch.ts',
+    scope: ROUTE_SCOPES.getBatch,
+    role: 'api',
+    summary: 'Read a batch: status, counts and its failed orders, paged (extension)',
+  },
+  {
+    operationId: 'getBatchReport',
+    method: 'GET',
+    path: '/v1/batches/{batchId}/report',
+    entry: 'functions/api/get-batch-report.ts',
+    scope: ROUTE_SCOPES.getBatchReport,
+    role: 'api',
+    summary: "A batch's report: CSV, one line per order with its outcome (extension)",
   },
   {
     operationId: 'getOpenApiDocument',

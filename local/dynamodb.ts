@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import createDynalite from 'dynalite';
 import { auditTableCreateInput } from '../functions/adapters/dynamodb/audit-table';
+import { batchTableCreateInput } from '../functions/adapters/dynamodb/batch-table';
 import type { Logger } from '../functions/shared/logger';
 import { type AuditStreamProxy, startAuditStreamProxy } from './audit-stream';
 import { listen } from './ports';
@@ -32,6 +33,8 @@ export interface LocalDynamoDbOptions {
   port: number;
   host?: string;
   tableName: string;
+  /** The batch table (created beside the audit table when given). */
+  batchTableName?: string;
   region: string;
   /** Where the stream emulation logs dead letters. */
   logger?: Logger;
@@ -79,21 +82,26 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     await stopDynalite();
   };
 
-  const describe = async () => {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const describe = async (tableName = options.tableName) => {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     return Table?.TableStatus;
   };
 
   try {
-    // A kept store already has the table.
-    await client.send(new CreateTableCommand(auditTableCreateInput(options.tableName))).catch((error: unknown) => {
-      if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
-    });
-    const deadline = Date.now() + (options.tableActiveTimeoutMs ?? 10_000);
-    // Polls a real server's state (dynalite's CREATING -> ACTIVE), not a test clock.
-    while ((await describe()) !== 'ACTIVE') {
-      if (Date.now() > deadline) throw new Error(`The audit table ${options.tableName} did not become ACTIVE`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const tables = [auditTableCreateInput(options.tableName)];
+    if (options.batchTableName !== undefined) tables.push(batchTableCreateInput(options.batchTableName));
+    for (const table of tables) {
+      // A kept store already has the table.
+      await client.send(new CreateTableCommand(table)).catch((error: unknown) => {
+        if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+      });
+      const tableName = table.TableName as string;
+      const deadline = Date.now() + (options.tableActiveTimeoutMs ?? 10_000);
+      // Polls a real server's state (dynalite's CREATING -> ACTIVE), not a test clock.
+      while ((await describe(tableName)) !== 'ACTIVE') {
+        if (Date.now() > deadline) throw new Error(`The table ${tableName} did not become ACTIVE`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
   } catch (error) {
     await stop();

@@ -30,6 +30,7 @@ import { isAddressInUse, PortInUseError, type PortOptions, resolvePorts } from '
 import { createWebexSimulator, type SimulatorOptions, type WebexSimulator } from './webex-simulator';
 
 export const DEFAULT_AUDIT_TABLE_NAME = 'webex-bw-provisioning-audit-local';
+export const DEFAULT_BATCH_TABLE_NAME = 'webex-bw-provisioning-batches-local';
 export const DEFAULT_REGION = 'us-east-1';
 export const LOCAL_HOST = '127.0.0.1';
 
@@ -37,6 +38,8 @@ export const LOCAL_HOST = '127.0.0.1';
 export interface LocalStepFunctionsComponent {
   url: string;
   stateMachineArn: string;
+  /** The batch workflow on the same endpoint (`BATCH_STATE_MACHINE_ARN`); absent: no batches locally. */
+  batchStateMachineArn?: string;
   stop(): Promise<void>;
   /** For `/health`; default: any HTTP answer from `url` counts as up. */
   check?(): Promise<void>;
@@ -123,6 +126,7 @@ const UNSET_FOR_HANDLERS = [
   'PARTNER_TOKEN_SECRET_ID',
   'AUDIT_DIGEST_SECRET_ID',
   'STATE_MACHINE_ARN',
+  'BATCH_STATE_MACHINE_ARN',
   'SFN_ENDPOINT',
 ] as const;
 
@@ -160,6 +164,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       port: ports.dynamodb,
       host: LOCAL_HOST,
       tableName: auditTableName,
+      batchTableName: DEFAULT_BATCH_TABLE_NAME,
       region,
       logger: log.child({ component: 'audit-stream' }),
       ...(data ? { path: data.dynamodb } : {}),
@@ -205,6 +210,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
       AUDIT_TABLE_NAME: auditTableName,
+      BATCH_TABLE_NAME: DEFAULT_BATCH_TABLE_NAME,
       DYNAMODB_ENDPOINT: dynamo.url,
       WEBEX_BASE_URL: `${simulatorUrl}/v1`,
       // The OpenAPI document's openIdConnectUrl (the local IdP's discovery document on the gateway), and the issuer the
@@ -240,7 +246,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       cleanups.push(() => component.stop());
       env.SFN_ENDPOINT = component.url;
       env.STATE_MACHINE_ARN = component.stateMachineArn;
-      for (const name of ['SFN_ENDPOINT', 'STATE_MACHINE_ARN'] as const) {
+      if (component.batchStateMachineArn !== undefined) env.BATCH_STATE_MACHINE_ARN = component.batchStateMachineArn;
+      for (const name of ['SFN_ENDPOINT', 'STATE_MACHINE_ARN', 'BATCH_STATE_MACHINE_ARN'] as const) {
         if (env[name] !== undefined) process.env[name] = env[name];
       }
       await resetComposition(log, options.composition);

@@ -56,6 +56,8 @@ export interface HttpOperation<TParams, TQuery, TBody> {
   query?: z.core.$ZodType<TQuery>;
   /** The route takes a JSON body validated with this schema. Routes without it ignore any body sent. */
   body?: z.core.$ZodType<TBody>;
+  /** The route's body limit in bytes, when not `RULES.maxRequestBodyBytes` (the route table says the same). */
+  maxBodyBytes?: number;
   handle(input: HttpInput<TParams, TQuery, TBody>): Promise<ApiResult>;
   /** Extra Content-Security-Policy directives of the route's HTML pages (e.g. a style hash), over the defaults. */
   contentSecurityPolicy?: Readonly<Record<string, string | false>>;
@@ -133,7 +135,7 @@ export function createHttpHandler<TParams = undefined, TQuery = undefined, TBody
 
   const bodyMiddleware: middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> = {
     before: (request) => {
-      assertBodySize(request.event);
+      assertBodySize(request.event, operation.maxBodyBytes);
       if (operation.body)
         stateOf(request.event).body = parseJsonBody(request.event, headerValue(request.event, 'content-type'));
     },

@@ -5,6 +5,7 @@
  * the same way.
  */
 import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
+import { BatchOrderSchema, BatchQuerySchema, BatchRequestSchema } from '../domain/contract/batch';
 import { PACKAGES, STATUSES, SubscriberIdSchema } from '../domain/contract/fields';
 import { ListQuerySchema } from '../domain/contract/list-query';
 import { ORDER_ID_PATTERN, OrderOptionsSchema, OrderSchema, OrderSubscriberSchema } from '../domain/contract/order';
@@ -48,6 +49,8 @@ const REQUEST_SCHEMAS: readonly z.core.$ZodType[] = [
   OrderSchema,
   OrderSubscriberSchema,
   OrderOptionsSchema,
+  BatchRequestSchema,
+  BatchOrderSchema,
 ];
 const RESPONSE_SCHEMAS: readonly z.core.$ZodType[] = [
   SubscriberSchema,
@@ -241,6 +244,7 @@ function describeFields(schema: unknown): void {
 const PATH_PARAMETER_SCHEMAS: Record<string, JsonObject> = {
   subscriberId: propertySchema(SubscriberIdSchema),
   orderId: { type: 'string', pattern: ORDER_ID_PATTERN.source },
+  batchId: { type: 'string', pattern: RULES.batchIdPattern.source },
 };
 
 const TRACKING_ID_HEADER = {
@@ -335,6 +339,40 @@ const ORDER_VIEW_SCHEMA: JsonObject = {
   },
   required: ['orderId', 'status'],
   additionalProperties: true,
+};
+
+const BATCH_VIEW_SCHEMA: JsonObject = {
+  type: 'object',
+  description:
+    'A batch: RUNNING while an order runs, then SUCCEEDED (every order succeeded) or COMPLETED_WITH_FAILURES; its ' +
+    "counts, and a page of its failed orders in the batch's order (the next page in the Link header).",
+  properties: {
+    batchId: { type: 'string' },
+    status: { type: 'string', enum: ['RUNNING', 'SUCCEEDED', 'COMPLETED_WITH_FAILURES'] },
+    counts: {
+      type: 'object',
+      properties: {
+        total: { type: 'integer' },
+        succeeded: { type: 'integer' },
+        failed: { type: 'integer' },
+        running: { type: 'integer' },
+      },
+      required: ['total', 'succeeded', 'failed', 'running'],
+    },
+    failures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          orderId: { type: 'string' },
+          error: { type: 'string', description: 'PrecheckFailed, ProvisioningFailed, … or OrderConflict' },
+          cause: { description: "The workflow's cause: {error, orderId, subscriberId?, lastStatus?, errors?}" },
+        },
+        required: ['orderId', 'error', 'cause'],
+      },
+    },
+  },
+  required: ['batchId', 'status', 'counts', 'failures'],
 };
 
 const SHAPES: Record<string, OperationShape> = {
@@ -447,6 +485,43 @@ const SHAPES: Record<string, OperationShape> = {
       spEnterpriseId: { description: "Only orders for this service provider's enterprise.", example: 'SP1+acme' },
     },
     success: { status: 200, description: 'OK', schema: ref('OrderListResponse'), headers: { Link: LINK_HEADER } },
+    upstream: false,
+  },
+  submitBatch: {
+    tags: ['Batches (extension)'],
+    description:
+      `Up to ${RULES.maxBatchOrders} orders in one request body of at most ${RULES.maxBatchBodyBytes} bytes (4 MiB). ` +
+      "An order without orderId gets `<batchId>-<n>` (n from 1); one without options gets the batch's. The orders " +
+      'are started on the provisioning workflow at the batch start rate, each at most once (execution name = ' +
+      'orderId). The same batch again answers 200 and starts nothing; another batch under the same batchId is a ' +
+      '409. A bad item is a 400 naming it (`orders[3].subscriber.userId`).',
+    body: BatchRequestSchema,
+    success: {
+      status: 202,
+      description: 'Accepted: the batch is stored and its execution started.',
+      schema: BATCH_VIEW_SCHEMA,
+    },
+    extraSuccess: {
+      status: 200,
+      description: 'The batch exists already (nothing started again).',
+      schema: BATCH_VIEW_SCHEMA,
+    },
+    upstream: false,
+    conflict: true,
+  },
+  getBatch: {
+    tags: ['Batches (extension)'],
+    description: 'Failures are paged: `max` (1–1000, default 100), then the `cursor` of the `Link` header.',
+    query: BatchQuerySchema,
+    success: { status: 200, description: 'OK', schema: BATCH_VIEW_SCHEMA, headers: { Link: LINK_HEADER } },
+    upstream: false,
+  },
+  getBatchReport: {
+    tags: ['Batches (extension)'],
+    description:
+      "CSV (RFC 4180): `index,orderId,outcome,error,subscriberId,cause`, one line per order in the batch's order; " +
+      'outcome is SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or RUNNING until the order ends.',
+    success: { status: 200, description: 'The report.', contentType: 'text/csv' },
     upstream: false,
   },
   getOpenApiDocument: {
@@ -570,6 +645,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
       { name: 'BroadWorks Subscribers', description: 'The Webex BroadWorks Subscribers contract.' },
       { name: 'Audit (extension)' },
       { name: 'Orders (extension)' },
+      { name: 'Batches (extension)' },
       { name: 'Documentation' },
     ],
     paths,

@@ -6,7 +6,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { BATCH_TASKS, type BatchTaskName } from '../batch-tasks';
 import { WORKFLOW_TASKS, type WorkflowTaskName } from '../workflow-tasks';
+import { BATCH_WORKFLOW_TIMEOUT, buildBatchDefinition } from './batch-workflow';
 import { buildProvisioningDefinition, WORKFLOW_TIMEOUT } from './provisioning-workflow';
 
 export const LOCAL_ACCOUNT = '000000000000';
@@ -47,4 +49,20 @@ export function renderProvisioningAsl(): AslDefinition {
   graph.timeout = WORKFLOW_TIMEOUT;
   const json = stack.resolve(graph.toGraphJson()) as AslDefinition;
   return json;
+}
+
+/** The batch workflow as ASL, rendered from the construct the stack deploys (`buildBatchDefinition`). */
+export function renderBatchAsl(): AslDefinition {
+  const app = new App();
+  const stack = new Stack(app, 'BatchWorkflowAsl', { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION } });
+  const tasks = Object.fromEntries(
+    BATCH_TASKS.map((task) => [
+      task.name,
+      lambda.Function.fromFunctionArn(stack, `Task-${task.name}`, localTaskFunctionArn(task.name)),
+    ]),
+  ) as Record<BatchTaskName, lambda.IFunction>;
+  const chain = buildBatchDefinition(stack, { tasks });
+  const graph = new sfn.StateGraph(chain.startState, 'Batch workflow');
+  graph.timeout = BATCH_WORKFLOW_TIMEOUT;
+  return stack.resolve(graph.toGraphJson()) as AslDefinition;
 }

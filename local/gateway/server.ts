@@ -30,6 +30,14 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 /** Most header lines a request may carry (Node's default `maxHeadersCount`): more is refused with 431, not truncated. */
 export const MAX_HEADER_COUNT = 2000;
 
+/**
+ * How much of a route's body the gateway buffers: the hard cap, or for a route with a larger documented limit
+ * (POST /v1/batches, 4 MiB) that limit plus the same margin, so its handler judges the size and answers the 413.
+ */
+export function gatewayBodyCap(route: Pick<RouteDefinition, 'maxBodyBytes'>, hardCap = DEFAULT_MAX_BODY_BYTES): number {
+  return route.maxBodyBytes === undefined ? hardCap : Math.max(hardCap, route.maxBodyBytes + DEFAULT_MAX_BODY_BYTES);
+}
+
 /** A component check for `/health`: resolves when the component is up, throws (with a reason) when it is not. */
 export type HealthCheck = () => Promise<void>;
 
@@ -242,10 +250,11 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
       }
     }
 
-    const body = await readBody(req, maxBodyBytes);
+    const bodyCap = gatewayBodyCap(route, maxBodyBytes);
+    const body = await readBody(req, bodyCap);
     if (body === 'too-large') {
       res.shouldKeepAlive = false;
-      return sendError(413, GATEWAY_MESSAGES.payloadTooLarge, `Request bodies are limited to ${maxBodyBytes} bytes.`, {
+      return sendError(413, GATEWAY_MESSAGES.payloadTooLarge, `Request bodies are limited to ${bodyCap} bytes.`, {
         connection: 'close',
       });
     }

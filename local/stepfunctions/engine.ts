@@ -55,13 +55,18 @@ export interface LocalEngineOptions {
   taskHandlers?: Record<string, TaskHandler>;
   /** Wraps each task handler (tests use it to inject faults between Step Functions and the handler). */
   wrapTask?: (taskName: string, handler: TaskHandler) => TaskHandler;
-  /** Closed executions kept in memory (oldest dropped first); default 1000. */
+  /**
+   * Closed executions whose history is kept in memory (older ones keep their name, status, input and output, so an
+   * execution name stays taken, as in AWS); default 1000. Closed executions beyond 50 times that are dropped.
+   */
   maxClosedExecutions?: number;
   /**
    * Keeps executions across restarts (`persistence.ts`): every change is saved; `restore` reads them back and
    * `resumeRunning` continues the ones that were running. Default: in memory only.
    */
   store?: ExecutionStore;
+  /** Called once when an execution ends (the local stand-in for Step Functions' execution status change events). */
+  onExecutionEnd?: (execution: ExecutionRecord) => void;
   logger?: Logger;
 }
 
@@ -139,9 +144,12 @@ export class LocalStepFunctionsEngine {
   private readonly handlers: Record<string, TaskHandler>;
   private readonly executions = new Map<string, RunningExecution>();
   private readonly logger: Logger;
+  /** Every state by name, those inside Map and Parallel states included (their names are unique in a definition). */
+  private readonly states: Record<string, AslState>;
 
   constructor(private readonly options: LocalEngineOptions = {}) {
     this.definition = options.definition ?? renderProvisioningAsl();
+    this.states = allStates(this.definition.States);
     this.stateMachineName = options.stateMachineName ?? 'ProvisioningWorkflow';
     this.stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${this.stateMachineName}`;
     this.roleArn = `arn:aws:iam::${LOCAL_ACCOUNT}:role/${this.stateMachineName}Role`;
@@ -295,7 +303,7 @@ export class LocalStepFunctionsEngine {
       this.append(record, h.executionStarted(input, this.roleArn, this.stateMachineArn, record.startDate));
     }
 
-    const states = this.definition.States;
+    const states = this.states;
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, state] of Object.entries(states)) {
       if (state.Type === 'Task' && typeof state.Resource === 'string') {
@@ -349,6 +357,11 @@ export class LocalStepFunctionsEngine {
   private finish(record: ExecutionRecord, status: ExecutionStatus, fields: Partial<ExecutionRecord> = {}): void {
     Object.assign(record, fields, { status, stopDate: Date.now() });
     this.options.store?.save(record);
+    try {
+      this.options.onExecutionEnd?.(record);
+    } catch (error) {
+      this.logger.warn('onExecutionEnd hook failed', { executionArn: record.executionArn, error });
+    }
   }
 
   private onEngineEvent(execution: RunningExecution, event: EngineEvent, timedOut: boolean) {
@@ -443,7 +456,7 @@ export class LocalStepFunctionsEngine {
     return new Proxy({} as Record<string, number>, {
       get: (_target, stateName) => {
         if (typeof stateName !== 'string') return undefined;
-        const state = this.definition.States[stateName];
+        const state = this.states[stateName];
         if (state?.Type !== 'Wait') return undefined;
         const raw =
           typeof state.Seconds === 'number'
@@ -474,7 +487,7 @@ export class LocalStepFunctionsEngine {
     return new Proxy({} as Record<string, number[]>, {
       get: (_target, stateName) => {
         if (typeof stateName !== 'string' || this.timeScale === 1) return undefined;
-        const retriers = this.definition.States[stateName]?.Retry;
+        const retriers = this.states[stateName]?.Retry;
         if (!retriers) return undefined;
         const attempt = Math.max(0, (execution.consecutiveFailures.get(stateName) ?? 1) - 1);
         return retriers.map((retrier) => {
@@ -647,11 +660,27 @@ export class LocalStepFunctionsEngine {
   private prune(): void {
     const max = this.options.maxClosedExecutions ?? 1000;
     const closed = [...this.executions.values()].filter((e) => e.record.status !== 'RUNNING');
-    for (const execution of closed.slice(0, Math.max(0, closed.length - max))) {
+    const old = closed.slice(0, Math.max(0, closed.length - max));
+    for (const execution of old.slice(0, Math.max(0, closed.length - max * 50))) {
       this.executions.delete(execution.record.executionArn);
       this.options.store?.remove(execution.record.executionArn);
     }
+    for (const execution of old) execution.record.events = [];
   }
+}
+
+/** The states of a definition and of every Map (ItemProcessor, Iterator) and Parallel branch inside it. */
+function allStates(states: Record<string, AslState>): Record<string, AslState> {
+  const all: Record<string, AslState> = {};
+  for (const [name, state] of Object.entries(states)) {
+    all[name] = state;
+    const nested = [state.ItemProcessor, state.Iterator, ...(Array.isArray(state.Branches) ? state.Branches : [])];
+    for (const graph of nested) {
+      const inner = (graph as { States?: Record<string, AslState> } | undefined)?.States;
+      if (inner) Object.assign(all, allStates(inner));
+    }
+  }
+  return all;
 }
 
 function withoutData(event: h.HistoryEvent): h.HistoryEvent {

@@ -7,10 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createLogger, type Logger } from '../../functions/shared/logger';
-import { type LocalEngineOptions, LocalStepFunctionsEngine, SfnError } from './engine';
+import { BATCH_TASKS, ORDER_OUTCOME_RECORDER } from '../../infra/batch-tasks';
+import { renderBatchAsl } from '../../infra/workflow/asl';
+import { type ExecutionRecord, type LocalEngineOptions, LocalStepFunctionsEngine, SfnError } from './engine';
+import { ExecutionEventDelivery, executionStatusChange } from './execution-events';
 import { type HistoryEvent, toWire } from './history';
 import { FileExecutionStore } from './persistence';
+import { moduleTaskHandlers } from './task-handlers';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -33,6 +38,11 @@ export interface LocalStepFunctions {
   /** `http://127.0.0.1:<port>`: the SDK's `endpoint`, the CLI's `--endpoint-url`. */
   url: string;
   stateMachineArn: string;
+  /** The batch workflow on the same endpoint (`BATCH_STATE_MACHINE_ARN`). */
+  batchStateMachineArn: string;
+  batchEngine: LocalStepFunctionsEngine;
+  /** The provisioning workflow's execution status change events: `idle()` once every one is delivered. */
+  executionEvents: Pick<ExecutionEventDelivery, 'idle' | 'deadLetters'>;
   engine: LocalStepFunctionsEngine;
   /** Continue the kept executions that were running when the endpoint last stopped (once the handlers can run). */
   ready(): void;
@@ -48,6 +58,13 @@ function wireDates<T extends object>(value: T, keys: string[]): T {
 
 type Action = (engine: LocalStepFunctionsEngine, body: Record<string, unknown>) => unknown;
 
+/** The engine of the state machine a request names (by its state machine or execution ARN); else the first. */
+function engineFor(engines: readonly LocalStepFunctionsEngine[], body: Record<string, unknown>) {
+  const arn = typeof body.stateMachineArn === 'string' ? body.stateMachineArn : body.executionArn;
+  const name = typeof arn === 'string' ? arn.split(':')[6] : undefined;
+  return engines.find((engine) => engine.stateMachineName === name) ?? (engines[0] as LocalStepFunctionsEngine);
+}
+
 const ACTIONS: Record<string, Action> = {
   StartExecution: (e, b) => wireDates(e.startExecution(b), ['startDate']),
   DescribeExecution: (e, b) => wireDates(e.describeExecution(b), ['startDate', 'stopDate']),
@@ -60,12 +77,13 @@ const ACTIONS: Record<string, Action> = {
     return { ...page, executions: page.executions.map((x) => wireDates(x, ['startDate', 'stopDate'])) };
   },
   StopExecution: (e, b) => wireDates(e.stopExecution(b), ['stopDate']),
-  ListStateMachines: (e) => {
-    const list = e.listStateMachines();
-    return { stateMachines: list.stateMachines.map((m) => wireDates(m, ['creationDate'])) };
-  },
+  ListStateMachines: (e) => listMachines(e),
   DescribeStateMachine: (e, b) => wireDates(e.describeStateMachine(b), ['creationDate']),
 };
+
+function listMachines(engine: LocalStepFunctionsEngine) {
+  return { stateMachines: engine.listStateMachines().stateMachines.map((m) => wireDates(m, ['creationDate'])) };
+}
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
   const text = JSON.stringify(body);
@@ -93,7 +111,14 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function createLocalStepFunctionsHandler(engine: LocalStepFunctionsEngine, logger: Logger) {
+export function createLocalStepFunctionsHandler(
+  engineOrEngines: LocalStepFunctionsEngine | readonly LocalStepFunctionsEngine[],
+  logger: Logger,
+) {
+  const engines = Array.isArray(engineOrEngines)
+    ? (engineOrEngines as readonly LocalStepFunctionsEngine[])
+    : [engineOrEngines as LocalStepFunctionsEngine];
+  const engine = engines[0] as LocalStepFunctionsEngine;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (req.method !== 'POST') {
@@ -127,7 +152,13 @@ export function createLocalStepFunctionsHandler(engine: LocalStepFunctionsEngine
         sendError(res, 'SerializationException', 'The request body must be a JSON object.');
         return;
       }
-      send(res, 200, handler(engine, body as Record<string, unknown>));
+      const request = body as Record<string, unknown>;
+      if (action === 'ListStateMachines') {
+        const machines = engines.flatMap((e) => listMachines(e).stateMachines);
+        send(res, 200, { stateMachines: machines });
+        return;
+      }
+      send(res, 200, handler(engineFor(engines, request), request));
     } catch (error) {
       if (error instanceof SfnError) {
         sendError(res, error.type, error.message);
@@ -137,6 +168,16 @@ export function createLocalStepFunctionsHandler(engine: LocalStepFunctionsEngine
       if (!res.headersSent)
         sendError(res, 'InternalFailure', 'Internal error in the local Step Functions endpoint.', 500);
     }
+  };
+}
+
+function localRecorderContext() {
+  const arn = `arn:aws:lambda:us-east-1:000000000000:function:${ORDER_OUTCOME_RECORDER.name}`;
+  return {
+    awsRequestId: randomUUID(),
+    functionName: ORDER_OUTCOME_RECORDER.name,
+    invokedFunctionArn: arn,
+    getRemainingTimeInMillis: () => 30_000,
   };
 }
 
@@ -159,9 +200,35 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
   const logger = options.logger ?? createLogger({ component: 'local-stepfunctions' });
   const timeScale = options.timeScale ?? timeScaleFromEnv() ?? 1;
   const store = options.executionsDir ? new FileExecutionStore(options.executionsDir, logger) : undefined;
-  const engine = new LocalStepFunctionsEngine({ ...options, timeScale, logger, ...(store ? { store } : {}) });
+  // The batch workflow's executions are kept beside the provisioning workflow's (a subdirectory: its files are apart).
+  const batchStore = options.executionsDir
+    ? new FileExecutionStore(path.join(options.executionsDir, 'batches'), logger)
+    : undefined;
+  // Step Functions' execution status change events, as the stack's EventBridge rule routes them: the provisioning
+  // workflow's execution ends go to the batch outcome recorder (when there is a batch table to record into).
+  const recorder = moduleTaskHandlers([ORDER_OUTCOME_RECORDER])[ORDER_OUTCOME_RECORDER.name];
+  const events = new ExecutionEventDelivery({
+    target: process.env.BATCH_TABLE_NAME && recorder ? (event) => recorder(event, localRecorderContext()) : undefined,
+    logger: logger.child({ component: 'local-events' }),
+  });
+  let engine: LocalStepFunctionsEngine;
+  const onExecutionEnd = (record: ExecutionRecord) => {
+    options.onExecutionEnd?.(record);
+    events.deliver(executionStatusChange(record, engine.stateMachineArn));
+  };
+  engine = new LocalStepFunctionsEngine({ ...options, timeScale, logger, onExecutionEnd, ...(store ? { store } : {}) });
   if (store) engine.restore(store.load());
-  const handler = createLocalStepFunctionsHandler(engine, logger);
+  const batchEngine = new LocalStepFunctionsEngine({
+    definition: renderBatchAsl(),
+    stateMachineName: 'BatchWorkflow',
+    taskHandlers: moduleTaskHandlers(BATCH_TASKS),
+    timeScale,
+    logger: logger.child({ stateMachine: 'BatchWorkflow' }),
+    ...(options.onWait ? { onWait: options.onWait } : {}),
+    ...(batchStore ? { store: batchStore } : {}),
+  });
+  if (batchStore) batchEngine.restore(batchStore.load());
+  const handler = createLocalStepFunctionsHandler([engine, batchEngine], logger);
   const server: Server = createServer((req, res) => {
     handler(req, res).catch((error) => logger.error('local step functions handler crashed', { error }));
   });
@@ -187,15 +254,25 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
   return {
     url,
     stateMachineArn: engine.stateMachineArn,
+    batchStateMachineArn: batchEngine.stateMachineArn,
+    batchEngine,
+    executionEvents: events,
     engine,
     ready: () => {
       const resumed = engine.resumeRunning();
-      if (resumed > 0) logger.info('resumed the executions that were running', { count: resumed });
+      const batches = batchEngine.resumeRunning();
+      if (resumed + batches > 0) {
+        logger.info('resumed the executions that were running', { count: resumed, batches });
+      }
     },
     stop: async () => {
       // Keeping data: running executions are suspended (they continue after the next start), not aborted.
-      if (store) await engine.suspend();
-      else await engine.close();
+      if (store) await Promise.all([batchEngine.suspend(), engine.suspend()]);
+      else {
+        await batchEngine.close();
+        await engine.close();
+      }
+      await events.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

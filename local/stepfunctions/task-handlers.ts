@@ -24,10 +24,12 @@ export function taskNameOfArn(arn: string): string | undefined {
   return match?.[1];
 }
 
-/** Lazily imports each task's handler module. */
-export function moduleTaskHandlers(): Record<string, TaskHandler> {
+/** Lazily imports each task's handler module: by default the provisioning workflow's tasks. */
+export function moduleTaskHandlers(
+  tasks: ReadonlyArray<{ name: string; entry: string }> = WORKFLOW_TASKS,
+): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = {};
-  for (const task of WORKFLOW_TASKS) {
+  for (const task of tasks) {
     let loaded: Promise<TaskHandler> | undefined;
     handlers[task.name] = async (input, context) => {
       loaded ??= import(pathToFileURL(resolve(REPO_ROOT, task.entry)).href).then((mod: { handler?: unknown }) => {

@@ -1,12 +1,13 @@
 /**
  * Request bodies over the documented limit are refused with 413 and a Webex error body, on every route that takes a
- * body, through the real runtime: `RULES.maxRequestBodyBytes` (64 KiB, the handlers' limit, as Webex's) and the local
- * gateway's hard limit (1 MiB, where it stops reading). At the limit exactly, the body is read and judged on content.
+ * body, through the real runtime: `RULES.maxRequestBodyBytes` (64 KiB, the handlers' limit, as Webex's), or the
+ * route's own documented limit (POST /v1/batches: `RULES.maxBatchBodyBytes`, 4 MiB), and the local gateway's hard limit
+ * (1 MiB above it, where it stops reading). At the limit exactly, the body is read and judged on content.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../functions/domain/contract/rules';
 import { ROUTES } from '../../infra/routes';
-import { DEFAULT_MAX_BODY_BYTES } from '../../local/gateway/server';
+import { DEFAULT_MAX_BODY_BYTES, gatewayBodyCap } from '../../local/gateway/server';
 import { startLocalStepFunctions } from '../../local/stepfunctions';
 import { sendRaw, webexErrorProblem } from '../fuzz/support/raw-http';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
@@ -37,9 +38,10 @@ function pathOf(path: string): string {
 }
 
 describe('request body size limit', () => {
-  it('documents 64 KiB, below the gateway hard limit', () => {
+  it("documents 64 KiB (4 MiB for a batch, below Lambda's 6 MB event), below the gateway hard limit", () => {
     // Assess
     expect(RULES.maxRequestBodyBytes).toBe(64 * 1024);
+    expect(RULES.maxBatchBodyBytes).toBe(4 * 1024 * 1024);
     expect(DEFAULT_MAX_BODY_BYTES).toBeGreaterThan(RULES.maxRequestBodyBytes);
     expect(BODY_ROUTES.map((r) => r.operationId).sort()).toEqual(
       [
@@ -47,13 +49,19 @@ describe('request body size limit', () => {
         'provisionSubscriber',
         'resendConsent',
         'retryOrder',
+        'submitBatch',
         'submitOrder',
         'updateSubscriber',
       ].sort(),
     );
+    expect(BODY_ROUTES.filter((r) => r.maxBodyBytes !== undefined).map((r) => [r.operationId, r.maxBodyBytes])).toEqual(
+      [['submitBatch', RULES.maxBatchBodyBytes]],
+    );
   });
 
   for (const route of BODY_ROUTES) {
+    const limit = route.maxBodyBytes ?? RULES.maxRequestBodyBytes;
+    const hardLimit = gatewayBodyCap(route);
     describe(`${route.method} ${route.path}`, () => {
       const send = (body: string) =>
         sendRaw(t.runtime.urls.api, {
@@ -68,7 +76,7 @@ describe('request body size limit', () => {
 
       it('refuses one byte over the limit with 413 and a Webex error body', async () => {
         // Act
-        const res = await send(jsonOfSize(RULES.maxRequestBodyBytes + 1));
+        const res = await send(jsonOfSize(limit + 1));
 
         // Assess
         expect(res.status).toBe(413);
@@ -77,7 +85,7 @@ describe('request body size limit', () => {
 
       it('reads a body of exactly the limit and judges it on its content', async () => {
         // Act
-        const res = await send(jsonOfSize(RULES.maxRequestBodyBytes));
+        const res = await send(jsonOfSize(limit));
 
         // Assess
         expect(res.status).not.toBe(413);
@@ -86,7 +94,7 @@ describe('request body size limit', () => {
 
       it('refuses a body over the gateway hard limit with 413 and a Webex error body', async () => {
         // Act
-        const res = await send(jsonOfSize(DEFAULT_MAX_BODY_BYTES + 1));
+        const res = await send(jsonOfSize(hardLimit + 1));
 
         // Assess
         expect(res.status).toBe(413);

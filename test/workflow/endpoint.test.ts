@@ -19,7 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StepFunctionsSubscriberTracker } from '../../functions/adapters/sfn/subscriber-tracker';
 import { auditId } from '../../functions/domain/audit';
-import { renderProvisioningAsl } from '../../infra/workflow/asl';
+import { renderBatchAsl, renderProvisioningAsl } from '../../infra/workflow/asl';
 import { type LocalStepFunctions, startLocalStepFunctions } from '../../local/stepfunctions';
 import { anOrder, startWorkflowHarness, type WorkflowHarness } from './harness';
 
@@ -51,10 +51,13 @@ afterAll(async () => {
 });
 
 describe('local Step Functions endpoint', () => {
-  it('lists the provisioning state machine and serves its definition, rendered from the construct', async () => {
+  it('lists the provisioning and batch state machines and serves their definitions, rendered from the constructs', async () => {
     // Act
     const list = await client.send(new ListStateMachinesCommand({}));
     const described = await client.send(new DescribeStateMachineCommand({ stateMachineArn: endpoint.stateMachineArn }));
+    const batch = await client.send(
+      new DescribeStateMachineCommand({ stateMachineArn: endpoint.batchStateMachineArn }),
+    );
 
     // Assess
     expect(list.stateMachines).toEqual([
@@ -63,9 +66,15 @@ describe('local Step Functions endpoint', () => {
         type: 'STANDARD',
         name: 'ProvisioningWorkflow',
       }),
+      expect.objectContaining({
+        stateMachineArn: endpoint.batchStateMachineArn,
+        type: 'STANDARD',
+        name: 'BatchWorkflow',
+      }),
     ]);
     expect(list.stateMachines?.[0]?.creationDate).toBeInstanceOf(Date);
     expect(JSON.parse(described.definition ?? '{}')).toEqual(renderProvisioningAsl());
+    expect(JSON.parse(batch.definition ?? '{}')).toEqual(renderBatchAsl());
   });
 
   it('starts an order, describes it and pages through its history', async () => {

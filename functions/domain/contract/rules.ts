@@ -42,6 +42,33 @@ export const RULES = {
   maxOrderAttempts: 10,
   /** Request bodies larger than this are refused with 413 before parsing. */
   maxRequestBodyBytes: 64 * 1024,
+  /** Orders in one batch (POST /v1/batches). */
+  maxBatchOrders: 5000,
+  /**
+   * POST /v1/batches takes bodies up to 4 MiB (5,000 orders of up to ~840 bytes each, a typical order being 300–500):
+   * API Gateway takes 10 MB, but Lambda takes at most 6 MB of event, and the body travels inside the event as a JSON
+   * string (every quote escaped, ≈ +10 %) beside the headers and the request context.
+   */
+  maxBatchBodyBytes: 4 * 1024 * 1024,
+  /**
+   * A batchId: letters, digits, `-` and `_`, at most 64 characters, so `<batchId>-<n>` (the default orderId, n up to
+   * 5,000) stays a valid execution name (80 characters). The batch's own execution is named after it.
+   */
+  batchIdPattern: /^[A-Za-z0-9_-]{1,64}$/,
+  /**
+   * Orders a batch starts per chunk (one iteration of the batch workflow's Map, one Lambda call): 5,000 orders are 50
+   * iterations, about 450 history events, far from Step Functions' 25,000.
+   */
+  batchChunkOrders: 100,
+  /**
+   * Orders a batch starts per second, unless `BATCH_START_RATE_PER_SECOND` says otherwise: an order costs Webex about
+   * two calls (precheck and provision), so 25 orders/s is what 50 Webex requests/s carry. Starting faster only queues
+   * the orders' calls behind Webex's rate limit.
+   */
+  defaultBatchStartRatePerSecond: 25,
+  /** Failures per page of GET /v1/batches/{batchId}: default and largest. */
+  batchFailuresDefaultMax: 100,
+  batchFailuresMaxMax: 1000,
 } as const;
 
 /** Fields of Update that Webex does not let a caller change; sending one is a 400 1002 on that field. */

@@ -15,11 +15,21 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** A field's name as callers write it: `customerInfo.primaryEmail`, `orders[3].subscriber.userId`. */
+export function fieldNameOf(path: readonly PropertyKey[]): string {
+  let name = '';
+  for (const key of path) {
+    if (typeof key === 'number') name += `[${key}]`;
+    else name += name === '' ? String(key) : `.${String(key)}`;
+  }
+  return name;
+}
+
 export function issuesToErrorItems(issues: readonly z.core.$ZodIssue[], input: unknown): WebexErrorItem[] {
   const items: WebexErrorItem[] = [];
   const seen = new Set<string>();
   for (const issue of issues) {
-    const fieldName = issue.path.map(String).join('.');
+    const fieldName = fieldNameOf(issue.path);
     const missing =
       (issue.code !== 'custom' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) ||
       (issue.code === 'custom' && (issue.params as { missing?: boolean } | undefined)?.missing === true);
