@@ -15,12 +15,14 @@
  * | `logLevel` | `LOG_LEVEL` of every function | `info` |
  * | `alarmEmail` | optional e-mail subscribed to the alarm topic | none |
  * | `runbookUrl` | where operators read `docs/RUNBOOK.md` (each alarm links its section) | `docs/RUNBOOK.md` |
+ * | `batchStartRate` | orders a batch starts per second at most (`BATCH_START_RATE_PER_SECOND`) | 25 |
  * | `stackName` | the CloudFormation stack name | `WebexBwProvisioning` |
  * | `account`, `region` | target environment | the CLI's (`CDK_DEFAULT_*`), else environment-agnostic |
  * | `skipBundling` | `true`: do not run esbuild (fast synth for tests/CI checks; NOT deployable) | false |
  */
 import type { Node } from 'constructs';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from '../functions/adapters/dynamodb/audit-table';
+import { RULES } from '../functions/domain/contract/rules';
 
 export interface StackConfig {
   readonly jwtIssuer: string;
@@ -34,6 +36,7 @@ export interface StackConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly alarmEmail: string | undefined;
   readonly runbookUrl: string | undefined;
+  readonly batchStartRate: number;
 }
 
 export const DEFAULT_STACK_NAME = 'WebexBwProvisioning';
@@ -46,6 +49,7 @@ export const STACK_CONFIG_DEFAULTS = {
   auditRetentionDays: DEFAULT_AUDIT_RETENTION_DAYS,
   consoleClientId: 'webex-bw-console',
   logLevel: 'info',
+  batchStartRate: RULES.defaultBatchStartRatePerSecond,
 } as const;
 
 /** The retention values CloudWatch Logs accepts (days). */
@@ -133,6 +137,8 @@ export function parseStackConfig(context: Record<string, unknown>): StackConfig 
     : undefined;
   if (logLevel === undefined) problems.push(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const batchStartRate = integer('batchStartRate', STACK_CONFIG_DEFAULTS.batchStartRate, 1, 1000);
+
   const alarmEmail = text('alarmEmail');
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
     problems.push('alarmEmail must be an e-mail address');
@@ -153,6 +159,7 @@ export function parseStackConfig(context: Record<string, unknown>): StackConfig 
     logLevel: logLevel as StackConfig['logLevel'],
     alarmEmail,
     runbookUrl,
+    batchStartRate,
   });
 }
 
@@ -168,6 +175,7 @@ const CONTEXT_KEYS = [
   'logLevel',
   'alarmEmail',
   'runbookUrl',
+  'batchStartRate',
 ] as const;
 
 /** Reads the StackConfig from a construct node's context. */

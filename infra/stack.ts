@@ -7,18 +7,31 @@
  * comes from `infra/function-access.ts`, turned into exact IAM statements here (never CDK's broad `grant*Data` helpers:
  * `grantWriteData` would include UpdateItem and DeleteItem on an append-only trail).
  */
-import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BATCH_TASKS, type BatchTaskName, ORDER_OUTCOME_RECORDER } from './batch-tasks';
 import type { StackConfig } from './config';
 import { AuditTable } from './constructs/audit-table';
+import { BatchStateMachine } from './constructs/batch-state-machine';
+import { BatchTable } from './constructs/batch-table';
+import { deadLetterQueue } from './constructs/dead-letter-queue';
 import { ProvisioningHttpApi } from './constructs/http-api';
 import { Monitoring } from './constructs/monitoring';
 import { PartnerCredentials } from './constructs/partner-token';
 import { ProvisioningStateMachine } from './constructs/provisioning-state-machine';
 import { ServiceFunction } from './constructs/service-function';
 import { TrackingOutbox } from './constructs/tracking-outbox';
-import { FOLLOW_SUBSCRIBERS_ACCESS, type FunctionAccess, routeAccess, workflowTaskAccess } from './function-access';
+import {
+  BATCH_TASK_ACCESS,
+  FOLLOW_SUBSCRIBERS_ACCESS,
+  type FunctionAccess,
+  routeAccess,
+  workflowTaskAccess,
+} from './function-access';
 import { acknowledge, wildcardResourceFinding } from './nag';
 import { ROUTES } from './routes';
 import { TASK_FUNCTION_TIMEOUT } from './workflow/provisioning-workflow';
@@ -41,6 +54,13 @@ export class ProvisioningStack extends Stack {
   readonly routeFunctions: ReadonlyMap<string, ServiceFunction>;
   /** Workflow task functions by task name. */
   readonly taskFunctions: ReadonlyMap<string, ServiceFunction>;
+  readonly batchTable: BatchTable;
+  readonly batchWorkflow: BatchStateMachine;
+  /** The batch workflow's task functions by task name. */
+  readonly batchTaskFunctions: ReadonlyMap<string, ServiceFunction>;
+  /** Records order outcomes for batches from the provisioning workflow's execution status change events. */
+  readonly outcomeRecorder: ServiceFunction;
+  readonly outcomeDeadLetters: sqs.Queue;
   readonly config: StackConfig;
 
   constructor(scope: Construct, id: string, props: ProvisioningStackProps) {
@@ -82,6 +102,61 @@ export class ProvisioningStack extends Stack {
     });
     for (const [name, fn] of taskFunctions) this.applyAccess(fn, workflowTaskAccess(name));
 
+    // Batches: the table of their orders and outcomes, the batch workflow, and the recorder of order outcomes.
+    this.batchTable = new BatchTable(this, 'Batches');
+    const batchTaskFunctions = new Map<string, ServiceFunction>();
+    for (const task of BATCH_TASKS) {
+      const fn = new ServiceFunction(this, `BatchTask${upperFirst(task.name)}`, {
+        entry: task.entry,
+        role: 'workflow',
+        timeout: Duration.seconds(90),
+        description: `Batch task ${task.name}: ${task.summary}`,
+        ...functionDefaults,
+      });
+      fn.function.addEnvironment('BATCH_START_RATE_PER_SECOND', String(config.batchStartRate));
+      batchTaskFunctions.set(task.name, fn);
+    }
+    this.batchTaskFunctions = batchTaskFunctions;
+    this.batchWorkflow = new BatchStateMachine(this, 'BatchWorkflow', {
+      tasks: Object.fromEntries([...batchTaskFunctions].map(([name, fn]) => [name, fn.function])) as Record<
+        BatchTaskName,
+        ServiceFunction['function']
+      >,
+      logRetentionDays: config.logRetentionDays,
+    });
+    for (const [name, fn] of batchTaskFunctions) this.applyAccess(fn, BATCH_TASK_ACCESS[name] ?? {});
+
+    this.outcomeRecorder = new ServiceFunction(this, 'RecordOrderOutcome', {
+      entry: ORDER_OUTCOME_RECORDER.entry,
+      role: 'stream',
+      description: ORDER_OUTCOME_RECORDER.summary,
+      ...functionDefaults,
+    });
+    this.applyAccess(this.outcomeRecorder, BATCH_TASK_ACCESS[ORDER_OUTCOME_RECORDER.name] ?? {});
+    this.outcomeDeadLetters = deadLetterQueue(
+      this,
+      'OrderOutcomeDeadLetters',
+      'the order outcome rule (execution status change events the recorder failed on for 24 hours)',
+    );
+    new events.Rule(this, 'OrderOutcomes', {
+      description: "The provisioning workflow's execution ends, to the batch outcome recorder",
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.workflow.stateMachine.stateMachineArn],
+          status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(this.outcomeRecorder.function, {
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.outcomeDeadLetters,
+        }),
+      ],
+    });
+
     this.trackingOutbox = new TrackingOutbox(this, 'TrackingOutbox', {
       table: this.auditTable.table,
       ...functionDefaults,
@@ -118,6 +193,11 @@ export class ProvisioningStack extends Stack {
         ...[...taskFunctions].map(([name, fn]) => ({ name: `Task${upperFirst(name)}`, function: fn.function })),
         { name: 'RefreshPartnerToken', function: this.credentials.refresh.function },
         { name: 'FollowSubscribers', function: this.trackingOutbox.consumer.function },
+        ...[...batchTaskFunctions].map(([name, fn]) => ({
+          name: `BatchTask${upperFirst(name)}`,
+          function: fn.function,
+        })),
+        { name: 'RecordOrderOutcome', function: this.outcomeRecorder.function },
       ],
       refreshFunction: this.credentials.refresh.function,
       auditTable: this.auditTable.table,
@@ -133,12 +213,23 @@ export class ProvisioningStack extends Stack {
         'dead-letter message for the stream records)',
     );
 
+    this.monitoring.alarmOnDeadLetters(
+      'OrderOutcomeDeadLetters',
+      this.outcomeDeadLetters,
+      "An order's end could not be recorded for its batch for 24 hours (event in the dead-letter queue): the batch " +
+        'counts it as running; replay the event to the RecordOrderOutcome function',
+    );
+
     // Every dead-letter queue of the stack gets its depth alarm: keep this after the last construct that adds one.
     this.monitoring.alarmOnEveryDeadLetterQueue();
 
     this.outputs();
-    this.acknowledgeFunctionFindings([...routeFunctions.values(), ...taskFunctions.values()], this.credentials.refresh);
+    this.acknowledgeFunctionFindings(
+      [...routeFunctions.values(), ...taskFunctions.values(), ...batchTaskFunctions.values()],
+      this.credentials.refresh,
+    );
     this.acknowledgeStateMachineFindings();
+    this.acknowledgeBatchFindings();
   }
 
   /** Turns one FunctionAccess into exact IAM statements plus the environment variables naming those resources. */
@@ -179,6 +270,17 @@ export class ProvisioningStack extends Stack {
     }
     if (access.jwtIssuer || access.console) fn.function.addEnvironment('JWT_ISSUER', this.config.jwtIssuer);
     if (access.console) fn.function.addEnvironment('CONSOLE_CLIENT_ID', this.config.consoleClientId);
+    if (access.batchTable) {
+      const batches = this.batchTable.table;
+      fn.function.addEnvironment('BATCH_TABLE_NAME', batches.tableName);
+      const actions = ['dynamodb:GetItem', 'dynamodb:Query'];
+      if (access.batchTable === 'write') actions.push('dynamodb:PutItem');
+      grant(access.batchTable === 'write' ? 'WriteBatches' : 'ReadBatches', actions, [batches.tableArn]);
+    }
+    if (access.startBatch) {
+      fn.function.addEnvironment('BATCH_STATE_MACHINE_ARN', this.batchWorkflow.stateMachine.stateMachineArn);
+      grant('StartBatchExecutions', ['states:StartExecution'], [this.batchWorkflow.stateMachine.stateMachineArn]);
+    }
     if (access.describeExecution) {
       grant('DescribeWorkflowExecutions', ['states:DescribeExecution'], [this.executionArnPattern()]);
       acknowledge(fn.role, {
@@ -220,6 +322,11 @@ export class ProvisioningStack extends Stack {
       value: this.credentials.refresh.function.functionName,
     });
     new CfnOutput(this, 'AuditTableName', { value: this.auditTable.table.tableName });
+    new CfnOutput(this, 'BatchStateMachineArn', {
+      description: 'Batch workflow (POST /v1/batches starts it; execution name = batchId)',
+      value: this.batchWorkflow.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'BatchTableName', { value: this.batchTable.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe your on-call channel to this topic',
       value: this.monitoring.topic.topicArn,
@@ -249,6 +356,33 @@ export class ProvisioningStack extends Stack {
         'Uses an on-failure destination (the refresh failures queue, with an alarm) instead of the legacy DLQ: ' +
         'destinations carry the error and the request.',
     });
+  }
+
+  private acknowledgeBatchFindings(): void {
+    const xray = {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    };
+    acknowledge(this.outcomeRecorder.role, xray);
+    acknowledge(this.outcomeRecorder.function, {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked by an EventBridge rule whose target has its own retry policy (24 h) and dead-letter queue, alarmed.',
+    });
+    const stateMachine = this.batchWorkflow.stateMachine;
+    acknowledge(stateMachine, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions logging to CloudWatch Logs (logs:CreateLogDelivery, …) and X-Ray tracing support no ' +
+        'resource-level permissions.',
+    });
+    for (const [name, fn] of this.batchTaskFunctions) {
+      acknowledge(stateMachine, {
+        id: wildcardResourceFinding(this, `${fn.function.functionArn}:*`),
+        reason: `lambda:InvokeFunction on the versions and aliases of the ${name} task function (CDK's LambdaInvoke grant).`,
+      });
+    }
   }
 
   private acknowledgeStateMachineFindings(): void {

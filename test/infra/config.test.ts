@@ -33,6 +33,7 @@ describe('parseStackConfig', () => {
       logLevel: 'info',
       alarmEmail: undefined,
       runbookUrl: undefined,
+      batchStartRate: 25,
     });
   });
 

@@ -28,6 +28,8 @@ beforeAll(() => {
     [`<${id(stack.credentials.refreshFailures)}.Arn>`, 'refreshFailuresQueue'],
     [`<${id(stack.auditTable.table)}.StreamArn>`, 'auditTableStream'],
     [`<${id(stack.trackingOutbox.deadLetters)}.Arn>`, 'trackingOutboxDeadLetters'],
+    [`<${id(stack.batchTable.table)}.Arn>`, 'batchTable'],
+    [`<${id(stack.batchWorkflow.stateMachine)}>`, 'batchStateMachine'],
   ]);
   for (const index of ['bySubscriber', 'byOrder', 'byDay']) {
     names.set(`<${id(stack.auditTable.table)}.Arn>/index/${index}`, `auditTable/index/${index}`);
@@ -94,6 +96,12 @@ const APPEND_AUDIT: Permission = { actions: ['dynamodb:PutItem'], resources: ['a
 const READ_AUDIT_RECORD: Permission = { actions: ['dynamodb:GetItem'], resources: ['auditTable'] };
 const START: Permission = { actions: ['states:StartExecution'], resources: ['stateMachine'] };
 const DESCRIBE: Permission = { actions: ['states:DescribeExecution'], resources: ['stateMachineExecutions'] };
+const READ_BATCHES: Permission = { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: ['batchTable'] };
+const WRITE_BATCHES: Permission = {
+  actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  resources: ['batchTable'],
+};
+const START_BATCH: Permission = { actions: ['states:StartExecution'], resources: ['batchStateMachine'] };
 const queryIndex = (index: string): Permission => ({
   actions: ['dynamodb:Query'],
   resources: [`auditTable/index/${index}`],
@@ -114,6 +122,9 @@ const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
   getOrder: [DESCRIBE, queryIndex('byOrder')],
   retryOrder: [START, DESCRIBE, APPEND_AUDIT],
   listOrders: [{ actions: ['dynamodb:Query'], resources: ['auditTable/index/byDay', 'auditTable/index/byOrder'] }],
+  submitBatch: [WRITE_BATCHES, START_BATCH],
+  getBatch: [READ_BATCHES],
+  getBatchReport: [READ_BATCHES],
   getOpenApiDocument: [],
   getApiDocs: [],
   getConsole: [],
@@ -163,6 +174,9 @@ const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
   getOrder: ['AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   retryOrder: ['AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   listOrders: ['AUDIT_TABLE_NAME'],
+  submitBatch: ['BATCH_STATE_MACHINE_ARN', 'BATCH_TABLE_NAME'],
+  getBatch: ['BATCH_TABLE_NAME'],
+  getBatchReport: ['BATCH_TABLE_NAME'],
   getOpenApiDocument: ['JWT_ISSUER'],
   getApiDocs: ['JWT_ISSUER'],
   // The console's page names the issuer it signs in at and its OAuth client; it reads nothing itself.
@@ -302,6 +316,44 @@ describe('least privilege: workflow tasks and the token refresh', () => {
     expect(variablesOf(synth.stack.trackingOutbox.consumer)).toEqual(['STATE_MACHINE_ARN']);
   });
 
+  it('the batch chunk task reads and writes batches, starts and describes orders, nothing else', () => {
+    // Act
+    const fn = synth.stack.batchTaskFunctions.get('startBatchChunk') as ServiceFunction;
+
+    // Assess
+    expect(permissionsOf(fn)).toEqual(sorted([LOGS, XRAY, WRITE_BATCHES, START, DESCRIBE]));
+    expect(variablesOf(fn)).toEqual(['BATCH_START_RATE_PER_SECOND', 'BATCH_TABLE_NAME', 'STATE_MACHINE_ARN']);
+  });
+
+  it('the order outcome recorder reads and writes batches, nothing else', () => {
+    // Act
+    const actual = permissionsOf(synth.stack.outcomeRecorder);
+
+    // Assess
+    expect(actual).toEqual(sorted([LOGS, XRAY, WRITE_BATCHES]));
+    expect(variablesOf(synth.stack.outcomeRecorder)).toEqual(['BATCH_TABLE_NAME']);
+  });
+
+  it('the batch state machine may invoke the batch task functions and nothing else', () => {
+    // Prepare
+    const role = synth.stack.batchWorkflow.stateMachine.role;
+    const taskArns = new Set(
+      [...synth.stack.batchTaskFunctions.values()].flatMap((fn) => {
+        const id = logicalIdOf(synth.stack, fn.function);
+        return [`<${id}.Arn>`, `<${id}.Arn>:*`];
+      }),
+    );
+
+    // Act
+    const statements = policyStatements(logicalIdOf(synth.stack, role));
+    const invoke = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('lambda:')));
+
+    // Assess
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('states:'))).toEqual([]);
+    const invoked = new Set(invoke.flatMap((s) => [s.Resource].flat().map((r) => flattenCfnReference(r))));
+    expect(invoked).toEqual(taskArns);
+  });
+
   it('the state machine may invoke the workflow task functions and nothing else', () => {
     // Prepare
     const role = synth.stack.workflow.stateMachine.role;
@@ -334,7 +386,7 @@ describe('least privilege: the whole stack', () => {
       .flatMap((s) => [s.Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
 
-    // Assess: writes and queries, plus the stream consumer's reading of the stream.
+    // Assess: writes, reads and queries, plus the stream consumer's reading of the stream.
     expect(new Set(dynamoActions)).toEqual(
       new Set([
         'dynamodb:PutItem',

@@ -4,6 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
 import { AUDIT_TABLE } from '../../functions/adapters/dynamodb/audit-table';
+import { BATCH_TASKS } from '../../infra/batch-tasks';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/http-api';
 import { TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from '../../infra/constructs/monitoring';
 import { PARTNER_TOKEN_TEMPLATE, REFRESH_FUNCTION_ENTRY } from '../../infra/constructs/partner-token';
@@ -44,9 +45,9 @@ describe('the provisioning stack: functions', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has one function per route, per workflow task, plus the token refresh and the audit stream consumer', () => {
+  it('has one function per route, per workflow and batch task, plus the token refresh, the audit stream consumer and the order outcome recorder', () => {
     // Prepare
-    const expected = ROUTES.length + WORKFLOW_TASKS.length + 2;
+    const expected = ROUTES.length + WORKFLOW_TASKS.length + BATCH_TASKS.length + 3;
 
     // Act
     const functions = resourcesOfType(synth.template, 'AWS::Lambda::Function');
@@ -55,6 +56,7 @@ describe('the provisioning stack: functions', () => {
     expect(Object.keys(functions)).toHaveLength(expected);
     expect([...synth.stack.routeFunctions.keys()].sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
     expect([...synth.stack.taskFunctions.keys()].sort()).toEqual(WORKFLOW_TASKS.map((t) => t.name).sort());
+    expect([...synth.stack.batchTaskFunctions.keys()].sort()).toEqual(BATCH_TASKS.map((t) => t.name).sort());
   });
 
   it('runs every function on Node.js 24, arm64, with Active tracing, source maps and its log level', () => {
@@ -250,7 +252,7 @@ describe('the provisioning stack: HTTP API', () => {
 describe('the provisioning stack: audit table', () => {
   it('is on-demand, encrypted, point-in-time recoverable, deletion protected and retained', () => {
     // Act / Assess
-    synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    synth.template.resourceCountIs('AWS::DynamoDB::Table', 2);
     synth.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -260,6 +262,20 @@ describe('the provisioning stack: audit table', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
         KeySchema: [{ AttributeName: AUDIT_TABLE.partitionKey.name, KeyType: 'HASH' }],
+      }),
+    });
+    synth.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       }),
     });
   });
@@ -363,7 +379,8 @@ describe('the provisioning stack: tracking outbox (audit stream consumer)', () =
 describe('the provisioning stack: state machine', () => {
   it('is a STANDARD state machine with X-Ray tracing and ALL-level logs without execution data', () => {
     // Act / Assess
-    synth.template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    // The provisioning workflow and the batch workflow.
+    synth.template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
@@ -493,7 +510,7 @@ describe('the provisioning stack: alarms and dashboard', () => {
 
   it('alarms on every function’s errors and throttles', () => {
     // Prepare
-    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + 2; // + the token refresh and the audit stream consumer
+    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + BATCH_TASKS.length + 3; // + the token refresh, the audit stream consumer and the outcome recorder
 
     // Act
     const errors = alarmsOn('Errors', 'AWS/Lambda');
