@@ -225,6 +225,7 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     timeScale,
     logger: logger.child({ stateMachine: 'BatchWorkflow' }),
     ...(options.onWait ? { onWait: options.onWait } : {}),
+    ...(options.wrapTask ? { wrapTask: options.wrapTask } : {}),
     ...(batchStore ? { store: batchStore } : {}),
   });
   if (batchStore) batchEngine.restore(batchStore.load());

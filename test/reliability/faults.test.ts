@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultHarness, startFaultHarness } from './support/fault-harness';
 import {
+  BATCH_MIX,
   type Baseline,
   type BatchReport,
   FAULT_MIXES,
@@ -15,6 +16,7 @@ import {
   planOrders,
   recordBaseline,
   runBatch,
+  runBatchUnderFaults,
 } from './support/scenario';
 
 const SEED = 20250303;
@@ -125,6 +127,29 @@ describe('reliability: a storm of every fault at once', () => {
     expect(second?.taskRetries).toBe(first?.taskRetries);
     expect(second?.throttleWaits).toBe(first?.throttleWaits);
     expect(second?.ends).toEqual(first?.ends);
+  });
+});
+
+describe('reliability: a batch under faults', () => {
+  it('ends every order of a batch as without faults, counts them right and starts none twice', {
+    timeout: 180_000,
+  }, async () => {
+    // Prepare: every kind the batch API accepts; the chunk task crashes once (before or after starting its orders)
+    const orders = planOrders('batch', 3 * ORDER_KINDS.length);
+
+    // Act
+    const { report } = await runBatchUnderFaults(h, { ...BATCH_MIX, chunkCrashShare: 1 }, orders, {
+      baseline,
+      seed: SEED,
+      batchId: 'reliability-batch',
+    });
+
+    // Assess
+    expect(report.orders).toBe(3 * (ORDER_KINDS.length - 1));
+    expect(report.faults.rateLimited + report.faults.error + report.faults.drop).toBeGreaterThan(0);
+    expect(h.crashed.has('reliability-batch#0')).toBe(true);
+    expect(report.ends).toEqual({ SUCCEEDED: 12, ProvisioningFailed: 3, PrecheckFailed: 3 });
+    expectNothingLost(report);
   });
 });
 

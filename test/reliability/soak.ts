@@ -1,7 +1,9 @@
 /**
  * `npm run soak`: hundreds of orders through the real workflow, task handlers, simulator and audit table, under several
  * fault mixes (rate limits, 5xx, slow answers, dropped connections, 423 Locked, task crashes, and all of them at once),
- * on a manual clock with zero waits. Prints one row per mix and exits 1 when any order ended otherwise than without
+ * on a manual clock with zero waits. The `batch` mix submits the orders as one batch (POST /v1/batches's use case and
+ * the batch workflow) under rate limits, 5xx, drops, 423, task crashes and crashes of the batch's chunk task, and also
+ * holds the batch to its orders: counts, failures, and nothing started twice when it is sent again. Prints one row per mix and exits 1 when any order ended otherwise than without
  * faults, a subscriber was provisioned twice, or an audit record is missing or duplicated.
  *
  *   npm run soak                                  # 8 mixes x 200 orders, one at a time, random seed (printed)
@@ -44,12 +46,15 @@ const maxSeconds = positiveInt('max-seconds', values['max-seconds'], 24 * 3600);
 const seed = values.seed === undefined ? randomSeed() : positiveInt('seed', values.seed, 0x7fffffff);
 
 const { startFaultHarness } = await import('./support/fault-harness');
-const { FAULT_MIXES, planOrders, recordBaseline, runBatch } = await import('./support/scenario');
+const { BATCH_MIX, FAULT_MIXES, planOrders, recordBaseline, runBatch, runBatchUnderFaults } = await import(
+  './support/scenario'
+);
 type BatchReport = Awaited<ReturnType<typeof runBatch>>['report'];
 
 const mixes = values.mix ? FAULT_MIXES.filter((m) => values.mix?.includes(m.name)) : FAULT_MIXES;
-if (mixes.length === 0) {
-  console.error(`--mix must name one of: ${FAULT_MIXES.map((m) => m.name).join(', ')}`);
+const batchMix = values.mix === undefined || values.mix.includes(BATCH_MIX.name);
+if (mixes.length === 0 && !batchMix) {
+  console.error(`--mix must name one of: ${[...FAULT_MIXES, BATCH_MIX].map((m) => m.name).join(', ')}`);
   process.exit(64);
 }
 
@@ -60,7 +65,7 @@ const guard = setTimeout(() => {
 guard.unref();
 
 console.log(
-  `soak: ${mixes.length} fault mixes x ${ordersPerMix} orders, ${concurrency} at a time, seed ${seed} ` +
+  `soak: ${mixes.length + (batchMix ? 1 : 0)} fault mixes x ${ordersPerMix} orders, ${concurrency} at a time, seed ${seed} ` +
     `(repeat with: npm run soak -- --seed ${seed} --orders ${ordersPerMix} --concurrency ${concurrency})`,
 );
 
@@ -74,6 +79,16 @@ try {
     const { report } = await runBatch(h, mix, orders, { baseline, seed: seed + index * 101, concurrency });
     reports.push(report);
     process.stdout.write(`  ${mix.name.padEnd(10)} done in ${(report.wallMs / 1000).toFixed(1)} s\n`);
+  }
+  if (batchMix) {
+    const orders = planOrders(`soak-${seed}-batch`, ordersPerMix);
+    const { report } = await runBatchUnderFaults(h, BATCH_MIX, orders, {
+      baseline,
+      seed: seed + 997,
+      batchId: `soak-${seed}-batch`,
+    });
+    reports.push(report);
+    process.stdout.write(`  ${'batch'.padEnd(10)} done in ${(report.wallMs / 1000).toFixed(1)} s\n`);
   }
 } finally {
   await h.stop();

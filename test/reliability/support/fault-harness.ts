@@ -13,7 +13,9 @@
  *
  * The webex client makes one attempt per task invocation: every retry is Step Functions' (visible in the history).
  */
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoAuditStore } from '../../../functions/adapters/dynamodb/audit-store';
+import { batchTableCreateInput } from '../../../functions/adapters/dynamodb/batch-table';
 import { REFRESH_GRANT_COMPOSITION } from '../../../functions/adapters/webex/refreshing-credentials';
 import { resetCompositionForTests } from '../../../functions/composition';
 import type { SubscriberStatus } from '../../../functions/domain/contract/fields';
@@ -23,6 +25,7 @@ import type { WorkflowState } from '../../../functions/domain/workflow/state';
 import { createLogger } from '../../../functions/shared/logger';
 import {
   type ExecutionRecord,
+  type LocalStepFunctions,
   type LocalStepFunctionsEngine,
   startLocalStepFunctions,
   type TaskHandler,
@@ -63,6 +66,8 @@ export interface FaultHarness {
   clock: ManualClock;
   sim: WebexSimulator;
   engine: LocalStepFunctionsEngine;
+  /** The endpoint: both workflows (provisioning and batch) and the execution status change events. */
+  endpoint: LocalStepFunctions;
   audit: DynamoAuditStore;
   dynamo: TestDynamo;
   /** The Webex base URL (`…/v1`). */
@@ -80,6 +85,16 @@ export interface FaultHarness {
   /** Every audit record of an order (oldest first), all pages. */
   orderRecords(orderId: string): Promise<AuditRecord[]>;
   reset(seed: number): void;
+  /**
+   * The Webex client's attempt timeout on the shared clock (default 10 s). Executions running at once each pass time on
+   * that clock while the others' calls are in flight; a batch run sets it high so only real faults fail an attempt.
+   */
+  setAttemptTimeout(ms: number | undefined): void;
+  /**
+   * Executions running at once (a batch): they wait side by side, so each wait passes at most one second of the shared
+   * clock (a 15 s poll wait is then fifteen of them) and no call in flight sees time jump far under it.
+   */
+  setConcurrentTime(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -94,6 +109,9 @@ export function executionOfTaskInput(input: unknown): string | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const record = input as Record<string, unknown>;
   if (typeof record.executionName === 'string') return record.executionName;
+  // The batch workflow's chunk task: `<batchId>#<chunk>`.
+  if (typeof record.batchId === 'string' && typeof record.chunk === 'number')
+    return `${record.batchId}#${record.chunk}`;
   if (typeof record.ref === 'string') return record.ref;
   const state = record.state as Record<string, unknown> | undefined;
   return typeof state?.ref === 'string' ? state.ref : undefined;
@@ -126,10 +144,13 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
   });
   const { url } = await sim.start({ port: 0, host: '127.0.0.1' });
   const dynamo = await startTestDynamo('audit-reliability');
+  const batchTable = 'batches-reliability';
+  await dynamo.client.send(new CreateTableCommand(batchTableCreateInput(batchTable)));
   const credentials = sim.credentials;
   Object.assign(process.env, {
     ...TEST_AWS_ENV,
     AUDIT_TABLE_NAME: dynamo.tableName,
+    BATCH_TABLE_NAME: batchTable,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     WEBEX_BASE_URL: `${url}/v1`,
     WEBEX_REFRESH_TOKEN: credentials.refreshToken,
@@ -141,11 +162,15 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
   delete process.env.PARTNER_TOKEN_SECRET_ID;
   delete process.env.AUDIT_DIGEST_SECRET_ID;
   delete process.env.STATE_MACHINE_ARN;
-  resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, clock, webexClient: { maxAttempts: 1 } });
+  const composition = { ...REFRESH_GRANT_COMPOSITION, clock, webexClient: { maxAttempts: 1 } };
+  resetCompositionForTests(composition);
 
   const crashes = new Map<string, CrashPlan>();
   const crashed = new Map<string, CrashPlan>();
   const personActions = new Map<string, PersonAction['action']>();
+
+  let concurrentTime = false;
+  const passTime = (ms: number) => clock.advance(concurrentTime ? Math.min(ms, 1000) : ms);
 
   const crashing =
     (taskName: string, handler: TaskHandler): TaskHandler =>
@@ -173,7 +198,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     maxClosedExecutions: 100_000,
     logger: createLogger({ component: 'local-stepfunctions' }, { level: 'silent' }),
     onWait: (wait) => {
-      clock.advance(wait.seconds * 1000);
+      passTime(wait.seconds * 1000);
       const state = wait.input as Partial<WorkflowState> | undefined;
       const status = state?.lastStatus;
       const subscriberId = state?.subscriberId;
@@ -186,6 +211,11 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     wrapTask: crashing,
   });
   const engine = endpoint.engine;
+  // Batches: the chunk task starts orders on this endpoint.
+  process.env.SFN_ENDPOINT = endpoint.url;
+  process.env.STATE_MACHINE_ARN = endpoint.stateMachineArn;
+  process.env.BATCH_STATE_MACHINE_ARN = endpoint.batchStateMachineArn;
+  resetCompositionForTests(composition);
 
   // Idle watchdog: time on the manual clock only moves when the workflow waits or Webex answers slowly. Should
   // everything stand still (an HTTP exchange that never completes, which a real attempt timeout would end), let the
@@ -209,6 +239,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     clock,
     sim,
     engine,
+    endpoint,
     audit,
     dynamo,
     webexBaseUrl: `${url}/v1`,
@@ -236,6 +267,15 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       } while (cursor !== undefined);
       return records.reverse();
     },
+    setConcurrentTime(on) {
+      concurrentTime = on;
+    },
+    setAttemptTimeout(ms) {
+      resetCompositionForTests({
+        ...composition,
+        webexClient: { ...composition.webexClient, ...(ms === undefined ? {} : { attemptTimeoutMs: ms }) },
+      });
+    },
     reset(seed) {
       sim.reset();
       random = seededRandom(seed);
@@ -246,6 +286,9 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     async stop() {
       clearInterval(watchdog);
       await endpoint.stop();
+      for (const name of ['SFN_ENDPOINT', 'STATE_MACHINE_ARN', 'BATCH_STATE_MACHINE_ARN', 'BATCH_TABLE_NAME']) {
+        delete process.env[name];
+      }
       await sim.stop();
       await dynamo.stop();
       resetCompositionForTests();

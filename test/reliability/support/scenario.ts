@@ -8,6 +8,11 @@
  *   `adopt`, when a Provision's answer was lost and its retry found the subscriber it had created;
  * - no subscriber is provisioned twice: one live subscriber per order's userId at Webex.
  */
+
+import { getBatchExecutions, getBatchStore } from '../../../functions/adapters/sfn/batch-composition';
+import { parseBatch, submitBatch } from '../../../functions/domain/batches/submit';
+import { getBatch } from '../../../functions/domain/batches/view';
+import type { ExecutionRecord } from '../../../local/stepfunctions';
 import { TRUSTED_TEMPLATE_ID, UNTRUSTED_TEMPLATE_ID } from '../../../local/webex-simulator';
 import type { FaultConfig, FaultKind } from '../../../local/webex-simulator/types';
 import type { CrashPlan, FaultHarness } from './fault-harness';
@@ -174,7 +179,11 @@ function countKeys(keys: readonly string[]): Map<string, number> {
 }
 
 async function runOne(h: FaultHarness, order: PlannedOrder): Promise<OrderResult> {
-  const execution = await h.run(order.input, order.orderId);
+  return resultOf(h, order, await h.run(order.input, order.orderId));
+}
+
+/** What an ended execution of `order` did. */
+async function resultOf(h: FaultHarness, order: PlannedOrder, execution: ExecutionRecord): Promise<OrderResult> {
   const records = await h.orderRecords(order.orderId);
   const output = execution.output ? (JSON.parse(execution.output) as { subscriber?: { id?: string } }) : undefined;
   const failedTasks = execution.events.filter((e) => e.type === 'LambdaFunctionFailed').length;
@@ -313,11 +322,23 @@ export async function runBatch(
   if (mix.crashShare) planCrashes(h, orders, mix.crashShare, options.seed + 1);
   const started = performance.now();
   const results = await runOrders(h, orders, options.concurrency ?? 1);
-  const wallMs = performance.now() - started;
+  return evaluate(h, mix, orders, results, { ...options, started, stallsBefore });
+}
+
+/** Hold every order's result to the baseline; count faults, retries, duplicates at Webex. */
+async function evaluate(
+  h: FaultHarness,
+  mix: FaultMix,
+  orders: readonly PlannedOrder[],
+  results: OrderResult[],
+  options: { baseline: Baseline; started: number; stallsBefore: number; violations?: Violation[] },
+): Promise<{ report: BatchReport; results: OrderResult[] }> {
+  const wallMs = performance.now() - options.started;
   const faults = h.sim.stats().faults;
   h.sim.resetFaults();
+  const stallsBefore = options.stallsBefore;
 
-  const violations: Violation[] = [];
+  const violations: Violation[] = [...(options.violations ?? [])];
   const ends: Record<string, number> = {};
   let wrongEnds = 0;
   let missingAudit = 0;
@@ -368,7 +389,7 @@ export async function runBatch(
       taskRetries: results.reduce((sum, r) => sum + r.taskRetries, 0),
       throttleWaits: results.reduce((sum, r) => sum + r.throttleWaits, 0),
       ends,
-      wrongEnds,
+      wrongEnds: wrongEnds + (options.violations?.length ?? 0),
       duplicateSubscribers,
       missingAudit,
       duplicateAudit,
@@ -378,4 +399,100 @@ export async function runBatch(
       wallMs,
     },
   };
+}
+
+/**
+ * The batch mix: every fault of the storm but slow answers (a batch's orders run at once on one manual clock, where one
+ * order's slow answer would pass time for all the others in flight and time their attempts out: more faults than the
+ * mix injects), crashes of orders' tasks, and crashes of the batch's chunk task.
+ */
+export const BATCH_MIX: FaultMix & { chunkCrashShare: number } = {
+  name: 'batch',
+  faults: {
+    rateLimit: { requestsPerSecond: 0.5 },
+    errorRate: { share: 0.15 },
+    dropShare: 0.05,
+    lockedShare: 0.05,
+    lockedRetryAfterSeconds: 2,
+  },
+  crashShare: 0.3,
+  chunkCrashShare: 0.5,
+};
+
+/**
+ * A batch under faults: the orders (every kind the batch API accepts; `invalid` ones it refuses with 400) go through
+ * POST /v1/batches's use case and the batch workflow, with the mix's Webex faults, task crashes of the orders, and crashes
+ * of the chunk task (before it ran, or after it started its orders and its answer was lost). Each order is held to the
+ * baseline as in `runBatch`; the batch is held to its orders: its counts match their ends, its failures name them, and
+ * submitting it again answers the stored batch and starts nothing.
+ */
+export async function runBatchUnderFaults(
+  h: FaultHarness,
+  mix: FaultMix & { chunkCrashShare?: number },
+  planned: readonly PlannedOrder[],
+  options: { baseline: Baseline; seed: number; batchId: string },
+): Promise<{ report: BatchReport; results: OrderResult[] }> {
+  const orders = planned.filter((o) => o.kind !== 'invalid');
+  h.reset(options.seed);
+  const stallsBefore = h.stalls;
+  if (mix.faults) h.sim.setFaults(mix.faults);
+  if (mix.crashShare) planCrashes(h, orders, mix.crashShare, options.seed + 1);
+  const request = parseBatch({
+    batchId: options.batchId,
+    orders: orders.map((o) => ({ orderId: o.orderId, subscriber: o.input.subscriber })),
+  });
+  const random = seededRandom(options.seed + 2);
+  const chunks = Math.ceil(orders.length / 100);
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    if (random() < (mix.chunkCrashShare ?? 0)) {
+      h.crashes.set(`${options.batchId}#${chunk}`, {
+        task: 'startBatchChunk',
+        point: random() < 0.5 ? 'before' : 'after',
+      });
+    }
+  }
+  // The batch's orders run at once on the shared clock: each one's waits pass time for the others' calls in flight.
+  h.setAttemptTimeout(3_600_000);
+  h.setConcurrentTime(true);
+  const started = performance.now();
+  const deps = { store: getBatchStore(), executions: getBatchExecutions(), clock: h.clock };
+  const submitted = await submitBatch(deps, request, 'soak');
+  const { batchEngine, engine, executionEvents } = h.endpoint;
+  const batchRun = await batchEngine.waitForExecution(batchEngine.executionArnOf(options.batchId));
+  const results: OrderResult[] = [];
+  for (const order of orders) {
+    results.push(await resultOf(h, order, await engine.waitForExecution(engine.executionArnOf(order.orderId))));
+  }
+  await executionEvents.idle();
+  const startDates = orders.map(
+    (o) => engine.describeExecution({ executionArn: engine.executionArnOf(o.orderId) }).startDate,
+  );
+  const again = await submitBatch(deps, request, 'soak');
+  const view = await getBatch({ store: deps.store }, options.batchId, { max: 1000 });
+
+  const violations: Violation[] = [];
+  const batchProblem = (problem: string) => violations.push({ orderId: options.batchId, kind: 'direct', problem });
+  const succeeded = results.filter((r) => r.end === 'SUCCEEDED').length;
+  if (!submitted.created) batchProblem('the first submit did not create the batch');
+  if (again.created) batchProblem('the same batch again was created again');
+  if (batchRun.status !== 'SUCCEEDED') batchProblem(`the batch execution ended ${batchRun.status}`);
+  const expectedCounts = { total: orders.length, succeeded, failed: orders.length - succeeded, running: 0 };
+  if (JSON.stringify(view.counts) !== JSON.stringify(expectedCounts)) {
+    batchProblem(`counts ${JSON.stringify(view.counts)}, expected ${JSON.stringify(expectedCounts)}`);
+  }
+  const expectedStatus = succeeded === orders.length ? 'SUCCEEDED' : 'COMPLETED_WITH_FAILURES';
+  if (view.status !== expectedStatus) batchProblem(`status ${view.status}, expected ${expectedStatus}`);
+  const failures = new Map(view.failures.map((f) => [f.orderId, f.error]));
+  for (const result of results) {
+    if (result.end !== 'SUCCEEDED' && failures.get(result.order.orderId) !== result.end) {
+      batchProblem(`failure of ${result.order.orderId}: ${failures.get(result.order.orderId)}, expected ${result.end}`);
+    }
+  }
+  h.setAttemptTimeout(undefined);
+  h.setConcurrentTime(false);
+  const startDatesAfter = orders.map(
+    (o) => engine.describeExecution({ executionArn: engine.executionArnOf(o.orderId) }).startDate,
+  );
+  if (JSON.stringify(startDatesAfter) !== JSON.stringify(startDates)) batchProblem('an order started twice');
+  return evaluate(h, mix, orders, results, { baseline: options.baseline, started, stallsBefore, violations });
 }
