@@ -43,6 +43,8 @@ import { seededRandom } from './seeded-random';
 
 export const CLOCK_START = Date.UTC(2025, 2, 3, 8, 0, 0);
 const IDLE_TICK_MS = 50;
+/** The most one wait passes the shared clock while executions run at once (`setConcurrentTime`). */
+const CONCURRENT_WAIT_STEP_MS = 20;
 const IDLE_TICKS_BEFORE_STALL = 20;
 
 /** Where a task crash happens: before the handler ran, or after it ran and its answer was lost. */
@@ -86,13 +88,9 @@ export interface FaultHarness {
   orderRecords(orderId: string): Promise<AuditRecord[]>;
   reset(seed: number): void;
   /**
-   * The Webex client's attempt timeout on the shared clock (default 10 s). Executions running at once each pass time on
-   * that clock while the others' calls are in flight; a batch run sets it high so only real faults fail an attempt.
-   */
-  setAttemptTimeout(ms: number | undefined): void;
-  /**
-   * Executions running at once (a batch): they wait side by side, so each wait passes at most one second of the shared
-   * clock (a 15 s poll wait is then fifteen of them) and no call in flight sees time jump far under it.
+   * Executions running at once (a batch): they wait side by side, so each wait passes at most 20 ms of the shared clock
+   * (a 15 s poll wait is then 750 of anyone's waits) and no call in flight sees time jump far under it (a Webex call
+   * has a 20 s budget).
    */
   setConcurrentTime(on: boolean): void;
   stop(): Promise<void>;
@@ -170,7 +168,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
   const personActions = new Map<string, PersonAction['action']>();
 
   let concurrentTime = false;
-  const passTime = (ms: number) => clock.advance(concurrentTime ? Math.min(ms, 1000) : ms);
+  const passTime = (ms: number) => clock.advance(concurrentTime ? Math.min(ms, CONCURRENT_WAIT_STEP_MS) : ms);
 
   const crashing =
     (taskName: string, handler: TaskHandler): TaskHandler =>
@@ -269,12 +267,6 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     },
     setConcurrentTime(on) {
       concurrentTime = on;
-    },
-    setAttemptTimeout(ms) {
-      resetCompositionForTests({
-        ...composition,
-        webexClient: { ...composition.webexClient, ...(ms === undefined ? {} : { attemptTimeoutMs: ms }) },
-      });
     },
     reset(seed) {
       sim.reset();
