@@ -19,6 +19,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProvisionRequestSchema } from '../functions/domain/contract/provision-request';
+import { InvalidPortError, resolvePort } from '../local/ports';
 
 const USAGE = `Usage: npm run batch -- <file.csv|file.json> [--batch-id <id>] [--follow] [--report <file>]
 
@@ -187,11 +188,16 @@ async function readBatch(options: Options): Promise<{ body: BatchBody; csv: bool
   return { body, csv };
 }
 
+/** API_URL, else the local runtime's API on 127.0.0.1 at its port variable (PORT, 3000), as `npm start` uses it. */
 function apiBase(env: Record<string, string | undefined>): string {
   const configured = env.API_URL?.trim();
   if (configured) return configured.replace(/\/+$/, '');
-  const port = env.PORT?.trim() || '3000';
-  return `http://127.0.0.1:${port}`;
+  try {
+    return `http://127.0.0.1:${resolvePort('api', undefined, env)}`;
+  } catch (error) {
+    if (error instanceof InvalidPortError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 async function tokenFor(base: string, env: Record<string, string | undefined>): Promise<string> {

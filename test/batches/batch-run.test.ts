@@ -83,7 +83,12 @@ class MemoryExecutions implements BatchOrderExecutions {
 
 const clock = (start = 0) => {
   let now = start;
-  return { now: () => now, sleep: async (ms: number) => void (now += ms), advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
 };
 
 async function stored(store: MemoryStore, batchId: string, orders: Order[]) {
