@@ -5,11 +5,19 @@
  * retries the event (then its dead-letter queue).
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { getBatchStore } from '../adapters/sfn/batch-composition';
-import { parseJson } from '../adapters/sfn/batch-executions';
+import { getBatchStore } from '../adapters/dynamodb/batch-composition';
 import { recordOrderEnd } from '../domain/batches/run';
 import type { ExecutionStatus } from '../domain/workflow/order-view';
 import { logger as rootLogger } from '../shared/logger';
+
+function parseJson(text: string | null | undefined): unknown {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
 
@@ -47,8 +55,8 @@ export const handler = async (
       status: detail.status as ExecutionStatus,
       startDate: iso(detail.startDate) ?? new Date(0).toISOString(),
       stopDate: iso(detail.stopDate) ?? iso(Date.parse(event.time)),
-      input: parseJson(detail.input ?? undefined),
-      output: parseJson(detail.output ?? undefined),
+      input: parseJson(detail.input),
+      output: parseJson(detail.output),
       ...(typeof detail.error === 'string' ? { error: detail.error } : {}),
       ...(typeof detail.cause === 'string' ? { cause: detail.cause } : {}),
     },

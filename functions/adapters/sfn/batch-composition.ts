@@ -1,19 +1,19 @@
 /**
- * The batch functions' wiring, once per configuration (module scope, reused by warm invocations): the batch store on
- * the composition root's DynamoDB client, and Step Functions clients pointed at SFN_ENDPOINT when set. Imported only by
- * the batch functions, so no other bundle carries the document client.
+ * The Step Functions wiring of the functions that start executions for batches (POST /v1/batches, the chunk task), once
+ * per configuration (module scope, reused by warm invocations), pointed at SFN_ENDPOINT when set. The batch store is
+ * `../dynamodb/batch-composition.ts`'s (re-exported).
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { awsClientConfig, getClock, getConfig, getDynamoDbClient } from '../../composition';
+import { awsClientConfig, getConfig } from '../../composition';
 import type { ServiceConfig } from '../../config';
 import { RULES } from '../../domain/contract/rules';
-import type { BatchExecutions, BatchOrderExecutions, BatchStore } from '../../domain/ports/batches';
-import { DynamoBatchStore } from '../dynamodb/batch-store';
+import type { BatchExecutions, BatchOrderExecutions } from '../../domain/ports/batches';
 import { StepFunctionsBatchExecutions, StepFunctionsBatchOrderExecutions } from './batch-executions';
+
+export { getBatchStore } from '../dynamodb/batch-composition';
 
 interface Wiring {
   config: ServiceConfig;
-  store?: BatchStore;
   sfn?: SFNClient;
   batches?: BatchExecutions;
   orders?: BatchOrderExecutions;
@@ -33,17 +33,6 @@ function current(): Wiring {
 function sfn(w: Wiring): SFNClient {
   w.sfn ??= new SFNClient(awsClientConfig(w.config, w.config.sfnEndpoint));
   return w.sfn;
-}
-
-export function getBatchStore(): BatchStore {
-  const w = current();
-  getConfig(['batches']);
-  w.store ??= new DynamoBatchStore({
-    client: getDynamoDbClient(),
-    tableName: w.config.batchTableName as string,
-    clock: getClock(),
-  });
-  return w.store;
 }
 
 /** Starts the batch workflow: POST /v1/batches. */
