@@ -44,7 +44,7 @@ import { seededRandom } from './seeded-random';
 export const CLOCK_START = Date.UTC(2025, 2, 3, 8, 0, 0);
 const IDLE_TICK_MS = 50;
 /** The most one wait passes the shared clock while executions run at once (`setConcurrentTime`). */
-const CONCURRENT_WAIT_STEP_MS = 100;
+const CONCURRENT_WAIT_STEP_MS = 1000;
 const IDLE_TICKS_BEFORE_STALL = 20;
 
 /** Where a task crash happens: before the handler ran, or after it ran and its answer was lost. */
@@ -88,8 +88,8 @@ export interface FaultHarness {
   orderRecords(orderId: string): Promise<AuditRecord[]>;
   reset(seed: number): void;
   /**
-   * Executions running at once (a batch): they wait side by side, so each wait passes at most 100 ms of the shared clock
-   * (a 15 s poll wait is then 150 of anyone's waits) and no call in flight sees time jump far under it (a Webex call
+   * Executions running at once (a batch): they wait side by side, so each wait passes at most one second of the shared clock
+   * (a 15 s poll wait is then fifteen of anyone's waits) and no call in flight sees time jump far under it (a Webex call
    * has a 20 s budget).
    */
   setConcurrentTime(on: boolean): void;

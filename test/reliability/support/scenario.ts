@@ -411,7 +411,7 @@ async function evaluate(
 export const BATCH_MIX: FaultMix & { chunkCrashShare: number } = {
   name: 'batch',
   faults: {
-    errorRate: { share: 0.2, statuses: [500, 502, 503, 504] },
+    errorRate: { share: 0.15, statuses: [500, 502, 503, 504] },
     lockedShare: 0.1,
     lockedRetryAfterSeconds: 2,
   },
