@@ -61,6 +61,6 @@ export const handler = async (
       ...(typeof detail.cause === 'string' ? { cause: detail.cause } : {}),
     },
   );
-  if (recorded > 0) log.info('order outcome recorded', { orderId: detail.name, status: detail.status, recorded });
+  if (recorded > 0) log.debug('order outcome recorded', { orderId: detail.name, status: detail.status, recorded });
   return { recorded };
 };

@@ -278,11 +278,11 @@ describe('Webex simulator fault injection', () => {
 
     it.each([
       [{ errorRate: { share: 2 } }, 'errorRate.share'],
-      [{ errorRate: { share: 0.5, statuses: [404] } }, 'errorRate.statuses.0'],
+      [{ errorRate: { share: 0.5, statuses: [404] } }, 'errorRate.statuses[0]'],
       [{ rateLimit: { requestsPerSecond: 0 } }, 'rateLimit.requestsPerSecond'],
       [{ latencyMs: -5 }, 'latencyMs'],
       [{ dropShare: 'half' }, 'dropShare'],
-      [{ operations: ['nope'] }, 'operations.0'],
+      [{ operations: ['nope'] }, 'operations[0]'],
       [{ surprise: true }, ''],
     ])('refuses the invalid fault configuration %j with 400', async (faults, fieldName) => {
       // Prepare
