@@ -3,17 +3,18 @@
  * and the recording of an order's end (at least once, in any order, for every batch that watches it).
  */
 import { describe, expect, it } from 'vitest';
-import { recordOrderEnd, startChunk } from '../../functions/domain/batches/run';
+import { orderDigest, recordOrderEnd, startChunk } from '../../functions/domain/batches/run';
 import { batchOrders, chunkOrders, parseBatch } from '../../functions/domain/batches/submit';
 import { batchView, csvField } from '../../functions/domain/batches/view';
 import type { Order } from '../../functions/domain/contract/order';
-import type {
-  BatchMembership,
-  BatchOrderEntry,
-  BatchOrderExecutions,
-  BatchStore,
-  OrderOutcome,
-  StoredBatch,
+import {
+  type BatchMembership,
+  type BatchOrderEntry,
+  type BatchOrderExecutions,
+  type BatchStore,
+  ORDER_CONFLICT,
+  type OrderOutcome,
+  type StoredBatch,
 } from '../../functions/domain/ports/batches';
 import type { OrderExecution } from '../../functions/domain/workflow/order-view';
 import { anOrder } from '../workflow/harness';
@@ -44,7 +45,9 @@ class MemoryStore implements BatchStore {
     const map = this.outcomes.get(batchId) ?? new Map<number, OrderOutcome>();
     this.outcomes.set(batchId, map);
     const stored = map.get(outcome.index);
-    if (stored && stored.stopDate >= outcome.stopDate) return false;
+    // As the DynamoDB store: a later end replaces an earlier one; an OrderConflict replaces any and stays.
+    if (stored?.error === ORDER_CONFLICT) return false;
+    if (stored && outcome.error !== ORDER_CONFLICT && stored.stopDate >= outcome.stopDate) return false;
     map.set(outcome.index, outcome);
     return true;
   }
@@ -156,7 +159,44 @@ describe('the chunk task', () => {
     expect(view.failures).toEqual([
       { orderId: other.orderId, error: 'OrderConflict', cause: expect.objectContaining({ error: 'OrderConflict' }) },
     ]);
-    expect(store.watches.get(same.orderId)).toEqual([{ batchId: 'b2', index: 1 }]);
+    expect(store.watches.get(same.orderId)).toEqual([{ batchId: 'b2', index: 1, orderDigest: orderDigest(same) }]);
+  });
+
+  it('keeps an OrderConflict when the other order under that orderId has ended or ends later', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const orders = new MemoryExecutions();
+    const ended = anOrder();
+    const running = anOrder();
+    const other = (order: Order, stopDate?: string): OrderExecution => ({
+      name: order.orderId,
+      executionArn: `arn:${order.orderId}`,
+      status: stopDate ? 'SUCCEEDED' : 'RUNNING',
+      startDate: '2026-01-01T00:00:00.000Z',
+      ...(stopDate ? { stopDate, output: { subscriber: { id: 'theirs' } } } : {}),
+      input: { ...order, subscriber: { ...order.subscriber, lastName: 'Else' } },
+    });
+    orders.executions.set(ended.orderId, other(ended, '2026-01-01T00:01:00.000Z'));
+    orders.executions.set(running.orderId, other(running));
+    await stored(store, 'b3', [ended, running]);
+
+    // Act
+    const result = await startChunk({ store, orders, clock: clock(), ratePerSecond: 25 }, { batchId: 'b3', chunk: 0 });
+    const laterEnd = await recordOrderEnd({ store }, other(running, '2027-01-01T00:00:00.000Z'));
+    const overwrite = await store.recordOutcome('b3', {
+      index: 2,
+      orderId: running.orderId,
+      status: 'SUCCEEDED',
+      stopDate: '2028-01-01T00:00:00.000Z',
+    });
+    const view = batchView((await store.get('b3')) as StoredBatch, await store.listOutcomes('b3'), { max: 10 });
+
+    // Assess
+    expect(result).toMatchObject({ started: 0, adopted: 0, conflicts: 2 });
+    expect(laterEnd).toBe(0);
+    expect(overwrite).toBe(false);
+    expect(view.counts).toEqual({ total: 2, succeeded: 0, failed: 2, running: 0 });
+    expect(view.failures.map((f) => f.error)).toEqual(['OrderConflict', 'OrderConflict']);
   });
 });
 
@@ -192,6 +232,54 @@ describe('recording an order end', () => {
     expect(counts).toEqual([2, 0, 2, 0, 0]);
     expect((await store.listOutcomes('own')).map((o) => [o.index, o.status])).toEqual([[2, 'SUCCEEDED']]);
     expect((await store.listOutcomes('watching')).map((o) => [o.index, o.status])).toEqual([[7, 'SUCCEEDED']]);
+  });
+
+  it('records a SubscriberConflict like any failure, with the subscriber that holds the userId in its cause', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const cause = JSON.stringify({
+      error: 'SubscriberConflict',
+      orderId: 'o-1',
+      existingSubscriberId: 'sub-9',
+      errors: [{ errorCode: 10022, description: 'The userId is already used by subscriber sub-9' }],
+    });
+    await stored(store, 'b4', [anOrder({ orderId: 'o-1' })]);
+    const input = { ...anOrder({ orderId: 'o-1' }), batch: { batchId: 'b4', index: 1 } };
+
+    // Act
+    const recorded = await recordOrderEnd(
+      { store },
+      { ...ended('FAILED', '2026-01-01T00:01:00.000Z', input), error: 'SubscriberConflict', cause },
+    );
+    const view = batchView((await store.get('b4')) as StoredBatch, await store.listOutcomes('b4'), { max: 10 });
+
+    // Assess
+    expect(recorded).toBe(1);
+    expect(view.status).toBe('COMPLETED_WITH_FAILURES');
+    expect(view.failures).toEqual([
+      {
+        orderId: 'o-1',
+        error: 'SubscriberConflict',
+        cause: expect.objectContaining({ existingSubscriberId: 'sub-9' }),
+      },
+    ]);
+  });
+
+  it('does not take the end of another execution under a watched orderId (a tracking that ended Removed)', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    await store.watch('o-1', { batchId: 'watching', index: 3, orderDigest: orderDigest(anOrder({ orderId: 'o-1' })) });
+    const removed: OrderExecution = {
+      ...ended('SUCCEEDED', '2026-01-01T00:01:00.000Z', { tracking: { reason: 'provision' } }),
+      output: { trackingId: 'WBXPROV_x', subscriberId: 'sub-1', removed: true },
+    };
+
+    // Act
+    const recorded = await recordOrderEnd({ store }, removed);
+
+    // Assess
+    expect(recorded).toBe(0);
+    expect(await store.listOutcomes('watching')).toEqual([]);
   });
 
   it('ignores executions no batch knows', async () => {

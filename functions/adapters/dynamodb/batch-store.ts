@@ -5,13 +5,14 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../domain/contract/order';
-import type {
-  BatchMembership,
-  BatchOrderEntry,
-  BatchStore,
-  OrderOutcome,
-  OutcomeStatus,
-  StoredBatch,
+import {
+  type BatchMembership,
+  type BatchOrderEntry,
+  type BatchStore,
+  ORDER_CONFLICT,
+  type OrderOutcome,
+  type OutcomeStatus,
+  type StoredBatch,
 } from '../../domain/ports/batches';
 import type { Clock } from '../../domain/ports/clock';
 import { BATCH_TABLE, batchKeys } from './batch-table';
@@ -98,8 +99,16 @@ export class DynamoBatchStore implements BatchStore {
         new PutCommand({
           TableName: this.#tableName,
           Item: { ...batchKeys.outcome(batchId, outcome.index), ...outcome, expiresAt: this.#expiresAt() },
-          ConditionExpression: 'attribute_not_exists(pk) OR stopDate < :stopDate',
-          ExpressionAttributeValues: { ':stopDate': outcome.stopDate },
+          // An OrderConflict is final (`ORDER_CONFLICT`): it replaces any other outcome, nothing replaces it.
+          ConditionExpression:
+            outcome.error === ORDER_CONFLICT
+              ? 'attribute_not_exists(pk) OR attribute_not_exists(#error) OR #error <> :conflict'
+              : 'attribute_not_exists(pk) OR (stopDate < :stopDate AND (attribute_not_exists(#error) OR #error <> :conflict))',
+          ExpressionAttributeNames: { '#error': 'error' },
+          ExpressionAttributeValues:
+            outcome.error === ORDER_CONFLICT
+              ? { ':conflict': ORDER_CONFLICT }
+              : { ':stopDate': outcome.stopDate, ':conflict': ORDER_CONFLICT },
         }),
       );
       return true;
@@ -130,7 +139,11 @@ export class DynamoBatchStore implements BatchStore {
 
   async watchers(orderId: string): Promise<BatchMembership[]> {
     const items = await this.#query(batchKeys.orderPartition(orderId), { prefix: batchKeys.watchPrefix });
-    return items.map((item) => ({ batchId: String(item.batchId), index: Number(item.index) }));
+    return items.map((item) => ({
+      batchId: String(item.batchId),
+      index: Number(item.index),
+      ...(typeof item.orderDigest === 'string' ? { orderDigest: item.orderDigest } : {}),
+    }));
   }
 
   async #query(pk: string, sk: { prefix: string } | { between: [string, string] }): Promise<Item[]> {

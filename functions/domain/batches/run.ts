@@ -8,14 +8,17 @@
  * when it is the same order — the batch watches it, then reads it, so its end is recorded whichever comes first — and
  * is a failure `OrderConflict` when another order holds its orderId.
  */
+import { createHash } from 'node:crypto';
 import { type Order, OrderSchema } from '../contract/order';
-import type {
-  BatchMarker,
-  BatchOrderEntry,
-  BatchOrderExecutions,
-  BatchStore,
-  OrderOutcome,
-  OutcomeStatus,
+import {
+  type BatchMarker,
+  type BatchMembership,
+  type BatchOrderEntry,
+  type BatchOrderExecutions,
+  type BatchStore,
+  ORDER_CONFLICT,
+  type OrderOutcome,
+  type OutcomeStatus,
 } from '../ports/batches';
 import type { Clock } from '../ports/clock';
 import type { OrderExecution } from '../workflow/order-view';
@@ -100,8 +103,9 @@ async function adopt(
   marker: BatchMarker,
   entry: BatchOrderEntry,
 ): Promise<'ours' | 'adopted' | 'conflict'> {
-  // Watch first, read second: an end after the watch is recorded by recordOrderEnd, one before it is seen here.
-  await deps.store.watch(entry.orderId, marker);
+  // Watch first, read second: an end after the watch is recorded by recordOrderEnd, one before it is seen here. The
+  // watch names the order's content, so the end of another order under this orderId is never taken for this one's.
+  await deps.store.watch(entry.orderId, { ...marker, orderDigest: orderDigest(entry.order) });
   const execution = await deps.orders.describe(entry.orderId);
   if (!execution) throw new OrderExecutionVanishedError(`The execution of ${entry.orderId} exists and does not`);
   const theirs = batchMarkerOf(execution.input);
@@ -111,9 +115,9 @@ async function adopt(
       index: entry.index,
       orderId: entry.orderId,
       status: 'FAILED',
-      error: 'OrderConflict',
+      error: ORDER_CONFLICT,
       cause: JSON.stringify({
-        error: 'OrderConflict',
+        error: ORDER_CONFLICT,
         orderId: entry.orderId,
         detail: 'The orderId is already used by a different order.',
       }),
@@ -129,6 +133,18 @@ async function adopt(
 function sameOrder(input: unknown, order: Order): boolean {
   const parsed = OrderSchema.safeParse(input);
   return parsed.success && canonicalJson(parsed.data) === canonicalJson(order);
+}
+
+/** SHA-256 of an order's canonical JSON (what a watch waits for). */
+export function orderDigest(order: Order): string {
+  return createHash('sha256').update(canonicalJson(order)).digest('hex');
+}
+
+/** Whether an execution's end is the outcome a watching batch waits for: that of the same order. */
+function runsWatchedOrder(watcher: BatchMembership, input: unknown): boolean {
+  if (watcher.orderDigest === undefined) return true;
+  const parsed = OrderSchema.safeParse(input);
+  return parsed.success && orderDigest(parsed.data) === watcher.orderDigest;
 }
 
 /** The batch marker an order's execution input carries, if any. */
@@ -169,7 +185,11 @@ export async function recordOrderEnd(deps: { store: BatchStore }, execution: Ord
   const targets = new Map<string, BatchMarker>();
   const marker = batchMarkerOf(execution.input);
   if (marker) targets.set(marker.batchId, marker);
-  for (const watcher of await deps.store.watchers(execution.name)) targets.set(watcher.batchId, watcher);
+  for (const watcher of await deps.store.watchers(execution.name)) {
+    if (watcher.batchId !== marker?.batchId && runsWatchedOrder(watcher, execution.input)) {
+      targets.set(watcher.batchId, watcher);
+    }
+  }
   let recorded = 0;
   for (const target of targets.values()) {
     const outcome = outcomeOf(execution, target.index);

@@ -28,6 +28,13 @@ export interface BatchOrderEntry {
   order: Order;
 }
 
+/**
+ * The batch's own verdict that one of its orders never ran: its orderId holds another order (another content, or an
+ * execution that is no order). Final: it replaces whatever end was recorded for that place, and nothing replaces it
+ * (the other order's end reaches the batch through its watch, and is not this order's outcome).
+ */
+export const ORDER_CONFLICT = 'OrderConflict';
+
 /** How an order's execution ended. */
 export type OutcomeStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -35,7 +42,11 @@ export interface OrderOutcome {
   index: number;
   orderId: string;
   status: OutcomeStatus;
-  /** The execution's error (`PrecheckFailed`, `ProvisioningFailed`, … or `OrderConflict`). */
+  /**
+   * The execution's error: the provisioning workflow's Fail state (`InvalidOrder`, `PrecheckFailed`,
+   * `ProvisioningFailed`, `SubscriberConflict`, `ProvisioningTimedOut`, …), `States.Timeout` and the like, or
+   * `OrderConflict` (`ORDER_CONFLICT`).
+   */
   error?: string | undefined;
   /** The execution's cause: the workflow's JSON text `{error, orderId, …}`. */
   cause?: string | undefined;
@@ -49,6 +60,11 @@ export interface OrderOutcome {
 export interface BatchMembership {
   batchId: string;
   index: number;
+  /**
+   * SHA-256 of the batch's order at that place (canonical JSON): only an end of an execution that runs this same order
+   * is its outcome, never that of another order under the same orderId. Absent: any end counts.
+   */
+  orderDigest?: string | undefined;
 }
 
 export interface BatchStore {
@@ -61,8 +77,8 @@ export interface BatchStore {
   /** Every order's place and id, in order (the report). */
   listOrderIds(batchId: string): Promise<Array<{ index: number; orderId: string }>>;
   /**
-   * Record an order's outcome; a stored outcome is replaced only by one that ended later. false: an outcome as late or
-   * later was already there.
+   * Record an order's outcome; a stored outcome is replaced only by one that ended later, and an `OrderConflict`
+   * (`ORDER_CONFLICT`) replaces any other and is never replaced. false: nothing was written.
    */
   recordOutcome(batchId: string, outcome: OrderOutcome): Promise<boolean>;
   /** The outcomes recorded so far, by index; `from`/`to` (inclusive) limit the range. */
