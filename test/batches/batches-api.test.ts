@@ -12,6 +12,8 @@ import { anOrder } from '../workflow/harness';
 
 let t: TestRuntime;
 let sfn: LocalStepFunctions | undefined;
+/** Run once before an order's next `Check status` (by orderId): a person acting at Webex while the order waits. */
+const beforeCheck = new Map<string, (state: { subscriberId?: string }) => Promise<void>>();
 
 beforeAll(async () => {
   t = await startTestRuntime({
@@ -23,6 +25,18 @@ beforeAll(async () => {
         logger,
         timeScale: 0,
         onWait: (wait) => t.clock.advance(wait.seconds * 1000),
+        wrapTask: (name, handler) =>
+          name !== 'checkStatus'
+            ? handler
+            : async (input, context) => {
+                const state = input as { ref?: string; subscriberId?: string };
+                const hook = state.ref === undefined ? undefined : beforeCheck.get(state.ref);
+                if (hook && state.ref !== undefined) {
+                  beforeCheck.delete(state.ref);
+                  await hook(state);
+                }
+                return handler(input, context);
+              },
       });
       return sfn;
     },
@@ -254,6 +268,155 @@ describe('POST /v1/batches, GET /v1/batches/{batchId} and its report', () => {
       failures: [{ orderId: taken.orderId, error: 'OrderConflict' }],
     });
     expect(next).toBeNull();
+  });
+
+  it('counts an order whose userId Webex holds for a subscriber it did not create as a SubscriberConflict', async () => {
+    // Prepare: the subscriber exists at Webex, provisioned through the API, not by any order of this batch.
+    const batchId = aBatchId();
+    const held = anOrder();
+    const { customerInfo: _customerInfo, ...fields } = held.subscriber;
+    const existing = await t.api.post<{ id: string }>('/v1/broadworks/subscribers', fields);
+    const orders = [valid(), item(held)];
+    const orderIds = orders.map((_, i) => `${batchId}-${i + 1}`);
+
+    // Act
+    await t.api.post('/v1/batches', { batchId, orders });
+    await settled(batchId, orderIds);
+    const read = await t.api.get<BatchView>(`/v1/batches/${batchId}`);
+    const report = await t.api.get<string>(`/v1/batches/${batchId}/report`);
+    const atWebex = await t.api.get<{ items: unknown[] }>(
+      `/v1/broadworks/subscribers?userId=${encodeURIComponent(held.subscriber.userId)}`,
+    );
+
+    // Assess
+    expect(existing.status).toBe(200);
+    expect(read.body).toMatchObject({
+      status: 'COMPLETED_WITH_FAILURES',
+      counts: { total: 2, succeeded: 1, failed: 1, running: 0 },
+    });
+    expect(read.body.failures).toEqual([
+      {
+        orderId: orderIds[1],
+        error: 'SubscriberConflict',
+        cause: expect.objectContaining({ error: 'SubscriberConflict', existingSubscriberId: existing.body.id }),
+      },
+    ]);
+    expect(
+      report.text
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',').slice(2, 4)),
+    ).toEqual([
+      ['SUCCEEDED', ''],
+      ['FAILED', 'SubscriberConflict'],
+    ]);
+    expect(atWebex.body.items).toHaveLength(1);
+  });
+
+  it('fails the subscribers of a finished batch sent under another batchId as conflicts, creating none twice', async () => {
+    // Prepare
+    const first = aBatchId();
+    const again = aBatchId();
+    const orders = [valid(), valid()];
+    await t.api.post('/v1/batches', { batchId: first, orders });
+    await settled(first, [`${first}-1`, `${first}-2`]);
+
+    // Act
+    const submitted = await t.api.post('/v1/batches', { batchId: again, orders });
+    await settled(again, [`${again}-1`, `${again}-2`]);
+    const firstRead = await t.api.get<BatchView>(`/v1/batches/${first}`);
+    const againRead = await t.api.get<BatchView>(`/v1/batches/${again}`);
+    const atWebex = await Promise.all(
+      orders.map((o) =>
+        t.api.get<{ items: unknown[] }>(`/v1/broadworks/subscribers?userId=${encodeURIComponent(o.subscriber.userId)}`),
+      ),
+    );
+
+    // Assess
+    expect(submitted.status).toBe(202);
+    expect(firstRead.body).toMatchObject({ status: 'SUCCEEDED', counts: { succeeded: 2, failed: 0 } });
+    expect(againRead.body).toMatchObject({
+      status: 'COMPLETED_WITH_FAILURES',
+      counts: { total: 2, succeeded: 0, failed: 2, running: 0 },
+    });
+    expect(againRead.body.failures.map((f) => f.error)).toEqual(['SubscriberConflict', 'SubscriberConflict']);
+    expect(atWebex.map((page) => page.body.items.length)).toEqual([1, 1]);
+  });
+
+  it('counts an order whose subscriber is removed while it waits as failed, in its counts and report', async () => {
+    // Prepare: before the order's first status check, an operator removes its subscriber through the API.
+    const batchId = aBatchId();
+    const orders = [valid(), valid()];
+    const orderIds = orders.map((_, i) => `${batchId}-${i + 1}`);
+    beforeCheck.set(orderIds[1] as string, async (state) => {
+      const removed = await t.api.delete(`/v1/broadworks/subscribers/${state.subscriberId}`);
+      expect(removed.status).toBe(204);
+    });
+
+    // Act
+    await t.api.post('/v1/batches', { batchId, orders });
+    await settled(batchId, orderIds);
+    const read = await t.api.get<BatchView>(`/v1/batches/${batchId}`);
+    const report = await t.api.get<string>(`/v1/batches/${batchId}/report`);
+
+    // Assess
+    expect(beforeCheck.has(orderIds[1] as string)).toBe(false);
+    expect(read.body).toMatchObject({
+      status: 'COMPLETED_WITH_FAILURES',
+      counts: { total: 2, succeeded: 1, failed: 1, running: 0 },
+    });
+    expect(read.body.failures).toEqual([
+      {
+        orderId: orderIds[1],
+        error: 'ProvisioningFailed',
+        cause: expect.objectContaining({ errors: [expect.objectContaining({})] }),
+      },
+    ]);
+    expect(report.text.trimEnd().split('\r\n')[2]?.split(',').slice(1, 4)).toEqual([
+      orderIds[1],
+      'FAILED',
+      'ProvisioningFailed',
+    ]);
+  });
+
+  it('keeps an OrderConflict when the other order under that orderId ends afterwards', async () => {
+    // Prepare: another order runs under the orderId, held at its first status check until the batch has started.
+    const batchId = aBatchId();
+    const taken = anOrder();
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    beforeCheck.set(taken.orderId, () => gate);
+    await t.api.post('/v1/orders', taken);
+    const engine = local().engine;
+    const takenArn = engine.executionArnOf(taken.orderId);
+
+    // Act
+    const submitted = await t.api.post('/v1/batches', {
+      batchId,
+      orders: [{ orderId: taken.orderId, subscriber: { ...taken.subscriber, firstName: 'Someone' } }],
+    });
+    await local().batchEngine.waitForExecution(local().batchEngine.executionArnOf(batchId));
+    const whileRunning = await t.api.get<BatchView>(`/v1/batches/${batchId}`);
+    const statusWhileRunning = engine.describeExecution({ executionArn: takenArn }).status;
+    open();
+    await settled_orders([taken.orderId]);
+    const read = await t.api.get<BatchView>(`/v1/batches/${batchId}`);
+    const report = await t.api.get<string>(`/v1/batches/${batchId}/report`);
+
+    // Assess
+    expect(submitted.status).toBe(202);
+    expect(statusWhileRunning).toBe('RUNNING');
+    expect(whileRunning.body.failures).toEqual([expect.objectContaining({ error: 'OrderConflict' })]);
+    expect(engine.describeExecution({ executionArn: takenArn }).status).toBe('SUCCEEDED');
+    expect(read.body).toMatchObject({
+      status: 'COMPLETED_WITH_FAILURES',
+      counts: { total: 1, succeeded: 0, failed: 1, running: 0 },
+      failures: [{ orderId: taken.orderId, error: 'OrderConflict' }],
+    });
+    expect(report.text.trimEnd().split('\r\n')[1]?.split(',').slice(2, 5)).toEqual(['FAILED', 'OrderConflict', '']);
   });
 
   it('pages the failures with a Link header', async () => {
