@@ -220,6 +220,8 @@ export class ProvisioningStack extends Stack {
         'counts it as running; replay the event to the RecordOrderOutcome function',
     );
 
+    this.monitoring.alarmOnBatchWorkflow(this.batchWorkflow.stateMachine);
+
     // Every dead-letter queue of the stack gets its depth alarm: keep this after the last construct that adds one.
     this.monitoring.alarmOnEveryDeadLetterQueue();
 

@@ -162,6 +162,29 @@ export class Monitoring extends Construct {
 
   private readonly alarmedQueues = new Set<unknown>();
 
+  /**
+   * The batch workflow failed or timed out: the chunk task gave up after its retries, so some of the batch's orders were
+   * never started and the batch counts them as running until the execution is redriven.
+   */
+  alarmOnBatchWorkflow(stateMachine: sfn.IStateMachine): cloudwatch.Alarm {
+    const fiveMinutes = Duration.minutes(5);
+    return this.alarm('BatchWorkflowExecutionsFailed', {
+      alarmDescription: 'A batch workflow execution failed or timed out: orders of that batch were not started',
+      metric: new cloudwatch.MathExpression({
+        expression: 'failed + timedOut',
+        usingMetrics: {
+          failed: stateMachine.metricFailed({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+          timedOut: stateMachine.metricTimedOut({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        },
+        period: fiveMinutes,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
   /** Alarms on the first message in a dead-letter queue. */
   alarmOnDeadLetters(id: string, queue: sqs.IQueue, alarmDescription: string): cloudwatch.Alarm {
     this.alarmedQueues.add(queue);

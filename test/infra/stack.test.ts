@@ -531,6 +531,21 @@ describe('the provisioning stack: alarms and dashboard', () => {
     expect(alarmsOn('ExecutionsTimedOut', 'AWS/States')).toHaveLength(1);
   });
 
+  it('pages on a failed or timed-out batch workflow execution (orders of the batch left unstarted)', () => {
+    // Prepare
+    const batchMachine = logicalIdOf(synth.stack, synth.stack.batchWorkflow.stateMachine);
+
+    // Act
+    const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as { Metrics?: Array<{ MetricStat?: { Metric?: { MetricName?: string } } }> })
+      .filter((p) => JSON.stringify(p.Metrics ?? []).includes(batchMachine));
+    const metricNames = alarms.flatMap((p) => (p.Metrics ?? []).map((m) => m.MetricStat?.Metric?.MetricName));
+
+    // Assess
+    expect(alarms).toEqual([expect.objectContaining({ Threshold: 1, AlarmActions: expect.any(Array) })]);
+    expect(metricNames.filter(Boolean).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+  });
+
   it('pages on each system failure outcome, and on a rate of business failures, never on a single one', () => {
     // Prepare
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm')).map(
