@@ -234,6 +234,29 @@ describe('recording an order end', () => {
     expect((await store.listOutcomes('watching')).map((o) => [o.index, o.status])).toEqual([[7, 'SUCCEEDED']]);
   });
 
+  it("counts a retried order's end (execution <orderId>.<n>) as that order's, for its batch and its watchers", async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const order = { ...anOrder(), orderId: 'o-1' };
+    await store.watch('o-1', { batchId: 'watching', index: 7 });
+    const input = { ...order, batch: { batchId: 'own', index: 2 } };
+    const failed = ended('FAILED', '2026-01-01T00:01:00.000Z', input);
+    const retried: OrderExecution = { ...ended('SUCCEEDED', '2026-01-02T00:00:00.000Z', input), name: 'o-1.2' };
+
+    // Act
+    await recordOrderEnd({ store }, failed);
+    const recorded = await recordOrderEnd({ store }, retried);
+
+    // Assess
+    expect(recorded).toBe(2);
+    expect((await store.listOutcomes('own')).map((o) => [o.index, o.orderId, o.status])).toEqual([
+      [2, 'o-1', 'SUCCEEDED'],
+    ]);
+    expect((await store.listOutcomes('watching')).map((o) => [o.index, o.orderId, o.status])).toEqual([
+      [7, 'o-1', 'SUCCEEDED'],
+    ]);
+  });
+
   it('records a SubscriberConflict like any failure, with the subscriber that holds the userId in its cause', async () => {
     // Prepare
     const store = new MemoryStore();

@@ -161,6 +161,21 @@ describe('retryOrder', () => {
     ]);
   });
 
+  it("keeps what the first attempt's input carries beyond the order (a batch's marker)", async () => {
+    // Prepare
+    const deps = failedOrder();
+    deps.executions.put(order.orderId, { ...order, batch: { batchId: 'b-1', index: 3 } }, { status: 'FAILED' });
+
+    // Act
+    await retryOrder(deps, order.orderId, call);
+
+    // Assess
+    expect(deps.executions.executions.get('order-1.2')?.input).toEqual({
+      ...order,
+      batch: { batchId: 'b-1', index: 3 },
+    });
+  });
+
   it('refuses with 409 while an attempt runs, once it succeeded, and for an invalid order', async () => {
     // Prepare
     const running = failedOrder();

@@ -21,6 +21,7 @@ import {
   type OutcomeStatus,
 } from '../ports/batches';
 import type { Clock } from '../ports/clock';
+import { attemptOf } from '../workflow/attempts';
 import type { OrderExecution } from '../workflow/order-view';
 import { canonicalJson } from '../workflow/orders';
 
@@ -160,6 +161,12 @@ export function batchMarkerOf(input: unknown): BatchMarker | undefined {
 
 const ENDED: ReadonlySet<string> = new Set<OutcomeStatus>(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
+/** The order an execution runs: its input's orderId when the name is one of that order's attempts (a retry). */
+function orderIdOf(execution: OrderExecution): string {
+  const orderId = (execution.input as { orderId?: unknown } | undefined)?.orderId;
+  return typeof orderId === 'string' && attemptOf(orderId, execution.name) !== undefined ? orderId : execution.name;
+}
+
 /** The outcome of an ended execution (undefined while it runs). */
 export function outcomeOf(execution: OrderExecution, index: number): OrderOutcome | undefined {
   if (!ENDED.has(execution.status)) return undefined;
@@ -167,7 +174,7 @@ export function outcomeOf(execution: OrderExecution, index: number): OrderOutcom
   const subscriberId = typeof output?.subscriber?.id === 'string' ? output.subscriber.id : undefined;
   return {
     index,
-    orderId: execution.name,
+    orderId: orderIdOf(execution),
     status: execution.status as OutcomeStatus,
     ...(execution.error === undefined ? {} : { error: execution.error }),
     ...(execution.cause === undefined ? {} : { cause: execution.cause }),
@@ -185,7 +192,7 @@ export async function recordOrderEnd(deps: { store: BatchStore }, execution: Ord
   const targets = new Map<string, BatchMarker>();
   const marker = batchMarkerOf(execution.input);
   if (marker) targets.set(marker.batchId, marker);
-  for (const watcher of await deps.store.watchers(execution.name)) {
+  for (const watcher of await deps.store.watchers(orderIdOf(execution))) {
     if (watcher.batchId !== marker?.batchId && runsWatchedOrder(watcher, execution.input)) {
       targets.set(watcher.batchId, watcher);
     }

@@ -199,8 +199,10 @@ export async function retryOrder(deps: RetryDeps, orderId: string, call: SubmitC
     detail: `retry requested after attempt ${attempts.length} ended ${latest.error ?? latest.status}`,
   });
   // Every caller starts it (StartExecution of the same name and input is idempotent): a retry whose requester failed
-  // between its record and its start is started by the next one.
-  const started = await deps.executions.start(attemptExecutionName(orderId, attempt), order.data);
+  // between its record and its start is started by the next one. The input is the first attempt's as it was, with what
+  // the workflow ignores but others read (a batch's marker), so a batch counts the retry's end as its order's.
+  const input = { ...(first.input as object), ...order.data } as Order;
+  const started = await deps.executions.start(attemptExecutionName(orderId, attempt), input);
   if (!written) throw conflict(`The order ${orderId} is being retried already (attempt ${attempt}).`);
   // Not started: an execution of that name exists already (started outside this API).
   const execution = started ?? (await deps.executions.describe(attemptExecutionName(orderId, attempt)));
