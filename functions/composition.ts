@@ -15,11 +15,13 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
+import { DynamoWebexPacer } from './adapters/dynamodb/webex-pacer';
 import { EmfOutcomeMetrics } from './adapters/metrics/emf-outcome-metrics';
 import { SdkSecretsManager } from './adapters/secrets/sdk-secrets';
 import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
 import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
 import { StoredTokenCredentials } from './adapters/webex/credentials';
+import { pacingPlan, type WebexPacer } from './adapters/webex/pacing';
 import {
   type ConfigNeed,
   loadConfig,
@@ -48,6 +50,8 @@ export interface CompositionOverrides {
    * wired here: a Lambda reads the partner token from Secrets Manager and must never run the grant itself, and its
    * bundle does not carry it.
    */
+  /** Replaces the Webex pacer (tests); `null` = no pacing even when WEBEX_STATE_TABLE_NAME is set. */
+  pacer?: WebexPacer | null;
   refreshGrantCredentials?: (
     source: RefreshCredentialsConfig,
     baseUrl: string,
@@ -177,6 +181,22 @@ function webexCredentials(config: ServiceConfig): WebexCredentialsProvider {
   throw new Error('unreachable: no Webex credentials');
 }
 
+/**
+ * The shared pacing of Webex calls: the DynamoDB token bucket of the Webex state table at WEBEX_RATE_LIMIT_PER_SECOND.
+ * Without WEBEX_STATE_TABLE_NAME there is none (a function outside the stack, a bench of the handler alone): the CDK
+ * stack and the local runtime always set it.
+ */
+function webexPacer(config: ServiceConfig): WebexPacer | undefined {
+  if (overrides.pacer !== undefined) return overrides.pacer ?? undefined;
+  if (config.webexStateTableName === undefined) return undefined;
+  return new DynamoWebexPacer({
+    client: dynamodb(config),
+    tableName: config.webexStateTableName,
+    plan: pacingPlan(config.webexRateLimitPerSecond),
+    clock: getClock(),
+  });
+}
+
 export function getWebex(): WebexSubscribersPort {
   if (!singletons.webex) {
     const config = getConfig(['webex']);
@@ -185,6 +205,7 @@ export function getWebex(): WebexSubscribersPort {
       ...overrides.webexClient,
       credentials: webexCredentials(config),
       clock: getClock(),
+      pacer: webexPacer(config),
     });
   }
   return singletons.webex;

@@ -20,12 +20,15 @@
  * | `BATCH_TABLE_NAME` | DynamoDB table of batches: their orders and outcomes (need `batches`) |
  * | `BATCH_STATE_MACHINE_ARN` | the batch workflow (POST /v1/batches starts it) (need `batchRunner`) |
  * | `BATCH_START_RATE_PER_SECOND` | orders a batch starts per second at most (default `RULES.defaultBatchStartRatePerSecond`) |
+ * | `WEBEX_STATE_TABLE_NAME` | the Webex state table: the shared token bucket of Webex calls, the status sweeper's records (need `webexState`); unset = no pacing |
+ * | `WEBEX_RATE_LIMIT_PER_SECOND` | our Webex call rate, shared by every function (default `WEBEX_PACING.defaultRequestsPerSecond`, 5) |
  * | `DYNAMODB_ENDPOINT`, `SFN_ENDPOINT` | optional local endpoints |
  * | `AWS_REGION` | region (Lambda sets it) |
  * | `LOG_LEVEL` | debug, info, warn, error, silent (default info) |
  * | `JWT_ISSUER` | optional: the issuer API Gateway trusts, shown in the OpenAPI document's security scheme; the operator console signs in there (need `console`) |
  * | `CONSOLE_CLIENT_ID` | the operator console's OAuth client id (need `console`) |
  */
+import { WEBEX_PACING } from './domain/contract/rules';
 import { ConfigurationError } from './domain/errors';
 
 export const DEFAULT_WEBEX_BASE_URL = 'https://webexapis.com/v1';
@@ -64,10 +67,21 @@ export interface ServiceConfig {
   readonly batchStateMachineArn: string | undefined;
   /** Orders a batch starts per second; undefined: the default of `RULES`. */
   readonly batchStartRatePerSecond: number | undefined;
+  readonly webexStateTableName: string | undefined;
+  /** Requests per second to Webex for the whole deployment. */
+  readonly webexRateLimitPerSecond: number;
 }
 
 /** What a function can need. */
-export type ConfigNeed = 'audit' | 'webex' | 'digest' | 'tracker' | 'console' | 'batches' | 'batchRunner';
+export type ConfigNeed =
+  | 'audit'
+  | 'webex'
+  | 'digest'
+  | 'tracker'
+  | 'console'
+  | 'batches'
+  | 'batchRunner'
+  | 'webexState';
 
 /**
  * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
@@ -98,12 +112,19 @@ const httpUrl: VariableCheck = (value) => {
   return { value: value.replace(/[\t\n\r]/g, '').replace(/\/+$/, '') };
 };
 
+const TABLE_NAME = matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name');
+
 const VARIABLES = {
-  AUDIT_TABLE_NAME: matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+  AUDIT_TABLE_NAME: TABLE_NAME,
   AUDIT_RETENTION_DAYS: (value) =>
     /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 36_500
       ? { value }
       : { problem: 'must be a whole number of days from 1 to 36500' },
+  WEBEX_STATE_TABLE_NAME: TABLE_NAME,
+  WEBEX_RATE_LIMIT_PER_SECOND: matching(
+    /^(?=.*[1-9])\d{1,5}(\.\d{1,3})?$/,
+    'must be a positive number of requests per second (at most 99999, 3 decimals)',
+  ),
   WEBEX_BASE_URL: httpUrl,
   PARTNER_TOKEN_SECRET_ID: any,
   WEBEX_REFRESH_TOKEN: any,
@@ -215,6 +236,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     batchStateMachineArn: e.BATCH_STATE_MACHINE_ARN,
     batchStartRatePerSecond:
       e.BATCH_START_RATE_PER_SECOND === undefined ? undefined : Number(e.BATCH_START_RATE_PER_SECOND),
+    webexStateTableName: e.WEBEX_STATE_TABLE_NAME,
+    webexRateLimitPerSecond:
+      e.WEBEX_RATE_LIMIT_PER_SECOND === undefined
+        ? WEBEX_PACING.defaultRequestsPerSecond
+        : Number(e.WEBEX_RATE_LIMIT_PER_SECOND),
   });
 }
 
@@ -234,6 +260,7 @@ const NEED_VARIABLES: Record<ConfigNeed, (c: ServiceConfig) => string | undefine
       : undefined,
   batches: (c) => (c.batchTableName === undefined ? 'BATCH_TABLE_NAME' : undefined),
   batchRunner: (c) => (c.batchStateMachineArn === undefined ? 'BATCH_STATE_MACHINE_ARN' : undefined),
+  webexState: (c) => (c.webexStateTableName === undefined ? 'WEBEX_STATE_TABLE_NAME' : undefined),
 };
 
 /** Check that every variable the caller needs is present; one ConfigurationError names all missing ones. */

@@ -107,10 +107,16 @@ export class UpstreamThrottledError extends UpstreamError {
   override name = 'UpstreamThrottledError';
   override readonly kind = 'upstream-throttled';
   readonly retryAfterSeconds: number;
+  /** When our own pacing (not Webex) held the call back and reserved a slot for it: that slot (epoch ms). */
+  readonly slotAt: number | undefined;
 
-  constructor(message: string, details: UpstreamErrorDetails & { retryAfterSeconds: number }) {
+  constructor(
+    message: string,
+    details: UpstreamErrorDetails & { retryAfterSeconds: number; slotAt?: number | undefined },
+  ) {
     super(message, details);
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.slotAt = details.slotAt;
   }
 }
 

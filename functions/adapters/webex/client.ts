@@ -20,6 +20,12 @@
  *   throws instead — `UpstreamThrottledError` for 429/423 (with `retryAfterSeconds`), else `UpstreamUnavailableError`
  *   with status 503 for a 503, 504 for timeouts (ours or Webex's 504) and 502 otherwise. Each attempt's timeout is also
  *   capped by the time left. All waiting (backoff and attempt timeouts) runs on the injected Clock.
+ * - Pacing (`pacing.ts`, rules `WEBEX_PACING`): with a pacer, every attempt first takes a token of its lane (`priority`
+ *   for callers that wait, `bulk` for those that hand waits back). A caller that waits sleeps until its slot (at most
+ *   `priorityMaxWaitMs`, never past the deadline), else gets `UpstreamThrottledError` (status 429, our API's 429 with
+ *   Retry-After). A caller that throws gets it with `slotAt`, the slot reserved for it, unless the slot is at most
+ *   `taskInlineWaitMs` away; handing `slotAt` back as `paidSlotAt` makes the first attempt go without another token.
+ *   A 429 parks the pacer until Retry-After. A pacer that fails is logged and skipped: Webex's own 429 still holds.
  */
 import { compact } from '../../domain/contract/fields';
 import {
@@ -32,7 +38,7 @@ import type { ListQuery } from '../../domain/contract/list-query';
 import type { PrecheckRequest } from '../../domain/contract/precheck-request';
 import type { ProvisionRequest } from '../../domain/contract/provision-request';
 import type { PrecheckResponse } from '../../domain/contract/responses';
-import { ERROR_CODES, RULES } from '../../domain/contract/rules';
+import { ERROR_CODES, RULES, WEBEX_PACING } from '../../domain/contract/rules';
 import type { Subscriber } from '../../domain/contract/subscriber';
 import type { UpdateRequest } from '../../domain/contract/update-request';
 import * as z from '../../domain/contract/zod';
@@ -50,6 +56,7 @@ import type { WebexAccess, WebexCredentialsProvider } from '../../domain/ports/t
 import type { SubscriberPage, WebexCallOptions, WebexResult, WebexSubscribersPort } from '../../domain/ports/webex';
 import { type Logger, logger as rootLogger } from '../../shared/logger';
 import { nextPageQuery, parseRetryAfterSeconds } from './headers';
+import type { WebexPacer } from './pacing';
 
 export interface WebexHttpClientOptions {
   credentials: WebexCredentialsProvider;
@@ -68,6 +75,8 @@ export interface WebexHttpClientOptions {
   logger?: Logger;
   /** Told of every attempt, retries included (the composition root records the Webex call metrics with it). */
   onAttempt?: (attempt: WebexAttemptRecord) => void;
+  /** The shared pacing of Webex calls; none = no pacing (Webex's own 429s only). */
+  pacer?: WebexPacer | undefined;
 }
 
 /** One attempt of a Webex call: the operation, Webex's HTTP status (or why there was none) and its duration. */
@@ -118,6 +127,7 @@ export class WebexHttpClient implements WebexSubscribersPort {
   private readonly random: () => number;
   private readonly log: Logger;
   private readonly onAttempt: ((attempt: WebexAttemptRecord) => void) | undefined;
+  private readonly pacer: WebexPacer | undefined;
 
   constructor(options: WebexHttpClientOptions) {
     this.credentials = options.credentials;
@@ -133,6 +143,7 @@ export class WebexHttpClient implements WebexSubscribersPort {
     this.random = options.random ?? Math.random;
     this.log = (options.logger ?? rootLogger).child({ component: 'webex-client' });
     this.onAttempt = options.onAttempt;
+    this.pacer = options.pacer;
   }
 
   async list(query: ListQuery, options: WebexCallOptions): Promise<WebexResult<SubscriberPage>> {
@@ -253,6 +264,7 @@ export class WebexHttpClient implements WebexSubscribersPort {
         );
       }
       const access = await this.credentials.getAccess();
+      await this.pace(options, deadline, sent === 0, log);
       attempts += 1;
       sent += 1;
       const attemptStarted = performance.now();
@@ -296,6 +308,7 @@ export class WebexHttpClient implements WebexSubscribersPort {
               response.headers.get('date'),
             ) ?? RULES.defaultRetryAfterSeconds;
           failure = errorFromResponse(response, spec, { retryAfterSeconds });
+          if (status === 429) await this.parkPacer(retryAfterSeconds, log);
           if (onThrottle === 'throw') throw failure;
           waitMs = retryAfterSeconds * 1000;
         } else if (isRetryableStatus(status, spec)) {
@@ -339,6 +352,64 @@ export class WebexHttpClient implements WebexSubscribersPort {
       }
       log.info('webex call failed; retrying', { ...failureFields, waitMs });
       await this.clock.sleep(waitMs);
+    }
+  }
+
+  /**
+   * Take a token of the call's lane before an attempt: return when the attempt may go (after a short sleep when its
+   * slot is near), or throw `UpstreamThrottledError` (status 429) with the wait, and the reserved slot if there is one.
+   */
+  private async pace(options: WebexCallOptions, deadline: number, first: boolean, log: Logger): Promise<void> {
+    if (!this.pacer) return;
+    const now = this.clock.now();
+    const handsBack = options.onThrottle === 'throw';
+    const paid = options.paidSlotAt;
+    if (first && paid !== undefined) {
+      if (now >= paid - WEBEX_PACING.ticketEarlyMs && now <= paid + WEBEX_PACING.ticketValidityMs) return;
+      if (now < paid && paid - now <= WEBEX_PACING.taskInlineWaitMs) {
+        await this.clock.sleep(paid - now);
+        return;
+      }
+    }
+    const lane = options.lane ?? (handsBack ? 'bulk' : 'priority');
+    const maxWaitMs =
+      lane === 'priority'
+        ? Math.max(0, Math.min(WEBEX_PACING.priorityMaxWaitMs, deadline - now - 1))
+        : WEBEX_PACING.bulkQueueHorizonSeconds * 1000;
+    let grant: Awaited<ReturnType<WebexPacer['acquire']>>;
+    try {
+      grant = await this.pacer.acquire(lane, maxWaitMs);
+    } catch (error) {
+      log.warn('the pacer could not be reached; calling Webex unpaced', { error });
+      return;
+    }
+    if (grant.kind === 'go') return;
+    if (grant.kind === 'slot') {
+      const waitMs = grant.at - now;
+      const inline = handsBack ? WEBEX_PACING.taskInlineWaitMs : maxWaitMs;
+      if (waitMs <= inline && now + waitMs < deadline) {
+        await this.clock.sleep(waitMs);
+        return;
+      }
+      throw new UpstreamThrottledError('Webex calls are paced: this call has a slot later.', {
+        status: 429,
+        retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+        slotAt: grant.at,
+      });
+    }
+    throw new UpstreamThrottledError('Too many requests to Webex right now: retry later.', {
+      status: 429,
+      retryAfterSeconds: Math.max(1, Math.ceil((grant.retryAt - now) / 1000)),
+    });
+  }
+
+  /** Webex said 429: nobody of this deployment calls again before Retry-After. */
+  private async parkPacer(retryAfterSeconds: number, log: Logger): Promise<void> {
+    if (!this.pacer) return;
+    try {
+      await this.pacer.park(this.clock.now() + retryAfterSeconds * 1000);
+    } catch (error) {
+      log.warn('the pacer could not be parked after a 429', { error });
     }
   }
 

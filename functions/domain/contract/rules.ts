@@ -71,6 +71,68 @@ export const RULES = {
   batchFailuresMaxMax: 1000,
 } as const;
 
+/**
+ * How fast we call Webex, decided 2026-12-04 (CONTRACT.md: Webex publishes no limit for this API; the nearest published
+ * figure is 300 requests per minute per client id). One rate for the whole deployment, shared by every Lambda and every
+ * execution through one token bucket (a DynamoDB item: `adapters/dynamodb/webex-pacer.ts`).
+ * - `defaultRequestsPerSecond`: 5 (= 300/min) unless CDK context `webexRateLimit` / env `WEBEX_RATE_LIMIT_PER_SECOND`
+ *   says otherwise.
+ * - Two lanes. `priority` (API callers and the status sweeper) and `bulk` (workflow tasks). A share of the rate is
+ *   reserved for `priority`: `max(priorityReserveShare × rate, priorityReserveMinPerSecond)`, capped at half the rate.
+ *   Bulk never takes the reserve while a priority caller uses it; when no priority caller has used it for a while,
+ *   bulk may borrow one reserve token at a time, and priority may always borrow bulk capacity that is idle. The sum
+ *   never exceeds the rate.
+ * - Bulk reservations queue: a task that finds no token gets a reserved slot (a ticket) and hands the wait back to the
+ *   state machine (`{throttled, retryAfterSeconds}`, then a Wait); coming back, it calls on its ticket without taking
+ *   another token, so throttled executions never come back in waves. A task sleeps in Lambda only when its slot is
+ *   at most `taskInlineWaitMs` away. Slots are reserved at most `bulkQueueHorizonSeconds` ahead.
+ * - Priority callers wait in the Lambda for at most `priorityMaxWaitMs` (and never past their deadline); beyond, our
+ *   API answers 429 with Retry-After, as Webex would.
+ * - Bursts: `burstSeconds` of a lane's rate may go at once (kept under one second, so a Webex bucket of one second of
+ *   capacity absorbs the jitter between our slot and the request's arrival).
+ * - A 429 from Webex parks both lanes until Retry-After has passed (every caller waits, not only the one throttled).
+ * - A ticket is honoured from `ticketEarlyMs` before its slot until `ticketValidityMs` after it; later it is void.
+ */
+export const WEBEX_PACING = {
+  defaultRequestsPerSecond: 5,
+  priorityReserveShare: 0.1,
+  priorityReserveMinPerSecond: 1,
+  burstSeconds: 0.5,
+  priorityMaxWaitMs: 2_000,
+  taskInlineWaitMs: 250,
+  bulkQueueHorizonSeconds: 900,
+  ticketEarlyMs: 50,
+  ticketValidityMs: 120_000,
+} as const;
+
+/**
+ * The status sweeper, decided 2026-12-04 (`functions/domain/status-sweep/`): instead of one Get per order per poll, one
+ * List of the subscribers whose status changed (`lastStatusChange` filter, `listMaxMax` per page) every
+ * `intervalSeconds`; each change is recorded once (an audit statusChange record with its deterministic id, and the
+ * latest status per subscriber that `Check status` reads).
+ * - Each sweep lists from the previous sweep's start minus `overlapSeconds` (a change that shows in List a little late,
+ *   or a clock a little off, is still seen; ids make the overlap free of duplicates).
+ * - The first sweep (no cursor yet) lists the subscribers in a non-final status (`status` filter) and those changed in
+ *   the last `initialLookbackSeconds`.
+ * - `Check status` trusts a latest-status record while the sweep that confirmed it is at most `maxRecordAgeSeconds`
+ *   old; an older one is stale and the check falls back to one Get. It also checks that much sooner next time, so the
+ *   detection delay stays within the poll policy's bound.
+ * - In AWS, EventBridge runs the sweeper every minute (its shortest rate); one invocation sweeps every
+ *   `intervalSeconds` for `invocationSeconds`, under a lease (`leaseSeconds`) so two invocations never sweep at once.
+ * - A sweep reads at most `maxPagesPerSweep` pages; a longer backlog keeps the cursor and is read again.
+ */
+export const STATUS_SWEEP = {
+  intervalSeconds: 10,
+  overlapSeconds: 5,
+  initialLookbackSeconds: 3600,
+  maxRecordAgeSeconds: 14,
+  invocationSeconds: 55,
+  leaseSeconds: 90,
+  maxPagesPerSweep: 200,
+  /** How long a latest-status record is kept (DynamoDB TTL): beyond the longest order deadline. */
+  recordTtlSeconds: 31 * 24 * 3600,
+} as const;
+
 /** Fields of Update that Webex does not let a caller change; sending one is a 400 1002 on that field. */
 export const IMMUTABLE_ON_UPDATE = ['email', 'spEnterpriseId', 'provisioningId'] as const;
 

@@ -9,6 +9,12 @@ import type { PrecheckResponse } from '../contract/responses';
 import type { Subscriber } from '../contract/subscriber';
 import type { UpdateRequest } from '../contract/update-request';
 
+/**
+ * Which share of the Webex rate a call draws on: `priority` (API callers, the status sweeper: a share is reserved for
+ * them) or `bulk` (workflow tasks). How the rate is shared is the adapter's business (`adapters/webex/pacing.ts`).
+ */
+export type PacingLane = 'priority' | 'bulk';
+
 export interface WebexCallOptions {
   /** Our trackingId: sent upstream as `TrackingID` so both sides can correlate. */
   trackingId: string;
@@ -19,6 +25,13 @@ export interface WebexCallOptions {
    * `throw`: hand the wait back to the caller as `UpstreamThrottledError` (the workflow turns it into a Wait state).
    */
   onThrottle?: 'wait' | 'throw';
+  /** Default: `bulk` when `onThrottle` is `throw` (workflow tasks), else `priority`. */
+  lane?: PacingLane;
+  /**
+   * A slot the pacer reserved for this call on an earlier attempt (`UpstreamThrottledError.slotAt`, epoch ms): the
+   * call goes on it without taking another token. Opaque to the domain, which only carries it.
+   */
+  paidSlotAt?: number | undefined;
 }
 
 export interface WebexResult<T> {

@@ -104,6 +104,11 @@ export const WorkflowStateSchema = z.object({
   route: z.enum(ROUTES),
   throttled: z.boolean(),
   retryAfterSeconds: OptionalCount,
+  /**
+   * The slot our pacing of Webex calls reserved for the throttled call (epoch ms): after the Wait, the same task calls
+   * on it without taking another token (`WebexCallOptions.paidSlotAt`).
+   */
+  pacedSlotAt: z.optional(z.number()),
   waitSeconds: OptionalCount,
   failure: z.optional(z.object({ error: z.enum(FAILURES), cause: z.string() })),
   result: z.optional(

@@ -160,12 +160,23 @@ function errorCodesOf(errors: ReadonlyArray<{ errorCode?: number | undefined }>)
 
 /** The state without the previous step's routing fields. */
 function settled(state: WorkflowState): WorkflowState {
-  const { retryAfterSeconds: _r, waitSeconds: _w, failure: _f, adopting: _a, ...rest } = state;
+  const { retryAfterSeconds: _r, pacedSlotAt: _p, waitSeconds: _w, failure: _f, adopting: _a, ...rest } = state;
   return { ...rest, throttled: false };
 }
 
-function throttled(state: WorkflowState, retryAfterSeconds: number): WorkflowState {
-  return { ...settled(state), throttled: true, retryAfterSeconds };
+/** What a throttled call hands back: Retry-After, and the slot our pacing reserved for the call when it did. */
+interface Throttle {
+  retryAfterSeconds: number;
+  slotAt?: number | undefined;
+}
+
+function throttled(state: WorkflowState, throttle: Throttle): WorkflowState {
+  return compact({
+    ...settled(state),
+    throttled: true,
+    retryAfterSeconds: throttle.retryAfterSeconds,
+    pacedSlotAt: throttle.slotAt,
+  });
 }
 
 /**
@@ -175,7 +186,7 @@ function throttled(state: WorkflowState, retryAfterSeconds: number): WorkflowSta
 async function throttledOrTimedOut(
   deps: WorkflowDeps,
   state: WorkflowState,
-  retryAfterSeconds: number,
+  throttle: Throttle,
   extra: Partial<WorkflowState> = {},
 ): Promise<WorkflowState> {
   if (deadlinePassed(deps, state)) {
@@ -184,7 +195,7 @@ async function throttledOrTimedOut(
   if (state.checks >= WORKFLOW_LIMITS.maxStatusChecks) {
     return fail(deps, state, 'ProvisioningTimedOut', { detail: 'Too many status checks for one execution.' });
   }
-  return { ...throttled(state, retryAfterSeconds), ...extra };
+  return { ...throttled(state, throttle), ...extra };
 }
 
 function callOptions(deps: WorkflowDeps, state: WorkflowState, step: string): WebexCallOptions {
@@ -192,6 +203,7 @@ function callOptions(deps: WorkflowDeps, state: WorkflowState, step: string): We
     trackingId: `WBXPROV_${state.ref}_${step}_${state.checks}`.slice(0, 128),
     deadline: deps.clock.now() + WORKFLOW_LIMITS.webexCallBudgetMs,
     onThrottle: 'throw',
+    paidSlotAt: state.pacedSlotAt,
   };
 }
 
@@ -447,10 +459,14 @@ async function adopt(
   const order = state.order;
   if (!order) throw new WorkflowTaskError('InvalidWorkflowState', 'Adoption needs the order.');
   const { userId } = order.subscriber;
-  const outcome = await callWebex((o) => deps.webex.list({ userId, max: '100' }, o), callOptions(deps, state, 'adopt'));
+  const outcome = await callWebex(
+    (o) => deps.webex.list({ userId, max: '100' }, o),
+    // A paced slot belongs to the lookup only when the lookup itself was throttled (else the call before used it).
+    callOptions(deps, state.adopting ? state : { ...state, pacedSlotAt: undefined }, 'adopt'),
+  );
   if (outcome.kind === 'throttled') {
     // Retry the lookup itself after the Wait (see `adopting`), never the call that led here.
-    return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds, { adopting: compact({ ...context }) });
+    return throttledOrTimedOut(deps, state, outcome, { adopting: compact({ ...context }) });
   }
   if (outcome.kind === 'rejected') {
     return fail(deps, state, 'ProvisioningFailed', {
@@ -637,7 +653,7 @@ export async function precheckStep(deps: WorkflowDeps, state: WorkflowState): Pr
   const body: PrecheckRequest = compact({ ...order.subscriber, email });
   const options = callOptions(deps, state, 'precheck');
   const outcome = await callWebex((o) => deps.webex.precheck(body, o), options);
-  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome);
   if (outcome.kind === 'rejected') {
     await auditRejection(deps, state, 'precheck', outcome.rejection, options.trackingId);
     // The userId is taken: the order's own subscriber from an earlier attempt, or a conflict.
@@ -692,7 +708,7 @@ export async function provisionStep(deps: WorkflowDeps, state: WorkflowState): P
   const attempt: WorkflowState = first ? state : { ...state, provisionRepeated: true };
   const options = callOptions(deps, state, 'provision');
   const outcome = await callWebex((o) => deps.webex.provision(body, o), options);
-  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, attempt, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, attempt, outcome);
   if (outcome.kind === 'rejected') {
     const { rejection } = outcome;
     if (rejection.status === 409) return adopt(deps, attempt, { reason: '409', errors: rejection.errors });
@@ -723,7 +739,7 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
   const outcome = await callWebex((o) => deps.webex.get(subscriberId, o), options);
   // Every check is a turn of the loop in the execution history, a throttled one too: all count against the budget.
   if (outcome.kind === 'throttled') {
-    return throttledOrTimedOut(deps, { ...state, checks: state.checks + 1 }, outcome.retryAfterSeconds);
+    return throttledOrTimedOut(deps, { ...state, checks: state.checks + 1 }, outcome);
   }
   if (outcome.kind === 'rejected') {
     const { rejection } = outcome;
@@ -774,7 +790,7 @@ export async function resendConsentStep(deps: WorkflowDeps, state: WorkflowState
   if (!subscriberId) throw new WorkflowTaskError('InvalidWorkflowState', 'ResendConsent needs a subscriberId.');
   const options = callOptions(deps, state, 'resendConsent');
   const outcome = await callWebex((o) => deps.webex.consentMove(subscriberId, o), options);
-  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome.retryAfterSeconds);
+  if (outcome.kind === 'throttled') return throttledOrTimedOut(deps, state, outcome);
   const now = deps.clock.now();
   if (outcome.kind === 'rejected') {
     // Typically 409: the person consented meanwhile. The next status check tells.

@@ -27,7 +27,7 @@ export interface Rejection {
 
 export type WebexOutcome<T> =
   | { kind: 'ok'; value: T; webexTrackingId?: string | undefined }
-  | { kind: 'throttled'; retryAfterSeconds: number }
+  | { kind: 'throttled'; retryAfterSeconds: number; slotAt?: number | undefined }
   | { kind: 'rejected'; rejection: Rejection };
 
 /** The status and errors of a refusal, or undefined when `error` is not a refusal by Webex. */
@@ -57,7 +57,11 @@ export async function callWebex<T>(
     return { kind: 'ok', value: result.value, webexTrackingId: result.webexTrackingId };
   } catch (error) {
     if (error instanceof UpstreamThrottledError) {
-      return { kind: 'throttled', retryAfterSeconds: Math.max(0, Math.ceil(error.retryAfterSeconds)) };
+      return {
+        kind: 'throttled',
+        retryAfterSeconds: Math.max(0, Math.ceil(error.retryAfterSeconds)),
+        slotAt: error.slotAt,
+      };
     }
     if (error instanceof UpstreamUnavailableError || error instanceof UpstreamProtocolError) {
       throw new WorkflowTaskError('UpstreamUnavailable', `Webex is unavailable (status ${error.status}).`);
