@@ -15,6 +15,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HmacDigester } from './adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
 import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
+import { DynamoStatusRecords } from './adapters/dynamodb/status-records';
 import { DynamoWebexPacer } from './adapters/dynamodb/webex-pacer';
 import { EmfOutcomeMetrics } from './adapters/metrics/emf-outcome-metrics';
 import { SdkSecretsManager } from './adapters/secrets/sdk-secrets';
@@ -33,8 +34,10 @@ import { ConfigurationError } from './domain/errors';
 import type { AuditDayIndex, AuditLookup, AuditStore, FieldDigester } from './domain/ports/audit';
 import { type Clock, systemClock } from './domain/ports/clock';
 import type { OutcomeMetrics } from './domain/ports/metrics';
+import type { StatusRecordStore } from './domain/ports/status-records';
 import type { WebexCredentialsProvider } from './domain/ports/token';
 import type { WebexSubscribersPort } from './domain/ports/webex';
+import type { StatusSweepDeps } from './domain/status-sweep/sweep';
 import type { MutationDependencies } from './domain/use-cases/context';
 import type { Logger } from './shared/logger';
 import { recordWebexCall } from './shared/metrics';
@@ -68,6 +71,7 @@ interface Singletons {
   outcomeMetrics?: OutcomeMetrics;
   digester?: Promise<FieldDigester>;
   webex?: WebexSubscribersPort;
+  statusRecords?: StatusRecordStore;
 }
 
 let singletons: Singletons = {};
@@ -140,6 +144,21 @@ export function getAuditStore(): AuditStore & AuditDayIndex {
     });
   }
   return singletons.auditStore;
+}
+
+/**
+ * The status sweeper's records in the Webex state table, or undefined without WEBEX_STATE_TABLE_NAME (then `Check
+ * status` asks Webex every time, as without a sweeper).
+ */
+export function getStatusRecords(): StatusRecordStore | undefined {
+  const config = getConfig();
+  if (config.webexStateTableName === undefined) return undefined;
+  singletons.statusRecords ??= new DynamoStatusRecords({
+    client: dynamodb(config),
+    tableName: config.webexStateTableName,
+    clock: getClock(),
+  });
+  return singletons.statusRecords;
 }
 
 /** The digester; its key comes from Secrets Manager (once per cold start) or, locally, from the environment. */
@@ -222,4 +241,16 @@ export async function getAuditDependencies(logger: Logger): Promise<Omit<Mutatio
 export async function getAuditedWebexDependencies(logger: Logger): Promise<MutationDependencies> {
   getConfig(['webex', 'audit', 'digest']);
   return { ...(await getAuditDependencies(logger)), webex: getWebex() };
+}
+
+/** What the status sweeper needs: Webex, the audit trail, the Webex state table and the clock. */
+export function getStatusSweepDependencies(logger: Logger): StatusSweepDeps {
+  getConfig(['webex', 'audit', 'webexState']);
+  return {
+    webex: getWebex(),
+    audit: getAuditStore(),
+    records: getStatusRecords() as StatusRecordStore,
+    clock: getClock(),
+    logger,
+  };
 }

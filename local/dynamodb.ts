@@ -11,6 +11,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import createDynalite from 'dynalite';
 import { auditTableCreateInput } from '../functions/adapters/dynamodb/audit-table';
 import { batchTableCreateInput } from '../functions/adapters/dynamodb/batch-table';
+import { webexStateTableCreateInput } from '../functions/adapters/dynamodb/webex-state-table';
 import type { Logger } from '../functions/shared/logger';
 import { type AuditStreamProxy, startAuditStreamProxy } from './audit-stream';
 import { listen } from './ports';
@@ -22,6 +23,8 @@ export interface LocalDynamoDb {
   readonly url: string;
   readonly port: number;
   readonly tableName: string;
+  /** The Webex state table (the shared pacer of Webex calls, the status sweeper's records). */
+  readonly stateTableName: string;
   /** The audit table's stream (emulated): subscribe the consumer, wait for delivery, see dead letters. */
   readonly stream: AuditStreamProxy;
   /** Resolves when the audit table is ACTIVE; throws otherwise. */
@@ -35,6 +38,8 @@ export interface LocalDynamoDbOptions {
   tableName: string;
   /** The batch table (created beside the audit table when given). */
   batchTableName?: string;
+  /** Default `<tableName>-webex-state`. */
+  stateTableName?: string;
   region: string;
   /** Where the stream emulation logs dead letters. */
   logger?: Logger;
@@ -82,13 +87,14 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     await stopDynalite();
   };
 
+  const stateTableName = options.stateTableName ?? `${options.tableName}-webex-state`;
   const describe = async (tableName = options.tableName) => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     return Table?.TableStatus;
   };
 
   try {
-    const tables = [auditTableCreateInput(options.tableName)];
+    const tables = [auditTableCreateInput(options.tableName), webexStateTableCreateInput(stateTableName)];
     if (options.batchTableName !== undefined) tables.push(batchTableCreateInput(options.batchTableName));
     for (const table of tables) {
       // A kept store already has the table.
@@ -112,6 +118,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     url,
     port,
     tableName: options.tableName,
+    stateTableName,
     stream,
     async check() {
       const status = await describe();

@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { FOLLOW_FILTER } from '../functions/adapters/dynamodb/audit-outbox';
 import { REFRESH_GRANT_COMPOSITION } from '../functions/adapters/webex/refreshing-credentials';
 import type { CompositionOverrides } from '../functions/composition';
+import { WEBEX_PACING } from '../functions/domain/contract/rules';
 import { createLogger, type Logger, type LogLevel } from '../functions/shared/logger';
 import type { ScopeName } from '../infra/routes';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../infra/stream-consumers';
@@ -27,6 +28,7 @@ import { LOCAL_AWS_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from '.
 import { createLocalGateway, type HealthCheck, type LocalGateway, type LocalGatewayOptions } from './gateway/server';
 import { DEFAULT_JWT_KEY_FILE, JWT_KEY_FILE_ENV, REPO_ROOT } from './paths';
 import { isAddressInUse, PortInUseError, type PortOptions, resolvePorts } from './ports';
+import { startLocalStatusSweeper } from './status-sweeper';
 import { createWebexSimulator, type SimulatorOptions, type WebexSimulator } from './webex-simulator';
 
 export const DEFAULT_AUDIT_TABLE_NAME = 'webex-bw-provisioning-audit-local';
@@ -89,6 +91,16 @@ export interface LocalRuntimeOptions {
   composition?: CompositionOverrides;
   /** Waits before each retry of a failed audit stream record (ms); default as many as Lambda's retries, 0.1 s to 5 s. */
   auditStreamRetryDelaysMs?: readonly number[];
+  /**
+   * Our Webex call rate, shared by every handler through the Webex state table's token bucket (`WEBEX_RATE_LIMIT_PER_SECOND`);
+   * default that variable, else `WEBEX_PACING.defaultRequestsPerSecond`.
+   */
+  webexRateLimitPerSecond?: number;
+  /**
+   * The status sweeper in-process (the scheduled Lambda in AWS); default on when the workflow runs (`stepFunctions`).
+   * `intervalMs` defaults to `STATUS_SWEEP.intervalSeconds` × `timeScale` (default LOCAL_TIME_SCALE, else 1).
+   */
+  statusSweeper?: boolean | { intervalMs?: number; timeScale?: number };
   /** Gateway knobs for tests. */
   gateway?: Pick<LocalGatewayOptions, 'loadHandler' | 'timeoutsMs' | 'maxBodyBytes' | 'healthTimeoutMs'>;
 }
@@ -211,6 +223,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
       AUDIT_TABLE_NAME: auditTableName,
       BATCH_TABLE_NAME: DEFAULT_BATCH_TABLE_NAME,
+      WEBEX_STATE_TABLE_NAME: dynamo.stateTableName,
+      WEBEX_RATE_LIMIT_PER_SECOND: String(
+        options.webexRateLimitPerSecond ??
+          process.env.WEBEX_RATE_LIMIT_PER_SECOND ??
+          WEBEX_PACING.defaultRequestsPerSecond,
+      ),
       DYNAMODB_ENDPOINT: dynamo.url,
       WEBEX_BASE_URL: `${simulatorUrl}/v1`,
       // The OpenAPI document's openIdConnectUrl (the local IdP's discovery document on the gateway), and the issuer the
@@ -257,6 +275,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         consumer: moduleStreamConsumer(FOLLOW_SUBSCRIBERS_ENTRY),
         retryDelaysMs: options.auditStreamRetryDelaysMs ?? DEFAULT_STREAM_RETRY_DELAYS_MS,
       });
+    }
+
+    const sweeperOption = options.statusSweeper ?? stepFunctions !== undefined;
+    if (sweeperOption !== false) {
+      const settings = typeof sweeperOption === 'object' ? sweeperOption : {};
+      const sweeper = await startLocalStatusSweeper({
+        logger: log.child({ component: 'status-sweeper' }),
+        timeScale: settings.timeScale ?? timeScaleOf(options.env ?? process.env),
+        ...(settings.intervalMs === undefined ? {} : { intervalMs: settings.intervalMs }),
+      });
+      cleanups.push(() => sweeper.stop());
     }
 
     const healthChecks: Record<string, HealthCheck> = {
@@ -360,6 +389,12 @@ async function resetComposition(log: Logger, overrides: CompositionOverrides | u
   } catch (error) {
     log.warn('cannot reset the composition root (functions/composition.ts)', { error });
   }
+}
+
+/** LOCAL_TIME_SCALE as the local Step Functions reads it (a number ≥ 0), else 1. */
+function timeScaleOf(env: Record<string, string | undefined>): number {
+  const value = Number(env.LOCAL_TIME_SCALE);
+  return env.LOCAL_TIME_SCALE !== undefined && Number.isFinite(value) && value >= 0 ? value : 1;
 }
 
 /** Up when the URL answers anything below 500 within the health check's time. */

@@ -4,7 +4,13 @@
  * ends an order (`shared/metrics.ts`), and errors named for the state machine's
  * Retry/Catch rules (`UpstreamUnavailable`, `AuditUnavailable`, …).
  */
-import { getAuditDependencies, getAuditedWebexDependencies, getAuditLookup, getOutcomeMetrics } from '../composition';
+import {
+  getAuditDependencies,
+  getAuditedWebexDependencies,
+  getAuditLookup,
+  getOutcomeMetrics,
+  getStatusRecords,
+} from '../composition';
 import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/steps';
 import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
 import { recordOrderOutcome } from '../shared/metrics';
@@ -15,7 +21,11 @@ export interface TaskContext {
 
 /** The ports the workflow steps need, from the composition root. */
 export async function workflowDependencies(logger: Logger): Promise<WorkflowDeps> {
-  return { ...(await getAuditedWebexDependencies(logger)), lookup: getAuditLookup() };
+  return {
+    ...(await getAuditedWebexDependencies(logger)),
+    lookup: getAuditLookup(),
+    statusRecords: getStatusRecords(),
+  };
 }
 
 function refOf(input: unknown): string | undefined {

@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import createDynalite from 'dynalite';
 import { auditTableCreateInput } from '../../functions/adapters/dynamodb/audit-table';
+import { webexStateTableCreateInput } from '../../functions/adapters/dynamodb/webex-state-table';
 
 export interface TestDynamo {
   endpoint: string;
   client: DynamoDBClient;
   tableName: string;
+  /** The Webex state table (pacer, sweeper records), `<tableName>-webex-state`. */
+  stateTableName: string;
   stop(): Promise<void>;
 }
 
@@ -27,16 +30,21 @@ export async function startTestDynamo(tableName = 'audit-test'): Promise<TestDyn
     region: TEST_AWS_ENV.AWS_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const stateTableName = `${tableName}-webex-state`;
   await client.send(new CreateTableCommand(auditTableCreateInput(tableName)));
-  for (let i = 0; i < 100; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  await client.send(new CreateTableCommand(webexStateTableCreateInput(stateTableName)));
+  for (const name of [tableName, stateTableName]) {
+    for (let i = 0; i < 100; i++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
   return {
     endpoint,
     client,
     tableName,
+    stateTableName,
     stop: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -106,6 +106,10 @@ export async function startTestRuntime(overrides: TestRuntimeOverrides = {}): Pr
   const runtime = await startLocalRuntime({
     keyFile: false,
     logLevel: 'silent',
+    // Tests drive the API hard and the simulator on a manual clock: pacing far above their load, no sweeper, unless
+    // a test asks for them.
+    webexRateLimitPerSecond: 10_000,
+    statusSweeper: false,
     ...options,
     ports: { api: 0, dynamodb: 0, simulator: 0, stepFunctions: 0, ...options.ports },
     simulator: { clock, ...simulator },

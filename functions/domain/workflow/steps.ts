@@ -17,7 +17,9 @@ import { issuesToErrorItems } from '../contract/validation';
 import type { AuditLookup, AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
 import type { Clock } from '../ports/clock';
 import type { OutcomeMetrics } from '../ports/metrics';
+import type { StatusRecordReader } from '../ports/status-records';
 import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
+import { recordedStatus } from '../status-sweep/recorded-status';
 import { attemptOf } from './attempts';
 import { isPendingStatus, POLL_TUNING, type PollTuning, planNextCheck } from './poll-policy';
 import {
@@ -43,6 +45,8 @@ export interface WorkflowDeps {
   tuning?: PollTuning | undefined;
   /** One outcome data point per execution that ends (`ports/metrics.ts`). */
   metrics?: OutcomeMetrics | undefined;
+  /** The status sweeper's records: `Check status` reads them and does a Get only when they are stale. */
+  statusRecords?: StatusRecordReader | undefined;
 }
 
 /** What a step that never calls Webex needs (validate an order, start tracking, record a failure). */
@@ -280,14 +284,22 @@ function sinceOf(subscriber: Subscriber, now: number): string {
   return iso(Number.isNaN(at) ? now : Math.min(at, now));
 }
 
-/** Take in what Webex says about the subscriber: one statusChange record per transition seen. */
-async function observe(deps: WorkflowDeps, state: WorkflowState, subscriber: Subscriber): Promise<WorkflowState> {
+/**
+ * Take in what Webex says about the subscriber: one statusChange record per transition seen (`audited`: the status
+ * sweeper has written it already, before the record the check read).
+ */
+async function observe(
+  deps: WorkflowDeps,
+  state: WorkflowState,
+  subscriber: Subscriber,
+  audited = false,
+): Promise<WorkflowState> {
   const now = deps.clock.now();
   const changed =
     subscriber.id !== state.subscriberId ||
     subscriber.status !== state.lastStatus ||
     (state.lastStatusChange !== undefined && subscriber.lastStatusChange !== state.lastStatusChange);
-  if (changed) {
+  if (changed && !audited) {
     const from = subscriber.id === state.subscriberId ? state.lastStatus : undefined;
     const errors = subscriber.errors ?? [];
     const at = Date.parse(subscriber.lastStatusChange);
@@ -360,9 +372,10 @@ async function evaluate(
   state: WorkflowState,
   subscriber: Subscriber,
   allowAdoption: boolean,
+  statusAudited = false,
 ): Promise<WorkflowState> {
   const enteringPhase = state.phase?.status !== subscriber.status || state.subscriberId !== subscriber.id;
-  const next = await observe(deps, state, subscriber);
+  const next = await observe(deps, state, subscriber, statusAudited);
   switch (subscriber.status) {
     case 'provisioned':
       return succeed(deps, next, subscriber);
@@ -735,6 +748,15 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
   const subscriberId = state.subscriberId;
   if (!subscriberId) throw new WorkflowTaskError('InvalidWorkflowState', 'CheckStatus needs a subscriberId.');
   if (state.adopting) return adopt(deps, state, state.adopting);
+  if (deps.statusRecords) {
+    const recorded = await recordedStatus(deps.statusRecords, subscriberId, state, deps.clock.now());
+    if (recorded.kind === 'fresh') {
+      // The sweeper audits a change before it records it as the latest: the statusChange record exists already.
+      const next = await evaluate(deps, { ...state, checks: state.checks + 1 }, recorded.subscriber, true, true);
+      return checkSooner(next, recorded.ageSeconds);
+    }
+    deps.logger?.debug('status record stale; checking with Webex', { orderId: state.ref, reason: recorded.reason });
+  }
   const options = callOptions(deps, state, 'checkStatus');
   const outcome = await callWebex((o) => deps.webex.get(subscriberId, o), options);
   // Every check is a turn of the loop in the execution history, a throttled one too: all count against the budget.
@@ -756,6 +778,16 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
     });
   }
   return evaluate(deps, { ...state, checks: state.checks + 1 }, outcome.value, true);
+}
+
+/**
+ * The check read information `ageSeconds` old (the sweeper's record): a change right after it is seen only at the next
+ * check, so the next check comes that much sooner (`waitSeconds`, the loop's Wait) and the detection delay stays within
+ * the poll policy's bound.
+ */
+function checkSooner(state: WorkflowState, ageSeconds: number): WorkflowState {
+  if (state.route !== 'poll' || state.waitSeconds === undefined || ageSeconds <= 0) return state;
+  return { ...state, waitSeconds: Math.max(1, state.waitSeconds - ageSeconds) };
 }
 
 /**
