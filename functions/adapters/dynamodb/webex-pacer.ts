@@ -45,6 +45,8 @@ export class DynamoWebexPacer implements WebexPacer {
   private readonly tableName: string;
   private readonly plan: PacingPlan;
   private readonly clock: Clock;
+  /** Until when (this process's view) a priority caller holds the reserve: no borrow attempt before (saves a write). */
+  private reserveBusyUntil = 0;
   private readonly key = { [WEBEX_STATE_TABLE.partitionKey.name]: { S: WEBEX_STATE_TABLE.keys.pacer } };
 
   constructor(options: DynamoWebexPacerOptions) {
@@ -83,12 +85,14 @@ export class DynamoWebexPacer implements WebexPacer {
 
   /** A bulk request takes one reserve token when the reserve is full and no priority caller used it lately. */
   private async borrowIdleReserve(now: number): Promise<boolean> {
+    if (now < this.reserveBusyUntil) return false;
     const result = await this.update(
       'SET #t = :next',
       '(attribute_not_exists(#t) OR #t <= :now) AND (attribute_not_exists(#u) OR #u <= :idle)',
       { '#t': 'priorityTat', '#u': 'priorityUsedAt' },
       { ':next': n(now + this.plan.priority.intervalMs), ':now': n(now), ':idle': n(now - PRIORITY_IDLE_MS) },
     );
+    if (result === undefined) this.reserveBusyUntil = now + this.plan.priority.intervalMs;
     return result !== undefined;
   }
 

@@ -35,9 +35,9 @@ export interface PacingPlan {
   bulk: LanePlan;
 }
 
-function lane(requestsPerSecond: number): LanePlan {
+function lane(requestsPerSecond: number, minCapacity: number): LanePlan {
   const intervalMs = 1000 / requestsPerSecond;
-  const capacity = Math.max(1, Math.floor(requestsPerSecond * WEBEX_PACING.burstSeconds));
+  const capacity = Math.max(minCapacity, Math.floor(requestsPerSecond * WEBEX_PACING.burstSeconds));
   return { requestsPerSecond, intervalMs, toleranceMs: (capacity - 1) * intervalMs };
 }
 
@@ -54,5 +54,6 @@ export function pacingPlan(requestsPerSecond: number): PacingPlan {
       Math.min(WEBEX_PACING.priorityReserveMinPerSecond, half),
     ),
   );
-  return { requestsPerSecond, priority: lane(reserve), bulk: lane(requestsPerSecond - reserve) };
+  // The reserve holds at least two tokens: bulk borrows only a full reserve, and one token is always left for a caller.
+  return { requestsPerSecond, priority: lane(reserve, 2), bulk: lane(requestsPerSecond - reserve, 1) };
 }
