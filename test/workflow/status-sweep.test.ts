@@ -1,0 +1,294 @@
+/**
+ * The status sweeper and `Check status` reading its records: each change recorded once (overlapping sweeps, repeated
+ * sweeps), the first sweep's `status` filter, the lease, and a check that uses a fresh record without calling Webex and
+ * falls back to one Get when the record is stale. The records live on dynalite (the real adapter); Webex is an
+ * in-memory List that applies the `lastStatusChange` / `status` filters and pages by 100. Manual clocks only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoStatusRecords } from '../../functions/adapters/dynamodb/status-records';
+import type { SubscriberStatus } from '../../functions/domain/contract/fields';
+import type { ListQuery } from '../../functions/domain/contract/list-query';
+import { STATUS_SWEEP } from '../../functions/domain/contract/rules';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
+import type { AuditPage, AuditQuery, AuditRecord, AuditStore, FieldDigester } from '../../functions/domain/ports/audit';
+import type { SubscriberPage, WebexResult, WebexSubscribersPort } from '../../functions/domain/ports/webex';
+import { runSweepLoop, sweepStatusChanges } from '../../functions/domain/status-sweep/sweep';
+import type { WorkflowState } from '../../functions/domain/workflow/state';
+import { checkStatusStep } from '../../functions/domain/workflow/steps';
+import { createManualClock, type ManualClock } from '../../local/webex-simulator';
+import { startTestDynamo, type TestDynamo } from '../audit/dynalite';
+
+class MemoryAuditStore implements AuditStore {
+  readonly records = new Map<string, AuditRecord>();
+  async append(record: AuditRecord): Promise<{ written: boolean }> {
+    if (this.records.has(record.id)) return { written: false };
+    this.records.set(record.id, structuredClone(record));
+    return { written: true };
+  }
+  async listBySubscriber(subscriberId: string, query: AuditQuery): Promise<AuditPage> {
+    return { items: [...this.records.values()].filter((r) => r.subscriberId === subscriberId).slice(0, query.max) };
+  }
+  async listByOrder(orderId: string, query: AuditQuery): Promise<AuditPage> {
+    return { items: [...this.records.values()].filter((r) => r.orderId === orderId).slice(0, query.max) };
+  }
+}
+
+const digester: FieldDigester = { digest: (value) => `hmac-sha256:${value.length.toString(16).padStart(16, '0')}` };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Webex in memory: List with the lastStatusChange / status filters and paging; Get; a count of each. */
+function memoryWebex(clock: ManualClock) {
+  const subscribers = new Map<string, Subscriber>();
+  const calls = { list: [] as ListQuery[], get: 0 };
+  const unused = (): never => {
+    throw new Error('not used here');
+  };
+  const webex: WebexSubscribersPort = {
+    async list(query): Promise<WebexResult<SubscriberPage>> {
+      calls.list.push(query);
+      const after = query.lastStatusChange === undefined ? undefined : Number(query.lastStatusChange);
+      const statuses = query.status?.split(',');
+      const matching = [...subscribers.values()].filter(
+        (s) =>
+          (after === undefined || Date.parse(s.lastStatusChange) > after) &&
+          (statuses === undefined || statuses.includes(s.status)),
+      );
+      const offset = Number((query as Record<string, string>).offset ?? 0);
+      const max = Number(query.max ?? 50);
+      const items = matching.slice(offset, offset + max);
+      const nextQuery =
+        offset + max < matching.length
+          ? ({ ...query, offset: String(offset + max) } as Record<string, string>)
+          : undefined;
+      return { value: { items, nextQuery } };
+    },
+    async get(id) {
+      calls.get += 1;
+      const found = subscribers.get(id);
+      if (!found) throw new Error(`no ${id}`);
+      return { value: structuredClone(found) };
+    },
+    listAll: () => unused(),
+    provision: async () => unused(),
+    update: async () => unused(),
+    remove: async () => unused(),
+    precheck: async () => unused(),
+    consentMove: async () => unused(),
+  };
+  const set = (id: string, status: SubscriberStatus) => {
+    subscribers.set(id, {
+      id,
+      userId: `${id}@sp.example.com`,
+      spEnterpriseId: 'ent-1',
+      package: 'standard',
+      status,
+      created: subscribers.get(id)?.created ?? iso(clock.now()),
+      lastStatusChange: iso(clock.now()),
+      provisioningId: 'prov-1',
+      selfActivated: false,
+      ...(status === 'provisioned' ? { personId: `person-${id}` } : {}),
+    } as Subscriber);
+  };
+  return { webex, calls, set, subscribers };
+}
+
+let dynamo: TestDynamo;
+let day = 0;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo('audit-sweep');
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+/** Each test runs in its own table (the sweep cursor is one item) and its own day. */
+async function setup() {
+  day += 1;
+  const clock = createManualClock(Date.UTC(2026, 2, 1) + day * 86_400_000);
+  const tableName = `state-sweep-${day}`;
+  const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
+  const { webexStateTableCreateInput } = await import('../../functions/adapters/dynamodb/webex-state-table');
+  await dynamo.client.send(new CreateTableCommand(webexStateTableCreateInput(tableName)));
+  const records = new DynamoStatusRecords({ client: dynamo.client, tableName, clock });
+  const audit = new MemoryAuditStore();
+  const upstream = memoryWebex(clock);
+  return { clock, records, audit, ...upstream, deps: { webex: upstream.webex, records, audit, clock } };
+}
+
+const statusRecordsOf = (audit: MemoryAuditStore, id: string) =>
+  [...audit.records.values()].filter((r) => r.subscriberId === id && r.action === 'statusChange');
+
+describe('the status sweeper', () => {
+  it('records each status change once, across overlapping and repeated sweeps', async () => {
+    // Prepare: two subscribers start provisioning
+    const t = await setup();
+    t.set('SUB-A', 'provisioning');
+    t.set('SUB-B', 'provisioning');
+
+    // Act: sweep, SUB-A finishes, sweep twice (the second overlaps the first), SUB-B finishes, sweep
+    const first = await sweepStatusChanges(t.deps);
+    t.clock.advance(3_000);
+    t.set('SUB-A', 'provisioned');
+    t.clock.advance(1_000);
+    const second = await sweepStatusChanges(t.deps);
+    t.clock.advance(2_000);
+    const third = await sweepStatusChanges(t.deps);
+    t.clock.advance(10_000);
+    t.set('SUB-B', 'error');
+    t.clock.advance(1_000);
+    const fourth = await sweepStatusChanges(t.deps);
+
+    // Assess
+    expect([first.recorded, second.recorded, third.recorded, fourth.recorded]).toEqual([2, 1, 0, 1]);
+    expect(statusRecordsOf(t.audit, 'SUB-A').map((r) => r.status)).toEqual([
+      { to: 'provisioning' },
+      { from: 'provisioning', to: 'provisioned' },
+    ]);
+    expect(statusRecordsOf(t.audit, 'SUB-B').map((r) => r.status?.to)).toEqual(['provisioning', 'error']);
+    expect(statusRecordsOf(t.audit, 'SUB-B')[1]?.outcome.result).toBe('failure');
+    const recorded = await t.records.read('SUB-A');
+    expect(recorded.latest?.subscriber.status).toBe('provisioned');
+    expect(recorded.sweptThroughMs).toBe(t.clock.now());
+  });
+
+  it('lists by lastStatusChange from the previous sweep minus the overlap, 100 a page, every page', async () => {
+    // Prepare: 250 subscribers change status between two sweeps
+    const t = await setup();
+    await sweepStatusChanges(t.deps);
+    const sweptAt = t.clock.now();
+    t.clock.advance(5_000);
+    for (let i = 0; i < 250; i++) t.set(`SUB-${i}`, 'provisioning');
+    t.calls.list.length = 0;
+
+    // Act
+    const report = await sweepStatusChanges(t.deps);
+
+    // Assess
+    expect(report).toMatchObject({ pages: 3, listed: 250, recorded: 250, complete: true });
+    expect(t.calls.list[0]).toEqual({
+      lastStatusChange: String(sweptAt - STATUS_SWEEP.overlapSeconds * 1000),
+      max: '100',
+    });
+  });
+
+  it('starts with the subscribers in a non-final status and the recent changes', async () => {
+    // Prepare: one subscriber stuck pending for two days, one provisioned two days ago
+    const t = await setup();
+    t.set('SUB-PENDING', 'pending_user_migration');
+    t.set('SUB-OLD', 'provisioned');
+    t.clock.advance(2 * 86_400_000);
+
+    // Act
+    await sweepStatusChanges(t.deps);
+
+    // Assess
+    expect(t.calls.list.map((q) => q.status ?? `lastStatusChange>${q.lastStatusChange}`)).toEqual([
+      'provisioning,updating,pending_email_input,pending_email_validation,pending_user_migration',
+      `lastStatusChange>${t.clock.now() - STATUS_SWEEP.initialLookbackSeconds * 1000}`,
+    ]);
+    expect((await t.records.read('SUB-PENDING')).latest?.subscriber.status).toBe('pending_user_migration');
+    expect((await t.records.read('SUB-OLD')).latest).toBeUndefined();
+  });
+
+  it('sweeps at its interval under a lease that a second sweeper cannot take', async () => {
+    // Prepare
+    const t = await setup();
+    const abort = new AbortController();
+    const sweeps: number[] = [];
+
+    // Act: one loop runs; a second one starts while it holds the lease
+    const loop = runSweepLoop(t.deps, {
+      owner: 'one',
+      signal: abort.signal,
+      onSweep: () => sweeps.push(t.clock.now()),
+    });
+    while (sweeps.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const second = await runSweepLoop(t.deps, { owner: 'two', runForMs: 60_000 });
+    for (let i = 0; i < 3; i++) {
+      const before = sweeps.length;
+      t.clock.advance(STATUS_SWEEP.intervalSeconds * 1000);
+      while (sweeps.length === before) await new Promise((resolve) => setImmediate(resolve));
+    }
+    abort.abort();
+    await loop;
+
+    // Assess
+    expect(second.sweeps).toBe(0);
+    expect(sweeps.slice(1).map((at, i) => at - (sweeps[i] as number))).toEqual([10_000, 10_000, 10_000]);
+    expect(await t.records.lease('three', t.clock.now() + 1000)).toBe(true);
+  });
+});
+
+describe('Check status with the sweeper', () => {
+  function waitingState(now: number, overrides: Partial<WorkflowState> = {}): WorkflowState {
+    const since = iso(now - 20_000);
+    return {
+      kind: 'tracking',
+      ref: 'track-sweep-1',
+      startedAt: since,
+      deadlineAt: iso(now + 86_400_000),
+      subscriberId: 'SUB-C',
+      lastStatus: 'provisioning',
+      lastStatusChange: since,
+      phase: { status: 'provisioning', since },
+      checks: 1,
+      route: 'poll',
+      throttled: false,
+      ...overrides,
+    };
+  }
+
+  it('reads a fresh record without calling Webex, and checks sooner by the record’s age', async () => {
+    // Prepare: provisioning recorded, then provisioned recorded by a sweep 4 s ago
+    const t = await setup();
+    t.set('SUB-C', 'provisioning');
+    const state = waitingState(t.clock.now(), { lastStatusChange: iso(t.clock.now()) });
+    await sweepStatusChanges(t.deps);
+    t.clock.advance(6_000);
+    const stillProvisioning = await checkStatusStep(
+      { webex: t.webex, audit: t.audit, digester, clock: t.clock, statusRecords: t.records },
+      state,
+    );
+    t.set('SUB-C', 'provisioned');
+    t.clock.advance(1_000);
+    await sweepStatusChanges(t.deps);
+    t.clock.advance(4_000);
+
+    // Act
+    const done = await checkStatusStep(
+      { webex: t.webex, audit: t.audit, digester, clock: t.clock, statusRecords: t.records },
+      stillProvisioning,
+    );
+
+    // Assess: no Get at all; the first check planned its next one 6 s sooner than the poll policy's 15 s
+    expect(t.calls.get).toBe(0);
+    expect(stillProvisioning.route).toBe('poll');
+    expect(stillProvisioning.waitSeconds).toBe(15 - 6);
+    expect(done.route).toBe('succeeded');
+    expect(done.result?.subscriber.personId).toBe('person-SUB-C');
+    expect(statusRecordsOf(t.audit, 'SUB-C').map((r) => r.status?.to)).toEqual(['provisioning', 'provisioned']);
+  });
+
+  it('falls back to one Get when the last sweep is too old, or behind what the workflow knows', async () => {
+    // Prepare
+    const t = await setup();
+    t.set('SUB-C', 'provisioning');
+    await sweepStatusChanges(t.deps);
+    const deps = { webex: t.webex, audit: t.audit, digester, clock: t.clock, statusRecords: t.records };
+
+    // Act: no sweep for longer than a record may be old
+    t.clock.advance((STATUS_SWEEP.maxRecordAgeSeconds + 1) * 1000);
+    const afterOldSweep = await checkStatusStep(deps, waitingState(t.clock.now()));
+    const getsAfterOldSweep = t.calls.get;
+    // a fresh sweep, but the workflow knows a later change (its own Provision's answer) than the record
+    await sweepStatusChanges(t.deps);
+    const ahead = waitingState(t.clock.now(), { lastStatusChange: iso(t.clock.now() + 500) });
+    await checkStatusStep(deps, ahead);
+
+    // Assess
+    expect(getsAfterOldSweep).toBe(1);
+    expect(afterOldSweep.waitSeconds).toBe(15);
+    expect(t.calls.get).toBe(2);
+  });
+});
