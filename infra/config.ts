@@ -9,6 +9,7 @@
  * | `webexBaseUrl` | Webex API base URL | `https://webexapis.com/v1` |
  * | `throttleRateLimit` | API default stage: steady requests per second | 50 |
  * | `throttleBurstLimit` | API default stage: burst | 100 |
+ * | `webexRateLimit` | our Webex calls per second, shared by every function (`WEBEX_RATE_LIMIT_PER_SECOND`) | `WEBEX_PACING.defaultRequestsPerSecond` (5) |
  * | `logRetentionDays` | retention of every log group (a CloudWatch retention value) | 90 |
  * | `auditRetentionDays` | days an audit record is kept before DynamoDB's TTL deletes it (1 to 36500) | 400 |
  * | `consoleClientId` | OAuth client id of the operator console (authorization code + PKCE at `jwtIssuer`) | `webex-bw-console` |
@@ -22,7 +23,7 @@
  */
 import type { Node } from 'constructs';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from '../functions/adapters/dynamodb/audit-table';
-import { RULES } from '../functions/domain/contract/rules';
+import { RULES, WEBEX_PACING } from '../functions/domain/contract/rules';
 
 export interface StackConfig {
   readonly jwtIssuer: string;
@@ -30,6 +31,8 @@ export interface StackConfig {
   readonly webexBaseUrl: string;
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
+  /** Requests per second to Webex for the whole deployment. */
+  readonly webexRateLimit: number;
   readonly logRetentionDays: number;
   readonly auditRetentionDays: number;
   readonly consoleClientId: string;
@@ -120,6 +123,17 @@ export function parseStackConfig(context: Record<string, unknown>): StackConfig 
   const throttleRateLimit = integer('throttleRateLimit', STACK_CONFIG_DEFAULTS.throttleRateLimit, 1, 10_000);
   const throttleBurstLimit = integer('throttleBurstLimit', STACK_CONFIG_DEFAULTS.throttleBurstLimit, 1, 5_000);
 
+  let webexRateLimit: number = WEBEX_PACING.defaultRequestsPerSecond;
+  const rawRate = text('webexRateLimit');
+  if (rawRate !== undefined) {
+    const value = Number(rawRate);
+    if (!/^\d{1,5}(\.\d{1,3})?$/.test(rawRate) || !(value > 0)) {
+      problems.push('webexRateLimit must be a positive number of requests per second (at most 99999, 3 decimals)');
+    } else {
+      webexRateLimit = value;
+    }
+  }
+
   const logRetentionDays = integer('logRetentionDays', STACK_CONFIG_DEFAULTS.logRetentionDays, 1, 3653);
   if (!(LOG_RETENTION_VALUES as readonly number[]).includes(logRetentionDays)) {
     problems.push(`logRetentionDays must be one of ${LOG_RETENTION_VALUES.join(', ')}`);
@@ -153,6 +167,7 @@ export function parseStackConfig(context: Record<string, unknown>): StackConfig 
     webexBaseUrl,
     throttleRateLimit,
     throttleBurstLimit,
+    webexRateLimit,
     logRetentionDays,
     auditRetentionDays,
     consoleClientId,
@@ -169,6 +184,7 @@ const CONTEXT_KEYS = [
   'webexBaseUrl',
   'throttleRateLimit',
   'throttleBurstLimit',
+  'webexRateLimit',
   'logRetentionDays',
   'auditRetentionDays',
   'consoleClientId',

@@ -14,8 +14,16 @@ export interface FunctionAccess {
   readonly auditRead?: boolean;
   /** `dynamodb:Query` on these indexes of the audit table (never on the base table, never Scan). */
   readonly auditQuery?: readonly AuditIndexName[];
-  /** Calls Webex: `secretsmanager:GetSecretValue` on the partner token secret. */
+  /**
+   * Calls Webex: `secretsmanager:GetSecretValue` on the partner token secret, and the shared pacing of Webex calls
+   * (`dynamodb:GetItem` / `UpdateItem` on the Webex state table, `WEBEX_STATE_TABLE_NAME`, `WEBEX_RATE_LIMIT_PER_SECOND`).
+   */
   readonly webex?: boolean;
+  /**
+   * The status sweeper's records in the Webex state table: `read` (`GetItem`, `BatchGetItem`: `Check status`) or
+   * `write` (also `PutItem`, `UpdateItem`: the sweeper).
+   */
+  readonly statusRecords?: 'read' | 'write';
   /** Digests personal values for the audit trail: `secretsmanager:GetSecretValue` on the digest key secret. */
   readonly digest?: boolean;
   /** `states:StartExecution` on the provisioning state machine. */
@@ -61,8 +69,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   getConsole: { console: true },
 };
 
-/** Workflow tasks call Webex and write one audit record per step and status change. */
-export const DEFAULT_WORKFLOW_TASK_ACCESS: FunctionAccess = { webex: true, auditAppend: true, digest: true };
+/** Workflow tasks call Webex and write one audit record per step and status change; `Check status` reads the sweeper's records. */
+export const DEFAULT_WORKFLOW_TASK_ACCESS: FunctionAccess = {
+  webex: true,
+  auditAppend: true,
+  digest: true,
+  statusRecords: 'read',
+};
 
 /** Tasks that may adopt a subscriber: a retried order reads its provision marker (one GetItem) first. */
 const ADOPTING_TASK_ACCESS: FunctionAccess = { ...DEFAULT_WORKFLOW_TASK_ACCESS, auditRead: true };
@@ -78,6 +91,9 @@ export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   provision: ADOPTING_TASK_ACCESS,
   checkStatus: ADOPTING_TASK_ACCESS,
 };
+
+/** The status sweeper: lists Webex's changes, writes statusChange audit records and the latest-status records. */
+export const STATUS_SWEEPER_ACCESS: FunctionAccess = { webex: true, auditAppend: true, statusRecords: 'write' };
 
 /** The audit stream consumer starts the tracking executions the outbox asks for (its stream read comes with the source). */
 export const FOLLOW_SUBSCRIBERS_ACCESS: FunctionAccess = { startExecution: true };

@@ -27,6 +27,7 @@ describe('parseStackConfig', () => {
       webexBaseUrl: STACK_CONFIG_DEFAULTS.webexBaseUrl,
       throttleRateLimit: 50,
       throttleBurstLimit: 100,
+      webexRateLimit: 5,
       logRetentionDays: 90,
       auditRetentionDays: 400,
       consoleClientId: 'webex-bw-console',
