@@ -5,9 +5,11 @@
  */
 
 import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
-import { resetCompositionForTests } from '../../functions/composition';
+import { getStatusSweepDependencies, resetCompositionForTests } from '../../functions/composition';
 import type { Order } from '../../functions/domain/contract/order';
 import type { Clock } from '../../functions/domain/ports/clock';
+import { runSweepLoop, type SweepReport } from '../../functions/domain/status-sweep/sweep';
+import { createLogger } from '../../functions/shared/logger';
 import {
   type LocalStepFunctionsEngine,
   startLocalStepFunctions,
@@ -24,6 +26,8 @@ import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../test/audit
 
 export interface WorkflowRig {
   sim: WebexSimulator;
+  /** Sweeps done by the in-process sweeper (with `statusSweeper`). */
+  sweeps(): SweepReport[];
   engine: LocalStepFunctionsEngine;
   dynamo: TestDynamo;
   stop(): Promise<void>;
@@ -39,6 +43,12 @@ export interface WorkflowRigOptions {
   /** Reuse a running dynalite (one per benchmark run). */
   dynamo?: TestDynamo;
   maxClosedExecutions?: number;
+  /**
+   * Our pacing of Webex calls (the Webex state table's token bucket) at this many requests per second; absent = none.
+   */
+  pacingRequestsPerSecond?: number;
+  /** Run the status sweeper in-process on `clock` (the scheduled Lambda in AWS); `Check status` then reads its records. */
+  statusSweeper?: boolean;
 }
 
 export async function startWorkflowRig(options: WorkflowRigOptions): Promise<WorkflowRig> {
@@ -58,11 +68,29 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     AUDIT_DIGEST_KEY: 'bench-digest-key-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
   });
-  for (const name of ['PARTNER_TOKEN_SECRET_ID', 'AUDIT_DIGEST_SECRET_ID', 'STATE_MACHINE_ARN', 'SFN_ENDPOINT']) {
+  for (const name of [
+    'PARTNER_TOKEN_SECRET_ID',
+    'AUDIT_DIGEST_SECRET_ID',
+    'STATE_MACHINE_ARN',
+    'SFN_ENDPOINT',
+    'WEBEX_STATE_TABLE_NAME',
+    'WEBEX_RATE_LIMIT_PER_SECOND',
+  ]) {
     delete process.env[name];
   }
+  if (options.pacingRequestsPerSecond !== undefined || options.statusSweeper) {
+    process.env.WEBEX_STATE_TABLE_NAME = dynamo.stateTableName;
+    if (options.pacingRequestsPerSecond !== undefined) {
+      process.env.WEBEX_RATE_LIMIT_PER_SECOND = String(options.pacingRequestsPerSecond);
+    }
+  }
   // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.
-  resetCompositionForTests({ ...REFRESH_GRANT_COMPOSITION, clock: options.clock, webexClient: { maxAttempts: 1 } });
+  resetCompositionForTests({
+    ...REFRESH_GRANT_COMPOSITION,
+    clock: options.clock,
+    webexClient: { maxAttempts: 1 },
+    ...(options.pacingRequestsPerSecond === undefined ? { pacer: null } : {}),
+  });
   // The HTTP endpoint (port 0), as tools reach it.
   const endpoint = await startLocalStepFunctions({
     port: 0,
@@ -72,11 +100,23 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     maxClosedExecutions: options.maxClosedExecutions ?? 2000,
   });
   const engine = endpoint.engine;
+  const sweeps: SweepReport[] = [];
+  const stopSweeper = new AbortController();
+  const sweeper = options.statusSweeper
+    ? runSweepLoop(getStatusSweepDependencies(createLogger({}, { level: 'silent' })), {
+        owner: 'bench',
+        signal: stopSweeper.signal,
+        onSweep: (report) => sweeps.push(report),
+      })
+    : Promise.resolve({ sweeps: 0 });
   return {
     sim,
     engine,
     dynamo,
+    sweeps: () => sweeps,
     async stop() {
+      stopSweeper.abort();
+      await sweeper;
       await endpoint.stop();
       await sim.stop();
       if (!options.dynamo) await dynamo.stop();

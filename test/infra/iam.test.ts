@@ -30,6 +30,8 @@ beforeAll(() => {
     [`<${id(stack.trackingOutbox.deadLetters)}.Arn>`, 'trackingOutboxDeadLetters'],
     [`<${id(stack.batchTable.table)}.Arn>`, 'batchTable'],
     [`<${id(stack.batchWorkflow.stateMachine)}>`, 'batchStateMachine'],
+    [`<${id(stack.webexState.table)}.Arn>`, 'webexStateTable'],
+    [`<${id(stack.statusSweeper.failures)}.Arn>`, 'sweepFailuresQueue'],
   ]);
   for (const index of ['bySubscriber', 'byOrder', 'byDay']) {
     names.set(`<${id(stack.auditTable.table)}.Arn>/index/${index}`, `auditTable/index/${index}`);
@@ -94,6 +96,13 @@ const READ_TOKEN: Permission = { actions: ['secretsmanager:GetSecretValue'], res
 const READ_DIGEST: Permission = { actions: ['secretsmanager:GetSecretValue'], resources: ['auditDigestSecret'] };
 const APPEND_AUDIT: Permission = { actions: ['dynamodb:PutItem'], resources: ['auditTable'] };
 const READ_AUDIT_RECORD: Permission = { actions: ['dynamodb:GetItem'], resources: ['auditTable'] };
+/** Every function that calls Webex draws on the shared token bucket in the Webex state table. */
+const PACE: Permission = { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: ['webexStateTable'] };
+const READ_STATUS_RECORDS: Permission = {
+  actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+  resources: ['webexStateTable'],
+};
+const PACING_VARIABLES = ['WEBEX_RATE_LIMIT_PER_SECOND', 'WEBEX_STATE_TABLE_NAME'];
 const START: Permission = { actions: ['states:StartExecution'], resources: ['stateMachine'] };
 const DESCRIBE: Permission = { actions: ['states:DescribeExecution'], resources: ['stateMachineExecutions'] };
 const READ_BATCHES: Permission = { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: ['batchTable'] };
@@ -109,14 +118,14 @@ const queryIndex = (index: string): Permission => ({
 
 /** The specification: what each route's function may do beyond writing its logs and traces. */
 const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
-  listSubscribers: [READ_TOKEN],
-  getSubscriber: [READ_TOKEN],
+  listSubscribers: [READ_TOKEN, PACE],
+  getSubscriber: [READ_TOKEN, PACE],
   // Provision and Update follow the subscriber through the audit stream (the tracking outbox), not StartExecution.
-  provisionSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
-  updateSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
-  precheckSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
-  removeSubscriber: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
-  resendConsent: [READ_TOKEN, READ_DIGEST, APPEND_AUDIT],
+  provisionSubscriber: [READ_TOKEN, PACE, READ_DIGEST, APPEND_AUDIT],
+  updateSubscriber: [READ_TOKEN, PACE, READ_DIGEST, APPEND_AUDIT],
+  precheckSubscriber: [READ_TOKEN, PACE, READ_DIGEST, APPEND_AUDIT],
+  removeSubscriber: [READ_TOKEN, PACE, READ_DIGEST, APPEND_AUDIT],
+  resendConsent: [READ_TOKEN, PACE, READ_DIGEST, APPEND_AUDIT],
   listSubscriberAudit: [queryIndex('bySubscriber')],
   submitOrder: [START, DESCRIBE, READ_DIGEST, APPEND_AUDIT],
   getOrder: [DESCRIBE, queryIndex('byOrder')],
@@ -132,43 +141,48 @@ const EXPECTED_ROUTE_PERMISSIONS: Record<string, Permission[]> = {
 
 /** The specification: the variables each route's function gets beyond NODE_OPTIONS and LOG_LEVEL. */
 const EXPECTED_ROUTE_VARIABLES: Record<string, string[]> = {
-  listSubscribers: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
-  getSubscriber: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL'],
+  listSubscribers: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL', ...PACING_VARIABLES].sort(),
+  getSubscriber: ['PARTNER_TOKEN_SECRET_ID', 'WEBEX_BASE_URL', ...PACING_VARIABLES].sort(),
   provisionSubscriber: [
     'AUDIT_DIGEST_SECRET_ID',
     'AUDIT_RETENTION_DAYS',
     'AUDIT_TABLE_NAME',
     'PARTNER_TOKEN_SECRET_ID',
     'WEBEX_BASE_URL',
-  ],
+    ...PACING_VARIABLES,
+  ].sort(),
   updateSubscriber: [
     'AUDIT_DIGEST_SECRET_ID',
     'AUDIT_RETENTION_DAYS',
     'AUDIT_TABLE_NAME',
     'PARTNER_TOKEN_SECRET_ID',
     'WEBEX_BASE_URL',
-  ],
+    ...PACING_VARIABLES,
+  ].sort(),
   precheckSubscriber: [
     'AUDIT_DIGEST_SECRET_ID',
     'AUDIT_RETENTION_DAYS',
     'AUDIT_TABLE_NAME',
     'PARTNER_TOKEN_SECRET_ID',
     'WEBEX_BASE_URL',
-  ],
+    ...PACING_VARIABLES,
+  ].sort(),
   removeSubscriber: [
     'AUDIT_DIGEST_SECRET_ID',
     'AUDIT_RETENTION_DAYS',
     'AUDIT_TABLE_NAME',
     'PARTNER_TOKEN_SECRET_ID',
     'WEBEX_BASE_URL',
-  ],
+    ...PACING_VARIABLES,
+  ].sort(),
   resendConsent: [
     'AUDIT_DIGEST_SECRET_ID',
     'AUDIT_RETENTION_DAYS',
     'AUDIT_TABLE_NAME',
     'PARTNER_TOKEN_SECRET_ID',
     'WEBEX_BASE_URL',
-  ],
+    ...PACING_VARIABLES,
+  ].sort(),
   listSubscriberAudit: ['AUDIT_TABLE_NAME'],
   submitOrder: ['AUDIT_DIGEST_SECRET_ID', 'AUDIT_RETENTION_DAYS', 'AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
   getOrder: ['AUDIT_TABLE_NAME', 'STATE_MACHINE_ARN'],
@@ -235,7 +249,7 @@ describe('least privilege: workflow tasks and the token refresh', () => {
   const adopting = ['precheck', 'provision', 'checkStatus'];
 
   for (const task of WORKFLOW_TASKS.filter((t) => !auditOnlyTasks.includes(t.name))) {
-    it(`task ${task.name}: appends audit records and reads the token and the digest key, nothing else`, () => {
+    it(`task ${task.name}: appends audit records, reads the token, the digest key and the sweeper's records, paces its Webex calls`, () => {
       // Prepare
       const fn = synth.stack.taskFunctions.get(task.name);
       if (fn === undefined) throw new Error(task.name);
@@ -245,14 +259,19 @@ describe('least privilege: workflow tasks and the token refresh', () => {
 
       // Assess
       const marker = adopting.includes(task.name) ? [READ_AUDIT_RECORD] : [];
-      expect(actual).toEqual(sorted([LOGS, XRAY, READ_TOKEN, READ_DIGEST, APPEND_AUDIT, ...marker]));
-      expect(variablesOf(fn)).toEqual([
-        'AUDIT_DIGEST_SECRET_ID',
-        'AUDIT_RETENTION_DAYS',
-        'AUDIT_TABLE_NAME',
-        'PARTNER_TOKEN_SECRET_ID',
-        'WEBEX_BASE_URL',
-      ]);
+      expect(actual).toEqual(
+        sorted([LOGS, XRAY, READ_TOKEN, READ_DIGEST, APPEND_AUDIT, PACE, READ_STATUS_RECORDS, ...marker]),
+      );
+      expect(variablesOf(fn)).toEqual(
+        [
+          'AUDIT_DIGEST_SECRET_ID',
+          'AUDIT_RETENTION_DAYS',
+          'AUDIT_TABLE_NAME',
+          'PARTNER_TOKEN_SECRET_ID',
+          'WEBEX_BASE_URL',
+          ...PACING_VARIABLES,
+        ].sort(),
+      );
     });
   }
 
@@ -380,11 +399,18 @@ describe('least privilege: the whole stack', () => {
     return policies().flatMap((p) => p.statements);
   }
 
-  it('grants no DeleteItem, UpdateItem, batch writes, transactions or scans on DynamoDB to anyone', () => {
+  it('grants no DeleteItem, UpdateItem, batch writes, transactions or scans on the audit table to anyone', () => {
     // Act
+    const stateTable = `<${logicalIdOf(synth.stack, synth.stack.webexState.table)}.Arn>`;
+    const onStateTable = (s: Statement) =>
+      [s.Resource].flat().every((r) => JSON.stringify(r).includes(stateTable.slice(1, -5)));
     const dynamoActions = everyStatement()
+      .filter((s) => !onStateTable(s))
       .flatMap((s) => [s.Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
+    const stateActions = everyStatement()
+      .filter(onStateTable)
+      .flatMap((s) => [s.Action].flat());
 
     // Assess: writes, reads and queries, plus the stream consumer's reading of the stream.
     expect(new Set(dynamoActions)).toEqual(
@@ -396,6 +422,31 @@ describe('least privilege: the whole stack', () => {
         'dynamodb:DescribeStream',
         'dynamodb:GetRecords',
         'dynamodb:GetShardIterator',
+      ]),
+    );
+    // The Webex state table (the token bucket, the sweeper's records) is updated in place, never deleted from.
+    expect(new Set(stateActions)).toEqual(
+      new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']),
+    );
+  });
+
+  it('the status sweeper lists Webex, appends status changes to the audit trail and writes its records, nothing else', () => {
+    // Act
+    const fn = synth.stack.statusSweeper.sweeper;
+
+    // Assess
+    expect(permissionsOf(fn)).toEqual(
+      sorted([
+        LOGS,
+        XRAY,
+        READ_TOKEN,
+        APPEND_AUDIT,
+        PACE,
+        {
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: ['webexStateTable'],
+        },
+        { actions: ['sqs:SendMessage'], resources: ['sweepFailuresQueue'] },
       ]),
     );
   });
