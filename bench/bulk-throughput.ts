@@ -112,6 +112,7 @@ async function runOnce(
     });
     // A subscriber for the API Gets, provisioned before the run; its Gets before the run are the usual time.
     const probe = benchOrder('probe');
+    process.stderr.write(`bulk ${orderCount}: probe order\n`);
     const probeRun = startOrders(rig, [probe]);
     const probeEnd = await rig.engine.waitForExecution(probeRun[0] as string);
     const probeOutput = JSON.parse(probeEnd.output ?? '{}') as {
@@ -128,6 +129,16 @@ async function runOnce(
     const startedSim = clock.now();
     const startedReal = performance.now();
     const arns = startOrders(rig, orders);
+    const progress = setInterval(() => {
+      const done = arns.filter(
+        (arn) => rig.engine.describeExecution({ executionArn: arn }).status !== 'RUNNING',
+      ).length;
+      process.stderr.write(
+        `bulk ${orderCount}: ${done} ended at ${((clock.now() - startedSim) / 1000).toFixed(0)} s (sim), ` +
+          `${rig.sim.stats().requests.total} Webex requests, ${rig.sweeps().length} sweeps\n`,
+      );
+    }, 10_000);
+    progress.unref();
 
     // API calls during the run: one Get every 2 simulated seconds until every order has ended.
     let running = true;
@@ -155,6 +166,7 @@ async function runOnce(
     const wallSeconds = (clock.now() - startedSim) / 1000;
     const wallRealSeconds = (performance.now() - startedReal) / 1000;
     running = false;
+    clearInterval(progress);
     await apiLoop;
 
     const stats = rig.sim.stats();

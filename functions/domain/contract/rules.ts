@@ -88,7 +88,7 @@ export const RULES = {
  *   at most `taskInlineWaitMs` away. Slots are reserved at most `bulkQueueHorizonSeconds` ahead.
  * - Priority callers wait in the Lambda for at most `priorityMaxWaitMs` (and never past their deadline); beyond, our
  *   API answers 429 with Retry-After, as Webex would.
- * - Bursts: `burstSeconds` of a lane's rate may go at once (kept under one second, so a Webex bucket of one second of
+ * - Bursts: `burstSeconds` of a lane's rate may go at once (kept well under one second, so a Webex bucket of one second of
  *   capacity absorbs the jitter between our slot and the request's arrival).
  * - A 429 from Webex parks both lanes until Retry-After has passed (every caller waits, not only the one throttled).
  * - A ticket is honoured from `ticketEarlyMs` before its slot until `ticketValidityMs` after it; later it is void.
@@ -97,7 +97,7 @@ export const WEBEX_PACING = {
   defaultRequestsPerSecond: 5,
   priorityReserveShare: 0.1,
   priorityReserveMinPerSecond: 1,
-  burstSeconds: 0.5,
+  burstSeconds: 0.25,
   priorityMaxWaitMs: 2_000,
   taskInlineWaitMs: 250,
   bulkQueueHorizonSeconds: 900,

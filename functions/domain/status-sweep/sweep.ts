@@ -51,7 +51,8 @@ const PAGE_CALL_BUDGET_MS = 20_000;
 
 /** One sweep: list the changes since the cursor, record each new one, move the cursor. */
 export async function sweepStatusChanges(deps: StatusSweepDeps): Promise<SweepReport> {
-  const startedAt = deps.clock.now();
+  // Whole milliseconds: Webex takes epoch ms as an integer.
+  const startedAt = Math.floor(deps.clock.now());
   const from = await deps.records.sweptThrough();
   const max = String(RULES.listMaxMax);
   const queries: ListQuery[] =
@@ -60,7 +61,7 @@ export async function sweepStatusChanges(deps: StatusSweepDeps): Promise<SweepRe
           { status: NON_FINAL_STATUSES.join(','), max },
           { lastStatusChange: String(startedAt - STATUS_SWEEP.initialLookbackSeconds * 1000), max },
         ]
-      : [{ lastStatusChange: String(from - STATUS_SWEEP.overlapSeconds * 1000), max }];
+      : [{ lastStatusChange: String(Math.floor(from - STATUS_SWEEP.overlapSeconds * 1000)), max }];
   const report: SweepReport = { pages: 0, listed: 0, recorded: 0, complete: true };
   for (const first of queries) {
     let query: ListQuery | undefined = first;
