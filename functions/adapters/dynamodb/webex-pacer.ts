@@ -116,7 +116,8 @@ export class DynamoWebexPacer implements WebexPacer {
       });
       if (busy !== undefined) {
         const tat = Number(busy[attribute]?.N);
-        const slot = Math.max(now, tat - plan.intervalMs - plan.toleranceMs);
+        // Whole ms, rounded up: the stored values carry µs, and a slot must never fall before a parked time.
+        const slot = Math.max(now, Math.ceil(tat - plan.intervalMs - plan.toleranceMs - 0.01));
         return slot <= now ? { kind: 'go' } : { kind: 'slot', at: slot };
       }
       const idle = await this.update(`SET #t = :next${used}`, 'attribute_not_exists(#t) OR #t < :now', names, {
