@@ -446,7 +446,11 @@ describe('least privilege: the whole stack', () => {
           actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           resources: ['webexStateTable'],
         },
-        { actions: ['sqs:SendMessage'], resources: ['sweepFailuresQueue'] },
+        // CDK's on-failure destination grant
+        {
+          actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          resources: ['sweepFailuresQueue'],
+        },
       ]),
     );
   });

@@ -45,9 +45,9 @@ describe('the provisioning stack: functions', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has one function per route, per workflow and batch task, plus the token refresh, the audit stream consumer and the order outcome recorder', () => {
+  it('has one function per route, per workflow and batch task, plus the token refresh, the audit stream consumer, the order outcome recorder and the status sweeper', () => {
     // Prepare
-    const expected = ROUTES.length + WORKFLOW_TASKS.length + BATCH_TASKS.length + 3;
+    const expected = ROUTES.length + WORKFLOW_TASKS.length + BATCH_TASKS.length + 4;
 
     // Act
     const functions = resourcesOfType(synth.template, 'AWS::Lambda::Function');
@@ -251,8 +251,8 @@ describe('the provisioning stack: HTTP API', () => {
 
 describe('the provisioning stack: audit table', () => {
   it('is on-demand, encrypted, point-in-time recoverable, deletion protected and retained', () => {
-    // Act / Assess
-    synth.template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    // Act / Assess: the audit table, the batch table and the Webex state table (coordination state only, see below)
+    synth.template.resourceCountIs('AWS::DynamoDB::Table', 3);
     synth.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -305,9 +305,32 @@ describe('the provisioning stack: audit table', () => {
     });
   });
 
+  it('keeps the Webex state table (token bucket, sweeper records) on demand, encrypted, with TTL, and without indexes', () => {
+    // Act
+    const table = resourcesOfType(synth.template, 'AWS::DynamoDB::Table')[
+      logicalIdOf(synth.stack, synth.stack.webexState.table)
+    ] as { Properties: Record<string, unknown> };
+
+    // Assess
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    });
+    expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('runs the status sweeper every minute', () => {
+    // Act / Assess
+    synth.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+  });
+
   it('has exactly the global secondary indexes of the audit table description', () => {
     // Prepare
-    const table = Object.values(resourcesOfType(synth.template, 'AWS::DynamoDB::Table'))[0]?.Properties as {
+    const table = resourcesOfType(synth.template, 'AWS::DynamoDB::Table')[
+      logicalIdOf(synth.stack, synth.stack.auditTable.table)
+    ]?.Properties as {
       GlobalSecondaryIndexes: unknown[];
     };
 
@@ -510,7 +533,7 @@ describe('the provisioning stack: alarms and dashboard', () => {
 
   it('alarms on every function’s errors and throttles', () => {
     // Prepare
-    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + BATCH_TASKS.length + 3; // + the token refresh, the audit stream consumer and the outcome recorder
+    const functionCount = ROUTES.length + WORKFLOW_TASKS.length + BATCH_TASKS.length + 4; // + the token refresh, the audit stream consumer, the outcome recorder and the sweeper
 
     // Act
     const errors = alarmsOn('Errors', 'AWS/Lambda');
