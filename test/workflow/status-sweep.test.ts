@@ -10,6 +10,7 @@ import type { SubscriberStatus } from '../../functions/domain/contract/fields';
 import type { ListQuery } from '../../functions/domain/contract/list-query';
 import { STATUS_SWEEP } from '../../functions/domain/contract/rules';
 import type { Subscriber } from '../../functions/domain/contract/subscriber';
+import { NotFoundError } from '../../functions/domain/errors';
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore, FieldDigester } from '../../functions/domain/ports/audit';
 import type { SubscriberPage, WebexResult, WebexSubscribersPort } from '../../functions/domain/ports/webex';
 import { runSweepLoop, sweepStatusChanges } from '../../functions/domain/status-sweep/sweep';
@@ -65,7 +66,7 @@ function memoryWebex(clock: ManualClock) {
     async get(id) {
       calls.get += 1;
       const found = subscribers.get(id);
-      if (!found) throw new Error(`no ${id}`);
+      if (!found) throw new NotFoundError(`Subscriber ${id} not found.`);
       return { value: structuredClone(found) };
     },
     listAll: () => unused(),
@@ -290,5 +291,54 @@ describe('Check status with the sweeper', () => {
     expect(getsAfterOldSweep).toBe(1);
     expect(afterOldSweep.waitSeconds).toBe(15);
     expect(t.calls.get).toBe(2);
+  });
+
+  it('asks Webex itself now and then, so a removed subscriber ends its tracking though the sweeper never lists it', async () => {
+    // Prepare: the sweeper keeps recording the subscriber as provisioning; it is removed at Webex meanwhile
+    const t = await setup();
+    t.set('SUB-C', 'provisioning');
+    await sweepStatusChanges(t.deps);
+    const deps = { webex: t.webex, audit: t.audit, digester, clock: t.clock, statusRecords: t.records };
+    const started = waitingState(t.clock.now(), { lastStatusChange: iso(t.clock.now()) });
+    t.clock.advance(5_000);
+    const early = await checkStatusStep(deps, started);
+    const getsEarly = t.calls.get;
+    t.subscribers.delete('SUB-C');
+    t.clock.advance(STATUS_SWEEP.verifyAfterSeconds * 1000);
+    await sweepStatusChanges(t.deps);
+
+    // Act
+    const late = await checkStatusStep(deps, early);
+
+    // Assess: the record served the early check; the late one asked Webex, which no longer knows the subscriber
+    expect(getsEarly).toBe(0);
+    expect(early.route).toBe('poll');
+    expect(t.calls.get).toBe(1);
+    expect(late.route).toBe('removed');
+    expect(late.removed).toEqual({ subscriberId: 'SUB-C', removed: true });
+  });
+
+  it('spaces its own Gets ever wider: none in the first ten minutes, then gaps as long as the execution was old', async () => {
+    // Prepare: a subscriber that stays provisioning, swept every check
+    const t = await setup();
+    t.set('SUB-C', 'provisioning');
+    const deps = { webex: t.webex, audit: t.audit, digester, clock: t.clock, statusRecords: t.records };
+    let state = waitingState(t.clock.now(), { lastStatusChange: iso(t.clock.now()) });
+    const startedAt = Date.parse(state.startedAt);
+    const getsAt: number[] = [];
+
+    // Act: two hours of checks, one a minute
+    for (let minute = 1; minute <= 120; minute += 1) {
+      t.clock.advance(60_000);
+      await sweepStatusChanges(t.deps);
+      const before = t.calls.get;
+      state = await checkStatusStep(deps, state);
+      if (t.calls.get > before) getsAt.push(Math.round((t.clock.now() - startedAt) / 60_000));
+    }
+
+    // Assess: the first at 10 minutes, then each after a gap as long as the execution was old at the one before, on
+    // the first check (a minute apart) that reaches it: 10 (10 min 20 s) → 21 (20 min 40 s) → 43 → 87
+    expect(getsAt).toEqual([10, 21, 43, 87]);
+    expect(state.route).toBe('poll');
   });
 });

@@ -84,6 +84,8 @@ export const WorkflowStateSchema = z.object({
   /** The status the subscriber is in, and since when (for the poll policy and the consent resend). */
   phase: z.optional(z.object({ status: StatusSchema, since: IsoSchema })),
   consentResentAt: z.optional(IsoSchema),
+  /** When `Check status` last had Webex's own answer (a Get) instead of the status sweeper's record. */
+  verifiedAt: z.optional(IsoSchema),
   /**
    * An adoption whose lookup Webex throttled: the task retried after the Wait goes straight back to the lookup (a
    * repeated Provision or Get would take the request the rate limit allows, and the lookup would never get one).

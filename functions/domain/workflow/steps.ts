@@ -11,7 +11,7 @@ import { compact, type SubscriberStatus, type WebexErrorItem } from '../contract
 import { type Order, OrderSchema } from '../contract/order';
 import type { PrecheckRequest } from '../contract/precheck-request';
 import type { ProvisionRequest } from '../contract/provision-request';
-import { ERROR_CODES } from '../contract/rules';
+import { ERROR_CODES, STATUS_SWEEP } from '../contract/rules';
 import type { Subscriber } from '../contract/subscriber';
 import { issuesToErrorItems } from '../contract/validation';
 import type { AuditLookup, AuditRecord, AuditStore, FieldDigester } from '../ports/audit';
@@ -748,7 +748,7 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
   const subscriberId = state.subscriberId;
   if (!subscriberId) throw new WorkflowTaskError('InvalidWorkflowState', 'CheckStatus needs a subscriberId.');
   if (state.adopting) return adopt(deps, state, state.adopting);
-  if (deps.statusRecords) {
+  if (deps.statusRecords && !verificationDue(deps, state)) {
     const recorded = await recordedStatus(deps.statusRecords, subscriberId, state, deps.clock.now());
     if (recorded.kind === 'fresh') {
       // The sweeper audits a change before it records it as the latest: the statusChange record exists already.
@@ -777,7 +777,21 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
       detail: `Webex refused the status check (status ${rejection.status}).`,
     });
   }
-  return evaluate(deps, { ...state, checks: state.checks + 1 }, outcome.value, true);
+  // With the sweeper, when Webex itself last answered (see `verificationDue`).
+  const verified = deps.statusRecords ? { verifiedAt: iso(deps.clock.now()) } : {};
+  return evaluate(deps, { ...state, ...verified, checks: state.checks + 1 }, outcome.value, true);
+}
+
+/**
+ * Whether `Check status` asks Webex itself despite a fresh sweeper record: the sweeper's List never shows a removed
+ * subscriber, so a Get now and then (`STATUS_SWEEP.verifyAfterSeconds`, then gaps as long as the execution's age at the
+ * last answer) is what sees a subscriber that vanished. The Provision's answer counts as the first (`startedAt`).
+ */
+function verificationDue(deps: WorkflowDeps, state: WorkflowState): boolean {
+  const started = Date.parse(state.startedAt);
+  const last = state.verifiedAt === undefined ? started : Date.parse(state.verifiedAt);
+  const gapMs = Math.max(STATUS_SWEEP.verifyAfterSeconds * 1000, last - started);
+  return deps.clock.now() - last >= gapMs;
 }
 
 /**
