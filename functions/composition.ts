@@ -243,12 +243,11 @@ export async function getAuditedWebexDependencies(logger: Logger): Promise<Mutat
   return { ...(await getAuditDependencies(logger)), webex: getWebex() };
 }
 
-/** What the status sweeper needs: Webex, the audit trail, the Webex state table and the clock. */
+/** What the status sweeper needs: Webex, the Webex state table and the clock. */
 export function getStatusSweepDependencies(logger: Logger): StatusSweepDeps {
-  getConfig(['webex', 'audit', 'webexState']);
+  getConfig(['webex', 'webexState']);
   return {
     webex: getWebex(),
-    audit: getAuditStore(),
     records: getStatusRecords() as StatusRecordStore,
     clock: getClock(),
     logger,

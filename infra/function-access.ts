@@ -92,8 +92,8 @@ export const WORKFLOW_TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   checkStatus: ADOPTING_TASK_ACCESS,
 };
 
-/** The status sweeper: lists Webex's changes, writes statusChange audit records and the latest-status records. */
-export const STATUS_SWEEPER_ACCESS: FunctionAccess = { webex: true, auditAppend: true, statusRecords: 'write' };
+/** The status sweeper: lists Webex's changes and writes the latest-status records (`Check status` audits them). */
+export const STATUS_SWEEPER_ACCESS: FunctionAccess = { webex: true, statusRecords: 'write' };
 
 /** The audit stream consumer starts the tracking executions the outbox asks for (its stream read comes with the source). */
 export const FOLLOW_SUBSCRIBERS_ACCESS: FunctionAccess = { startExecution: true };

@@ -430,7 +430,7 @@ describe('least privilege: the whole stack', () => {
     );
   });
 
-  it('the status sweeper lists Webex, appends status changes to the audit trail and writes its records, nothing else', () => {
+  it('the status sweeper lists Webex and writes its records, nothing else (no audit access)', () => {
     // Act
     const fn = synth.stack.statusSweeper.sweeper;
 
@@ -440,7 +440,6 @@ describe('least privilege: the whole stack', () => {
         LOGS,
         XRAY,
         READ_TOKEN,
-        APPEND_AUDIT,
         PACE,
         {
           actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],

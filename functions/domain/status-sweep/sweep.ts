@@ -2,23 +2,21 @@
  * The status sweeper: follows Webex's status changes with List instead of one Get per order per poll.
  *
  * One sweep lists the subscribers whose status changed since the previous sweep started (minus `STATUS_SWEEP.overlapSeconds`),
- * `listMaxMax` (100) per page, and for each change it has not recorded yet writes:
- * 1. the audit trail's statusChange record, with the same deterministic id the workflow uses
- *    (`auditId(subscriberId, 'status', status, lastStatusChange)`), so a change is recorded once whoever sees it first;
- * 2. then the subscriber's latest-status record (only if newer), which the workflow's `Check status` reads.
- * In that order, so a crash between the two is repaired by the next sweep (the overlap lists the change again). Only
- * after every page does the cursor move to the sweep's start: a failed sweep is simply done again.
+ * `listMaxMax` (100) per page, and records each change it has not recorded yet once: the subscriber's latest-status
+ * record (only if newer), which the workflow's `Check status` reads. The audit trail's statusChange record is written by
+ * the execution that follows the subscriber when it reads that record (it knows the order, so the change is in the
+ * order's trail too), with the deterministic id `auditId(subscriberId, 'status', status, lastStatusChange)`: once,
+ * whoever follows it. Only after every page does the cursor move to the sweep's start: a failed sweep is simply done
+ * again (the overlap lists a change twice; the record is written once).
  *
  * The first sweep (no cursor) lists the subscribers in a non-final status (`status` filter) and those changed in the last
  * `initialLookbackSeconds`. `runSweepLoop` sweeps every `intervalSeconds` under a lease, on the injected clock.
  */
 import type { Logger } from '../../shared/logger';
-import { auditId } from '../audit';
-import { compact, PENDING_STATUSES, type SubscriberStatus } from '../contract/fields';
+import { PENDING_STATUSES, type SubscriberStatus } from '../contract/fields';
 import type { ListQuery } from '../contract/list-query';
 import { RULES, STATUS_SWEEP } from '../contract/rules';
 import type { Subscriber } from '../contract/subscriber';
-import type { AuditRecord, AuditStore } from '../ports/audit';
 import type { Clock } from '../ports/clock';
 import type { StatusRecordStore } from '../ports/status-records';
 import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
@@ -26,7 +24,6 @@ import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
 export interface StatusSweepDeps {
   webex: WebexSubscribersPort;
   records: StatusRecordStore;
-  audit: AuditStore;
   clock: Clock;
   logger?: Logger | undefined;
 }
@@ -46,7 +43,6 @@ export interface SweepReport {
 /** Statuses in which Webex still works or waits on a person. */
 export const NON_FINAL_STATUSES: readonly SubscriberStatus[] = ['provisioning', 'updating', ...PENDING_STATUSES];
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const PAGE_CALL_BUDGET_MS = 20_000;
 
 /** One sweep: list the changes since the cursor, record each new one, move the cursor. */
@@ -102,23 +98,6 @@ async function recordChanges(deps: StatusSweepDeps, items: readonly Subscriber[]
     if (Number.isNaN(changedAt)) continue;
     const before = known.get(subscriber.id);
     if (before && before.lastStatusChangeMs >= changedAt) continue;
-    const from = before && before.status !== subscriber.status ? before.status : undefined;
-    const errorCodes = [
-      ...new Set((subscriber.errors ?? []).map((e) => e.errorCode).filter((c) => typeof c === 'number')),
-    ];
-    const record = compact({
-      id: auditId(subscriber.id, 'status', subscriber.status, subscriber.lastStatusChange),
-      at: iso(changedAt),
-      actor: 'status-sweeper',
-      action: 'statusChange' as const,
-      subscriberId: subscriber.id,
-      status: from ? { from, to: subscriber.status } : { to: subscriber.status },
-      outcome: compact({
-        result: subscriber.status === 'error' ? ('failure' as const) : ('success' as const),
-        errorCodes: errorCodes.length > 0 ? errorCodes : undefined,
-      }),
-    }) as AuditRecord;
-    await deps.audit.append(record);
     if (await deps.records.putLatest({ subscriber, lastStatusChangeMs: changedAt })) recorded += 1;
   }
   return recorded;

@@ -284,22 +284,14 @@ function sinceOf(subscriber: Subscriber, now: number): string {
   return iso(Number.isNaN(at) ? now : Math.min(at, now));
 }
 
-/**
- * Take in what Webex says about the subscriber: one statusChange record per transition seen (`audited`: the status
- * sweeper has written it already, before the record the check read).
- */
-async function observe(
-  deps: WorkflowDeps,
-  state: WorkflowState,
-  subscriber: Subscriber,
-  audited = false,
-): Promise<WorkflowState> {
+/** Take in what Webex says about the subscriber: one statusChange record per transition seen. */
+async function observe(deps: WorkflowDeps, state: WorkflowState, subscriber: Subscriber): Promise<WorkflowState> {
   const now = deps.clock.now();
   const changed =
     subscriber.id !== state.subscriberId ||
     subscriber.status !== state.lastStatus ||
     (state.lastStatusChange !== undefined && subscriber.lastStatusChange !== state.lastStatusChange);
-  if (changed && !audited) {
+  if (changed) {
     const from = subscriber.id === state.subscriberId ? state.lastStatus : undefined;
     const errors = subscriber.errors ?? [];
     const at = Date.parse(subscriber.lastStatusChange);
@@ -372,10 +364,9 @@ async function evaluate(
   state: WorkflowState,
   subscriber: Subscriber,
   allowAdoption: boolean,
-  statusAudited = false,
 ): Promise<WorkflowState> {
   const enteringPhase = state.phase?.status !== subscriber.status || state.subscriberId !== subscriber.id;
-  const next = await observe(deps, state, subscriber, statusAudited);
+  const next = await observe(deps, state, subscriber);
   switch (subscriber.status) {
     case 'provisioned':
       return succeed(deps, next, subscriber);
@@ -751,8 +742,8 @@ export async function checkStatusStep(deps: WorkflowDeps, state: WorkflowState):
   if (deps.statusRecords && !verificationDue(deps, state)) {
     const recorded = await recordedStatus(deps.statusRecords, subscriberId, state, deps.clock.now());
     if (recorded.kind === 'fresh') {
-      // The sweeper audits a change before it records it as the latest: the statusChange record exists already.
-      const next = await evaluate(deps, { ...state, checks: state.checks + 1 }, recorded.subscriber, true, true);
+      // A change the sweeper recorded is audited here, where the order is known (its trail shows it).
+      const next = await evaluate(deps, { ...state, checks: state.checks + 1 }, recorded.subscriber, true);
       return checkSooner(next, recorded.ageSeconds);
     }
     deps.logger?.debug('status record stale; checking with Webex', { orderId: state.ref, reason: recorded.reason });
