@@ -287,6 +287,10 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
         el('dt', { text: 'Ended' }), el('dd', { text: order.stopDate ? fmtTime(order.stopDate) + ' (took ' + fmtDuration(Date.parse(order.stopDate) - Date.parse(order.startDate)) + ')' : 'still running' }));
       var subscriberId = order.subscriber ? order.subscriber.id : (items.filter(function (r) { return r.subscriberId; })[0] || {}).subscriberId;
       if (subscriberId) facts.appendChild(el('dt', { text: 'Subscriber' })), facts.appendChild(el('dd', null, link('/console/subscribers/' + encodeURIComponent(subscriberId), subscriberId)));
+      if ((order.attempts || []).length > 1) {
+        facts.appendChild(el('dt', { text: 'Attempts' }));
+        facts.appendChild(el('dd', { text: order.attempts.map(function (a) { return a.attempt + ': ' + a.status + (a.failure ? ' (' + a.failure.error + ')' : ''); }).join(', ') }));
+      }
       var failureCard = null;
       if (order.failure) {
         var cause = order.failure.cause || {};
@@ -304,9 +308,11 @@ export const CONSOLE_SCRIPT = String.raw`(function () {
           note.textContent = ' Retrying…';
           api('/v1/orders/' + encodeURIComponent(orderId) + '/retry', { method: 'POST', body: '{}' })
             .then(function () { orderPage(orderId); })
-            .catch(function (error) { retry.disabled = false; note.textContent = ' ' + (error.status === 404 || error.status === 405 ? 'Retry is not available on this service yet.' : error.message); });
+            .catch(function (error) { retry.disabled = false; note.textContent = ' ' + error.message; });
         });
-        failureCard = el('section', { className: 'card', 'aria-label': 'Failure' }, el('h2', { text: 'Why it failed' }), lines, el('p', null, retry, note));
+        // An invalid order would fail again: the API refuses its retry (409), so the page offers none.
+        var retryLine = order.failure.error === 'InvalidOrder' ? el('p', { className: 'muted', text: 'Submit a corrected order under a new orderId.' }) : el('p', null, retry, note);
+        failureCard = el('section', { className: 'card', 'aria-label': 'Failure' }, el('h2', { text: 'Why it failed' }), lines, retryLine);
       }
       show(el('h1', null, 'Order ', el('code', { text: order.orderId })),
         el('section', { className: 'card' }, facts), failureCard,
