@@ -2,7 +2,7 @@
  * What each function may touch: the one table the stack turns into IAM statements AND environment variables, so a
  * function gets a permission exactly when it gets the variable naming the resource (and nothing else).
  *
- * Pure data (no CDK import). A route in `infra/routes.ts` without an entry here fails the synth: adding a route forces a
+ * Pure data (no CDK import). A route in `functions/catalog/routes.ts` without an entry here fails the synth: adding a route forces a
  * decision about its permissions.
  */
 import type { AuditIndexName } from '../functions/adapters/dynamodb/audit-table';

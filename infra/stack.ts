@@ -1,6 +1,6 @@
 /**
- * The deployable service: the Webex-compatible HTTP API (one Lambda per route of `infra/routes.ts`), the provisioning
- * workflow (one Lambda per task of `infra/workflow-tasks.ts`), the append-only audit table, the partner token secret with
+ * The deployable service: the Webex-compatible HTTP API (one Lambda per route of `functions/catalog/routes.ts`), the provisioning
+ * workflow (one Lambda per task of `functions/catalog/workflow-tasks.ts`), the append-only audit table, the partner token secret with
  * its daily refresh, alarms and a dashboard.
  *
  * Least privilege: every function has its own role that can write its own logs and send X-Ray traces; everything else
@@ -13,7 +13,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BATCH_TASKS, type BatchTaskName, ORDER_OUTCOME_RECORDER } from './batch-tasks';
+import { BATCH_TASKS, type BatchTaskName, ORDER_OUTCOME_RECORDER } from '../functions/catalog/batch-tasks';
+import { ROUTES } from '../functions/catalog/routes';
+import { WORKFLOW_TASKS } from '../functions/catalog/workflow-tasks';
 import type { StackConfig } from './config';
 import { AuditTable } from './constructs/audit-table';
 import { BatchStateMachine } from './constructs/batch-state-machine';
@@ -36,9 +38,7 @@ import {
   workflowTaskAccess,
 } from './function-access';
 import { acknowledge, wildcardResourceFinding } from './nag';
-import { ROUTES } from './routes';
 import { TASK_FUNCTION_TIMEOUT } from './workflow/provisioning-workflow';
-import { WORKFLOW_TASKS } from './workflow-tasks';
 
 export interface ProvisioningStackProps extends StackProps {
   readonly config: StackConfig;

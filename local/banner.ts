@@ -20,7 +20,7 @@ export function formatBanner(runtime: LocalRuntime, provisioningId: string = TRU
     '',
     'Webex for BroadWorks provisioning — local runtime',
     '',
-    `  API               ${api}        (every route of infra/routes.ts; docs: ${api}/docs)`,
+    `  API               ${api}        (every route of functions/catalog/routes.ts; docs: ${api}/docs)`,
     `  Operator console  ${runtime.urls.console}        (signs you in at the local IdP at once)`,
     `  Health            ${api}/health`,
     `  DynamoDB          ${runtime.urls.dynamodb}        (dynalite, table ${runtime.auditTableName})`,

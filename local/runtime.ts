@@ -2,7 +2,7 @@
  * The embedded local runtime behind `npm start`: one process, everything on 127.0.0.1.
  * - DynamoDB (dynalite, in memory) with the audit table created from the description CDK deploys;
  * - the Webex simulator as the upstream (the handlers refresh their access token at its `/v1/access_token`, as in AWS);
- * - the API gateway serving every route of `infra/routes.ts` with a local JWT identity provider;
+ * - the API gateway serving every route of `functions/catalog/routes.ts` with a local JWT identity provider;
  * - optionally the local Step Functions endpoint (the `stepFunctions` hook), and with it the audit table's stream
  *   (emulated in front of dynalite) feeding the same consumer module Lambda runs, which starts the tracking executions.
  *
@@ -15,11 +15,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FOLLOW_FILTER } from '../functions/adapters/dynamodb/audit-outbox';
 import { REFRESH_GRANT_COMPOSITION } from '../functions/adapters/webex/refreshing-credentials';
+import type { ScopeName } from '../functions/catalog/routes';
+import { FOLLOW_SUBSCRIBERS_ENTRY } from '../functions/catalog/stream-consumers';
 import type { CompositionOverrides } from '../functions/composition';
 import { WEBEX_PACING } from '../functions/domain/contract/rules';
 import { createLogger, type Logger, type LogLevel } from '../functions/shared/logger';
-import type { ScopeName } from '../infra/routes';
-import { FOLLOW_SUBSCRIBERS_ENTRY } from '../infra/stream-consumers';
 import type { AuditStreamProxy, StreamConsumer } from './audit-stream';
 import { createLocalIdp, type LocalIdp, localIssuer, readJwtAudience, SANDBOX_TOKEN_SCOPES } from './auth/local-idp';
 import { createLocalOidc, LOCAL_CONSOLE_CLIENT_ID } from './auth/local-oidc';

@@ -4,7 +4,7 @@
  * data attributes — no inline script or style, so the Content-Security-Policy allows only this origin's files and
  * connections to the identity provider.
  */
-import { SCOPES } from '../../infra/route-scopes';
+import { SCOPES } from '../catalog/route-scopes';
 
 export interface ConsoleSettings {
   /** The OIDC issuer (the JWT authorizer's). */

@@ -4,7 +4,7 @@
  * its authorizer must not become public).
  */
 
-import { SCOPES, type ScopeName } from '../../infra/route-scopes';
+import { SCOPES, type ScopeName } from '../catalog/route-scopes';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors';
 
 export interface Caller {

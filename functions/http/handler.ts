@@ -22,7 +22,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import { scopeOf } from '../../infra/route-scopes';
+import { scopeOf } from '../catalog/route-scopes';
 import { parseOrThrow } from '../domain/contract/validation';
 import type * as z from '../domain/contract/zod';
 import type { CallContext } from '../domain/use-cases/context';
@@ -50,7 +50,7 @@ export interface HttpInput<TParams, TQuery, TBody> {
 }
 
 export interface HttpOperation<TParams, TQuery, TBody> {
-  /** The route's operationId in `infra/routes.ts`; the scope to check comes from `infra/route-scopes.ts`. */
+  /** The route's operationId in `functions/catalog/routes.ts`; the scope to check comes from `functions/catalog/route-scopes.ts`. */
   operationId: string;
   params?: z.core.$ZodType<TParams>;
   query?: z.core.$ZodType<TQuery>;

@@ -1,10 +1,10 @@
 /**
  * This service's OpenAPI 3.0 document, generated — never written by hand — from the two sources of truth:
  * the contract's Zod schemas (`z.toJSONSchema(…, { target: 'openapi-3.0' })`, one component per schema id) and the
- * route table (`infra/routes.ts`: paths, methods, operationIds, scopes). Our extensions (audit, orders) are described
+ * route table (`functions/catalog/routes.ts`: paths, methods, operationIds, scopes). Our extensions (audit, orders) are described
  * the same way.
  */
-import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
+import { ROUTES, type RouteDefinition, SCOPES } from '../catalog/routes';
 import { BatchOrderSchema, BatchQuerySchema, BatchRequestSchema } from '../domain/contract/batch';
 import { PACKAGES, STATUSES, SubscriberIdSchema } from '../domain/contract/fields';
 import { ListQuerySchema } from '../domain/contract/list-query';

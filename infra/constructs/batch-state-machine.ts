@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { BatchTaskName } from '../batch-tasks';
+import type { BatchTaskName } from '../../functions/catalog/batch-tasks';
 import { BATCH_WORKFLOW_TIMEOUT, buildBatchDefinition } from '../workflow/batch-workflow';
 
 export interface BatchStateMachineProps {

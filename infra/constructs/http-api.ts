@@ -10,8 +10,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ROUTES, type RouteDefinition, SCOPES } from '../../functions/catalog/routes';
 import { acknowledge } from '../nag';
-import { ROUTES, type RouteDefinition, SCOPES } from '../routes';
 
 /** One JSON object per request; no body, no query string (list filters can carry e-mail addresses). */
 export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {

@@ -15,8 +15,8 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
+import { FOLLOW_SUBSCRIBERS_ENTRY } from '../../functions/catalog/stream-consumers';
 import { acknowledge } from '../nag';
-import { FOLLOW_SUBSCRIBERS_ENTRY } from '../stream-consumers';
 import { deadLetterQueue } from './dead-letter-queue';
 import { ServiceFunction } from './service-function';
 

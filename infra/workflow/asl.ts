@@ -6,8 +6,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { BATCH_TASKS, type BatchTaskName } from '../batch-tasks';
-import { WORKFLOW_TASKS, type WorkflowTaskName } from '../workflow-tasks';
+import { BATCH_TASKS, type BatchTaskName } from '../../functions/catalog/batch-tasks';
+import { WORKFLOW_TASKS, type WorkflowTaskName } from '../../functions/catalog/workflow-tasks';
 import { BATCH_WORKFLOW_TIMEOUT, buildBatchDefinition } from './batch-workflow';
 import { buildProvisioningDefinition, WORKFLOW_TIMEOUT } from './provisioning-workflow';
 

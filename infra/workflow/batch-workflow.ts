@@ -18,7 +18,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { BatchTaskName } from '../batch-tasks';
+import type { BatchTaskName } from '../../functions/catalog/batch-tasks';
 
 /** The batch execution's timeout: 5,000 orders at 1 order/s (the lowest sensible rate) start within 2 hours. */
 export const BATCH_WORKFLOW_TIMEOUT = Duration.hours(24);

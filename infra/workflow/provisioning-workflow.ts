@@ -20,9 +20,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import type { WorkflowTaskName } from '../../functions/catalog/workflow-tasks';
 import { FAILURES, type FailureName, WORKFLOW_LIMITS } from '../../functions/domain/workflow/state';
 import { TRANSIENT_TASK_ERRORS } from '../../functions/domain/workflow/task-errors';
-import type { WorkflowTaskName } from '../workflow-tasks';
 
 /** The state machine's overall timeout (Standard workflow: pending states wait on a person for days). */
 export const WORKFLOW_TIMEOUT = Duration.seconds(WORKFLOW_LIMITS.workflowTimeoutSeconds);

@@ -21,7 +21,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { SCOPES, type ScopeName } from '../../infra/routes';
+import { SCOPES, type ScopeName } from '../../functions/catalog/routes';
 import { REPO_ROOT } from '../paths';
 
 export const TOKEN_ALGORITHM = 'ES256';

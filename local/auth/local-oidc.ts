@@ -15,7 +15,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { SCOPES } from '../../infra/routes';
+import { SCOPES } from '../../functions/catalog/routes';
 import type { MountedHandler } from '../gateway/server';
 import { type LocalIdp, TOKEN_LIFETIME_SECONDS } from './local-idp';
 

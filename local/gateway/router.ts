@@ -3,7 +3,7 @@
  * its method whose template matches its path, and the most specific one wins (literal segments beat parameters, left to
  * right). Unlike AWS, which answers 404 for a known path with the wrong method, the local gateway reports 405 with `Allow`.
  */
-import type { RouteDefinition } from '../../infra/routes';
+import type { RouteDefinition } from '../../functions/catalog/routes';
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string };
 

@@ -1,5 +1,5 @@
 /**
- * The local API gateway: an HTTP server that serves every route of `infra/routes.ts` (the table CDK deploys) the way API
+ * The local API gateway: an HTTP server that serves every route of `functions/catalog/routes.ts` (the table CDK deploys) the way API
  * Gateway's HTTP API does — JWT authorizer with route scopes, a payload format 2.0 event to the route's handler module
  * (imported once, like a warm Lambda), the handler's result mapped back to HTTP — plus a `GET /health` for the local
  * components. Errors it answers itself use the Webex error body (see `errors.ts`). Never crashes on any request.
@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { ROUTES, type RouteDefinition, SCOPES } from '../../functions/catalog/routes';
 import { createLogger, type Logger } from '../../functions/shared/logger';
-import { ROUTES, type RouteDefinition, SCOPES } from '../../infra/routes';
 import { type LocalIdp, TOKEN_ALGORITHM, TokenRejectedError, type TokenVerifier } from '../auth/local-idp';
 import { REPO_ROOT } from '../paths';
 import { listen } from '../ports';

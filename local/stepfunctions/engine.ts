@@ -51,7 +51,7 @@ export interface LocalEngineOptions {
   timeScale?: number;
   /** Called at each Wait state with the seconds the definition asked for. */
   onWait?: (wait: WaitInfo) => void;
-  /** Task handlers by task name (default: the modules listed in infra/workflow-tasks.ts). */
+  /** Task handlers by task name (default: the modules listed in functions/catalog/workflow-tasks.ts). */
   taskHandlers?: Record<string, TaskHandler>;
   /** Wraps each task handler (tests use it to inject faults between Step Functions and the handler). */
   wrapTask?: (taskName: string, handler: TaskHandler) => TaskHandler;

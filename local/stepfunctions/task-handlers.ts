@@ -1,11 +1,11 @@
 /**
  * The local stand-in for Lambda: every task of the workflow runs the same handler module Lambda runs
- * (`infra/workflow-tasks.ts` names them), imported once, called with the task's input and a Lambda-like context.
+ * (`functions/catalog/workflow-tasks.ts` names them), imported once, called with the task's input and a Lambda-like context.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WORKFLOW_TASKS } from '../../infra/workflow-tasks';
+import { WORKFLOW_TASKS } from '../../functions/catalog/workflow-tasks';
 
 export interface LocalLambdaContext {
   awsRequestId: string;

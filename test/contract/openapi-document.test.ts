@@ -9,9 +9,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { ROUTES, SCOPES } from '../../functions/catalog/routes';
 import { renderDocsPage } from '../../functions/openapi/docs-page';
 import { buildOpenApiDocument } from '../../functions/openapi/document';
-import { ROUTES, SCOPES } from '../../infra/routes';
 
 type Json = Record<string, unknown>;
 interface Operation {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/catalog/routes';
 import { parseStackConfig, STACK_CONFIG_DEFAULTS, StackConfigError } from '../../infra/config';
 import { ROUTE_ACCESS, routeAccess } from '../../infra/function-access';
-import { ROUTES } from '../../infra/routes';
 
 const REQUIRED = { jwtIssuer: 'https://idp.example.com/', jwtAudience: 'webex-bw-provisioning' };
 

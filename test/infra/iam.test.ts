@@ -1,9 +1,9 @@
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/catalog/routes';
+import { WORKFLOW_TASKS } from '../../functions/catalog/workflow-tasks';
 import type { ServiceFunction } from '../../infra/constructs/service-function';
-import { ROUTES } from '../../infra/routes';
-import { WORKFLOW_TASKS } from '../../infra/workflow-tasks';
 import { logicalIdOf, resourcesOfType, type SynthesizedStack, synthesizeStack } from './support';
 
 /** One permission, with resources named by role instead of logical ids. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTE_SCOPES, scopeOf } from '../../infra/route-scopes';
-import { ROUTES } from '../../infra/routes';
+import { ROUTE_SCOPES, scopeOf } from '../../functions/catalog/route-scopes';
+import { ROUTES } from '../../functions/catalog/routes';
 
 describe('the route table and the route scopes the functions read', () => {
   it('list the same operations with the same scopes', () => {

@@ -4,15 +4,15 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
 import { AUDIT_TABLE } from '../../functions/adapters/dynamodb/audit-table';
-import { BATCH_TASKS } from '../../infra/batch-tasks';
+import { BATCH_TASKS } from '../../functions/catalog/batch-tasks';
+import { ROUTES, SCOPES } from '../../functions/catalog/routes';
+import { WORKFLOW_TASKS } from '../../functions/catalog/workflow-tasks';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/http-api';
 import { TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from '../../infra/constructs/monitoring';
 import { PARTNER_TOKEN_TEMPLATE, REFRESH_FUNCTION_ENTRY } from '../../infra/constructs/partner-token';
 import { FOLLOW_STREAM_SETTINGS, FOLLOW_SUBSCRIBERS_ENTRY } from '../../infra/constructs/tracking-outbox';
 import { REPO_ROOT } from '../../infra/paths';
-import { ROUTES, SCOPES } from '../../infra/routes';
 import { WORKFLOW_TIMEOUT } from '../../infra/workflow/provisioning-workflow';
-import { WORKFLOW_TASKS } from '../../infra/workflow-tasks';
 import { captureEmf } from '../support/emf';
 import { flattenJoin, logicalIdOf, resourcesOfType, type SynthesizedStack, synthesizeStack } from './support';
 

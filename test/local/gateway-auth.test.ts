@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROUTES, type RouteDefinition, SCOPES, type ScopeName } from '../../infra/routes';
+import { ROUTES, type RouteDefinition, SCOPES, type ScopeName } from '../../functions/catalog/routes';
 import { createLocalIdp } from '../../local/auth/local-idp';
 import { type GatewayHarness, startGatewayHarness } from './gateway-harness';
 

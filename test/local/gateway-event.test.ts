@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { SCOPES } from '../../infra/routes';
+import { SCOPES } from '../../functions/catalog/routes';
 import { type GatewayHarness, rawRequest, startGatewayHarness } from './gateway-harness';
 
 /** `APIGatewayProxyEventV2WithJWTAuthorizer` of @types/aws-lambda as a strict runtime schema (no unknown members). */

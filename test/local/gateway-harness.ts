@@ -3,8 +3,8 @@
  */
 import { request } from 'node:http';
 import type { Context } from 'aws-lambda';
+import type { RouteDefinition } from '../../functions/catalog/routes';
 import { createLogger } from '../../functions/shared/logger';
-import type { RouteDefinition } from '../../infra/routes';
 import { createLocalIdp, type LocalIdp, localIssuer, readJwtAudience } from '../../local/auth/local-idp';
 import type { GatewayEvent } from '../../local/gateway/event';
 import { createLocalGateway, type LocalGateway, type LocalGatewayOptions } from '../../local/gateway/server';

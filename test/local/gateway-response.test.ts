@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/catalog/routes';
 import { createLogger } from '../../functions/shared/logger';
-import { ROUTES } from '../../infra/routes';
 import { createLocalGateway } from '../../local/gateway/server';
 import { type GatewayHarness, rawRequest, startGatewayHarness } from './gateway-harness';
 

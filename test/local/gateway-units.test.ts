@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../infra/routes';
+import { ROUTES } from '../../functions/catalog/routes';
 import {
   collectHeaders,
   formatRequestTime,

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SCOPES } from '../../infra/routes';
+import { SCOPES } from '../../functions/catalog/routes';
 import { LOCAL_CONSOLE_CLIENT_ID } from '../../local/auth/local-oidc';
 import { useTestRuntime } from '../support/local-runtime';
 

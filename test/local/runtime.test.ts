@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SCOPES } from '../../infra/routes';
+import { SCOPES } from '../../functions/catalog/routes';
 import { InvalidPortError, PortInUseError } from '../../local/ports';
 import { startLocalRuntime } from '../../local/runtime';
 import { startTestRuntime, useTestRuntime } from '../support/local-runtime';

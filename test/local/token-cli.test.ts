@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SCOPES } from '../../infra/routes';
+import { SCOPES } from '../../functions/catalog/routes';
 import { REPO_ROOT } from '../../local/paths';
 import { startTestRuntime } from '../support/local-runtime';
 

@@ -5,8 +5,8 @@
  * (1 MiB above it, where it stops reading). At the limit exactly, the body is read and judged on content.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/catalog/routes';
 import { RULES } from '../../functions/domain/contract/rules';
-import { ROUTES } from '../../infra/routes';
 import { DEFAULT_MAX_BODY_BYTES, gatewayBodyCap } from '../../local/gateway/server';
 import { startLocalStepFunctions } from '../../local/stepfunctions';
 import { sendRaw, webexErrorProblem } from '../fuzz/support/raw-http';

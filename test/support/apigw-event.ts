@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { ROUTES, SCOPES, type ScopeName } from '../../functions/catalog/routes';
 import type { ApiEvent } from '../../functions/http/types';
-import { ROUTES, SCOPES, type ScopeName } from '../../infra/routes';
 
 export interface EventOptions {
   /** Path parameters, substituted into the route's path. */

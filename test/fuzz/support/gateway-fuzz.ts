@@ -7,7 +7,7 @@
  * trackingId is the TrackingID header. Random input may also be valid (a 2xx is fine).
  */
 import fc from 'fast-check';
-import { ROUTES, type RouteDefinition } from '../../../infra/routes';
+import { ROUTES, type RouteDefinition } from '../../../functions/catalog/routes';
 import { TRUSTED_TEMPLATE_ID } from '../../../local/webex-simulator';
 import { type RawRequest, type RawResponse, sendRaw, webexErrorProblem } from './raw-http';
 

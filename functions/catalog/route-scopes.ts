@@ -1,7 +1,7 @@
 /**
  * The scope each API operation requires: the one piece of the route table (`routes.ts`) a function needs at run time
  * (the API functions check the scope again, as defence in depth). Kept apart so the functions do not bundle the whole
- * table (paths, entries, summaries). `routes.ts` takes every route's scope from here (`test/infra/routes.test.ts` checks
+ * table (paths, entries, summaries). `routes.ts` takes every route's scope from here (`test/functions/catalog/routes.test.ts` checks
  * that both list the same operations). Pure data.
  */
 
@@ -38,7 +38,7 @@ export type OperationId = keyof typeof ROUTE_SCOPES;
 /** The scope of an operation; throws for an operationId the route table does not have. */
 export function scopeOf(operationId: string): ScopeName | null {
   if (!Object.hasOwn(ROUTE_SCOPES, operationId)) {
-    throw new Error(`No route with operationId ${operationId} in infra/routes.ts`);
+    throw new Error(`No route with operationId ${operationId} in functions/catalog/routes.ts`);
   }
   return ROUTE_SCOPES[operationId as OperationId];
 }

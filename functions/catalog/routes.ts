@@ -3,7 +3,7 @@
  * Pure data: no CDK import, so the local runtime and the OpenAPI generator can read it too.
  * Each route's scope comes from `route-scopes.ts`, the part of the table the functions themselves read.
  */
-import { RULES } from '../functions/domain/contract/rules';
+import { RULES } from '../domain/contract/rules';
 import { ROUTE_SCOPES, type ScopeName } from './route-scopes';
 
 export { SCOPES, type ScopeName } from './route-scopes';
