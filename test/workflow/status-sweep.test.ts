@@ -10,7 +10,7 @@ import type { SubscriberStatus } from '../../functions/domain/contract/fields';
 import type { ListQuery } from '../../functions/domain/contract/list-query';
 import { STATUS_SWEEP } from '../../functions/domain/contract/rules';
 import type { Subscriber } from '../../functions/domain/contract/subscriber';
-import { NotFoundError } from '../../functions/domain/errors';
+import { UpstreamError } from '../../functions/domain/errors';
 import type { AuditPage, AuditQuery, AuditRecord, AuditStore, FieldDigester } from '../../functions/domain/ports/audit';
 import type { SubscriberPage, WebexResult, WebexSubscribersPort } from '../../functions/domain/ports/webex';
 import { runSweepLoop, sweepStatusChanges } from '../../functions/domain/status-sweep/sweep';
@@ -66,7 +66,7 @@ function memoryWebex(clock: ManualClock) {
     async get(id) {
       calls.get += 1;
       const found = subscribers.get(id);
-      if (!found) throw new NotFoundError(`Subscriber ${id} not found.`);
+      if (!found) throw new UpstreamError(`Subscriber ${id} not found.`, { status: 404 });
       return { value: structuredClone(found) };
     },
     listAll: () => unused(),

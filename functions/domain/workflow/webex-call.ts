@@ -5,17 +5,7 @@
  */
 import type { WebexErrorItem } from '../contract/fields';
 import { RULES } from '../contract/rules';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnauthorizedError,
-  UpstreamError,
-  UpstreamProtocolError,
-  UpstreamThrottledError,
-  UpstreamUnavailableError,
-  ValidationError,
-} from '../errors';
+import { UpstreamError, UpstreamProtocolError, UpstreamThrottledError, UpstreamUnavailableError } from '../errors';
 import type { WebexCallOptions, WebexResult } from '../ports/webex';
 import { WorkflowTaskError } from './task-errors';
 
@@ -30,22 +20,13 @@ export type WebexOutcome<T> =
   | { kind: 'throttled'; retryAfterSeconds: number; slotAt?: number | undefined }
   | { kind: 'rejected'; rejection: Rejection };
 
-/** The status and errors of a refusal, or undefined when `error` is not a refusal by Webex. */
+/**
+ * The status and errors of a refusal by Webex, or undefined when `error` is not one. The status is Webex's own answer:
+ * the steps decide on it (409 10022 is adopted, 404 while tracking is a removal); no error of ours is given a status here.
+ */
 export function rejectionOf(error: unknown): Rejection | undefined {
-  if (error instanceof UpstreamError) {
-    return { status: error.status, errors: error.errors, webexTrackingId: error.webexTrackingId };
-  }
-  const statuses: ReadonlyArray<[new (...args: never[]) => Error, number]> = [
-    [ValidationError, 400],
-    [UnauthorizedError, 401],
-    [ForbiddenError, 403],
-    [NotFoundError, 404],
-    [ConflictError, 409],
-  ];
-  for (const [type, status] of statuses) {
-    if (error instanceof type) return { status, errors: (error as ValidationError).errors };
-  }
-  return undefined;
+  if (!(error instanceof UpstreamError)) return undefined;
+  return { status: error.status, errors: error.errors, webexTrackingId: error.webexTrackingId };
 }
 
 export async function callWebex<T>(
