@@ -27,32 +27,9 @@ export class ValidationError extends DomainError {
   readonly kind = 'validation';
 }
 
-/** The request body is not JSON. */
-export class MalformedJsonError extends DomainError {
-  override name = 'MalformedJsonError';
-  readonly kind = 'malformed-json';
-}
-
-/** The request body is not `application/json`. */
-export class UnsupportedMediaTypeError extends DomainError {
-  override name = 'UnsupportedMediaTypeError';
-  readonly kind = 'unsupported-media-type';
-}
-
-/** The request body is larger than the documented limit. */
-export class PayloadTooLargeError extends DomainError {
-  override name = 'PayloadTooLargeError';
-  readonly kind = 'payload-too-large';
-}
-
 export class NotFoundError extends DomainError {
   override name = 'NotFoundError';
   readonly kind = 'not-found';
-}
-
-export class MethodNotAllowedError extends DomainError {
-  override name = 'MethodNotAllowedError';
-  readonly kind = 'method-not-allowed';
 }
 
 export class ConflictError extends DomainError {

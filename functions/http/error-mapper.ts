@@ -11,12 +11,8 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
-  MalformedJsonError,
-  MethodNotAllowedError,
   NotFoundError,
-  PayloadTooLargeError,
   UnauthorizedError,
-  UnsupportedMediaTypeError,
   UpstreamError,
   UpstreamProtocolError,
   UpstreamThrottledError,
@@ -24,6 +20,7 @@ import {
   ValidationError,
 } from '../domain/errors';
 import type { Logger } from '../shared/logger';
+import { MalformedJsonError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 import { TRACKING_ID_HEADER } from './tracking-id';
 import type { ApiResult } from './types';
 

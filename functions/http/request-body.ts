@@ -4,7 +4,8 @@
  * and valid JSON — each refusal a named error the error mapper turns into 413, 415, 400 1001 or 400.
  */
 import { ERROR_CODES, RULES } from '../domain/contract/rules';
-import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { ValidationError } from '../domain/errors';
+import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 
 export interface RawBody {
   body?: string | undefined;

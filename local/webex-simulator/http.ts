@@ -6,13 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebexErrorItem } from '../../functions/domain/contract/fields';
 import type { WebexErrorBody } from '../../functions/domain/contract/responses';
 import { RULES } from '../../functions/domain/contract/rules';
-import {
-  DomainError,
-  MalformedJsonError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../../functions/domain/errors';
+import { DomainError, ValidationError } from '../../functions/domain/errors';
+import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../functions/http/errors';
 
 /** Stop reading (and destroy the connection) after this many bytes of a refused oversized body. */
 const MAX_DRAIN_BYTES = 16 * 1024 * 1024;

@@ -8,14 +8,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import * as z from 'zod';
 import { parseOrThrow } from '../../functions/domain/contract/validation';
-import {
-  ConflictError,
-  type DomainError,
-  MethodNotAllowedError,
-  NotFoundError,
-  UnauthorizedError,
-} from '../../functions/domain/errors';
+import { ConflictError, type DomainError, NotFoundError, UnauthorizedError } from '../../functions/domain/errors';
 import { type Clock, systemClock } from '../../functions/domain/ports/clock';
+import { MethodNotAllowedError } from '../../functions/http/errors';
 import { createLogger, type Logger } from '../../functions/shared/logger';
 import { FaultInjector, type FaultOutcome } from './faults';
 import {

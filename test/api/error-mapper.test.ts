@@ -3,12 +3,8 @@ import {
   ConfigurationError,
   ConflictError,
   ForbiddenError,
-  MalformedJsonError,
-  MethodNotAllowedError,
   NotFoundError,
-  PayloadTooLargeError,
   UnauthorizedError,
-  UnsupportedMediaTypeError,
   UpstreamError,
   UpstreamProtocolError,
   UpstreamThrottledError,
@@ -16,6 +12,12 @@ import {
   ValidationError,
 } from '../../functions/domain/errors';
 import { mapErrorToResponse } from '../../functions/http/error-mapper';
+import {
+  MalformedJsonError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../functions/http/errors';
 import { createLogger } from '../../functions/shared/logger';
 import { expectValidResponse } from '../support/spec-validator';
 

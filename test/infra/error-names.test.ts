@@ -14,6 +14,7 @@ import { esbuildOptionsFor } from '../../infra/bundling';
 
 const ERROR_MODULES = [
   'functions/domain/errors.ts',
+  'functions/http/errors.ts',
   'functions/domain/ports/workflow.ts',
   'functions/domain/workflow/task-errors.ts',
   'functions/domain/use-cases/refresh-partner-token.ts',
