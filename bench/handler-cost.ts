@@ -52,8 +52,8 @@ export async function runHandlerCost(options: HandlerCostOptions = {}): Promise<
   for (const name of ['PARTNER_TOKEN_SECRET_ID', 'AUDIT_DIGEST_SECRET_ID', 'STATE_MACHINE_ARN', 'SFN_ENDPOINT']) {
     delete process.env[name];
   }
-  const { resetCompositionForTests } = await import('../functions/composition');
-  const { REFRESH_GRANT_COMPOSITION } = await import('../functions/adapters/webex/refreshing-credentials');
+  const { resetCompositionForTests } = await import('../functions/composition/root');
+  const { REFRESH_GRANT_COMPOSITION } = await import('../functions/composition/refresh-grant');
   resetCompositionForTests(REFRESH_GRANT_COMPOSITION);
 
   const id = recorded.subscriberId;

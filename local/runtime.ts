@@ -14,10 +14,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FOLLOW_FILTER } from '../functions/adapters/dynamodb/audit-outbox';
-import { REFRESH_GRANT_COMPOSITION } from '../functions/adapters/webex/refreshing-credentials';
 import type { ScopeName } from '../functions/catalog/routes';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../functions/catalog/stream-consumers';
-import type { CompositionOverrides } from '../functions/composition';
+import { REFRESH_GRANT_COMPOSITION } from '../functions/composition/refresh-grant';
+import type { CompositionOverrides } from '../functions/composition/root';
 import { WEBEX_PACING } from '../functions/domain/contract/rules';
 import { createLogger, type Logger, type LogLevel } from '../functions/shared/logger';
 import type { AuditStreamProxy, StreamConsumer } from './audit-stream';
@@ -382,12 +382,12 @@ function applyEnv(set: Record<string, string>, unset: readonly string[]): () => 
  */
 async function resetComposition(log: Logger, overrides: CompositionOverrides | undefined): Promise<void> {
   try {
-    const mod = (await import(pathToFileURL(path.join(REPO_ROOT, 'functions/composition.ts')).href)) as {
+    const mod = (await import(pathToFileURL(path.join(REPO_ROOT, 'functions/composition/root.ts')).href)) as {
       resetCompositionForTests?: (next?: CompositionOverrides) => void;
     };
     mod.resetCompositionForTests?.({ ...REFRESH_GRANT_COMPOSITION, ...overrides });
   } catch (error) {
-    log.warn('cannot reset the composition root (functions/composition.ts)', { error });
+    log.warn('cannot reset the composition root (functions/composition/root.ts)', { error });
   }
 }
 

@@ -4,8 +4,8 @@
  * tests (test/workflow/harness.ts), with the simulator's delays, faults and clock chosen per benchmark.
  */
 
-import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
-import { getStatusSweepDependencies, resetCompositionForTests } from '../../functions/composition';
+import { REFRESH_GRANT_COMPOSITION } from '../../functions/composition/refresh-grant';
+import { getStatusSweepDependencies, resetCompositionForTests } from '../../functions/composition/root';
 import type { Order } from '../../functions/domain/contract/order';
 import type { Clock } from '../../functions/domain/ports/clock';
 import { runSweepLoop, type SweepReport } from '../../functions/domain/status-sweep/sweep';

@@ -3,7 +3,7 @@
  * operator console (public: the page and its files hold no data; the script signs the operator in with OIDC
  * authorization code + PKCE at `JWT_ISSUER` as `CONSOLE_CLIENT_ID`, then calls this API with that token).
  */
-import { getConfig } from '../composition';
+import { getConfig } from '../composition/root';
 import { CONSOLE_SCRIPT, CONSOLE_STYLE } from '../console/assets';
 import { consoleCsp, renderConsolePage } from '../console/page';
 import { NotFoundError } from '../domain/errors';

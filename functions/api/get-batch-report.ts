@@ -1,7 +1,7 @@
 /**
  * GET /v1/batches/{batchId}/report — the batch's report (extension): CSV, one line per order with its outcome.
  */
-import { getBatchStore } from '../adapters/dynamodb/batch-composition';
+import { getBatchStore } from '../composition/batch-store';
 import { batchReport } from '../domain/batches/view';
 import { BatchPathSchema } from '../domain/contract/batch';
 import { createHttpHandler } from '../http/handler';

@@ -2,7 +2,7 @@
  * GET /v1/batches/{batchId} — a batch (extension): status (RUNNING, SUCCEEDED, COMPLETED_WITH_FAILURES), counts, and
  * a page of its failed orders (`max`, then the `cursor` of the `Link` header).
  */
-import { getBatchStore } from '../adapters/dynamodb/batch-composition';
+import { getBatchStore } from '../composition/batch-store';
 import { getBatch } from '../domain/batches/view';
 import { BatchPathSchema, BatchQuerySchema } from '../domain/contract/batch';
 import { RULES } from '../domain/contract/rules';

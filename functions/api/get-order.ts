@@ -2,8 +2,8 @@
  * GET /v1/orders/{orderId} — an order (extension): its latest attempt's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT,
  * ABORTED), the subscriber once provisioned, the failure cause, every attempt, and its audit records newest first.
  */
-import { getOrderReader } from '../adapters/sfn/order-composition';
-import { getAuditStore } from '../composition';
+import { getOrderReader } from '../composition/orders';
+import { getAuditStore } from '../composition/root';
 import { getOrder } from '../domain/workflow/order-view';
 import { createHttpHandler } from '../http/handler';
 import { OrderPathSchema } from '../http/params';

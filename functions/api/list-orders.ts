@@ -2,7 +2,7 @@
  * GET /v1/orders?status=&day=&spEnterpriseId=&max=&cursor= — the orders started on one UTC day (default today), newest
  * first, summed up from the audit trail's byDay index; `Link` paging.
  */
-import { getAuditStore, getClock } from '../composition';
+import { getAuditStore, getClock } from '../composition/root';
 import { listOrders, OrderListQuerySchema } from '../domain/workflow/order-list';
 import { createHttpHandler } from '../http/handler';
 import { json, nextLink } from '../http/responses';

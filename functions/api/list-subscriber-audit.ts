@@ -1,5 +1,5 @@
 /** GET /v1/broadworks/subscribers/{subscriberId}/audit?max=&cursor= — the audit trail, newest first, `Link` paging. */
-import { getAuditStore } from '../composition';
+import { getAuditStore } from '../composition/root';
 import { AuditListQuerySchema, listSubscriberAudit } from '../domain/use-cases/list-subscriber-audit';
 import { createHttpHandler } from '../http/handler';
 import { SubscriberPathSchema } from '../http/params';

@@ -2,8 +2,8 @@
  * POST /v1/orders/{orderId}/retry — run a failed order again (extension): 202 with the order and its new attempt; 409
  * while it runs, once it succeeded, or for an invalid order; 404 for an unknown orderId.
  */
-import { getOrderExecutions } from '../adapters/sfn/order-composition';
-import { getAuditStore, getClock } from '../composition';
+import { getOrderExecutions } from '../composition/orders';
+import { getAuditStore, getClock } from '../composition/root';
 import { retryOrder } from '../domain/workflow/orders';
 import { createHttpHandler } from '../http/handler';
 import { OrderPathSchema } from '../http/params';

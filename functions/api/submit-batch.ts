@@ -3,8 +3,9 @@
  * accepted it, 200 for the same batch again (nothing starts twice), 409 for another batch under the same batchId, 400
  * naming each bad item (`orders[3].subscriber.userId`). Bodies up to `RULES.maxBatchBodyBytes` (4 MiB).
  */
-import { getBatchExecutions, getBatchStore } from '../adapters/sfn/batch-composition';
-import { getClock } from '../composition';
+import { getBatchExecutions } from '../composition/batch-executions';
+import { getBatchStore } from '../composition/batch-store';
+import { getClock } from '../composition/root';
 import { submitBatch } from '../domain/batches/submit';
 import { BatchRequestSchema } from '../domain/contract/batch';
 import { RULES } from '../domain/contract/rules';

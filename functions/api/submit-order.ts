@@ -3,8 +3,8 @@
  * submitted it first (decided by a conditional append to the audit trail, even under concurrency); the same order again
  * answers the existing one with 200 (never a second run); the same orderId with different content is a 409.
  */
-import { getOrderExecutions } from '../adapters/sfn/order-composition';
-import { getAuditStore, getClock, getDigester } from '../composition';
+import { getOrderExecutions } from '../composition/orders';
+import { getAuditStore, getClock, getDigester } from '../composition/root';
 import { OrderSchema } from '../domain/contract/order';
 import { submitOrder } from '../domain/workflow/orders';
 import { createHttpHandler } from '../http/handler';

@@ -5,7 +5,7 @@
  * retries the event (then its dead-letter queue).
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { getBatchStore } from '../adapters/dynamodb/batch-composition';
+import { getBatchStore } from '../composition/batch-store';
 import { recordOrderEnd } from '../domain/batches/run';
 import type { ExecutionStatus } from '../domain/workflow/order-view';
 import { logger as rootLogger } from '../shared/logger';

@@ -3,8 +3,9 @@
  * orderId, so never twice) and answer how long to wait before the next chunk (the batch start rate).
  * Input `{batchId, chunk}`; output `{batchId, chunk, started, adopted, conflicts, skipped, waitSeconds}`.
  */
-import { batchStartRate, getBatchOrderExecutions, getBatchStore } from '../adapters/sfn/batch-composition';
-import { getClock } from '../composition';
+import { batchStartRate, getBatchOrderExecutions } from '../composition/batch-executions';
+import { getBatchStore } from '../composition/batch-store';
+import { getClock } from '../composition/root';
 import { startChunk } from '../domain/batches/run';
 import { BatchIdSchema } from '../domain/contract/batch';
 import * as z from '../domain/contract/zod';

@@ -1,5 +1,5 @@
 /** The document and its HTML page, built once per cold start. */
-import { getConfig } from '../composition';
+import { getConfig } from '../composition/root';
 import { renderDocsPage } from './docs-page';
 import { buildOpenApiDocument, type JsonObject } from './document';
 

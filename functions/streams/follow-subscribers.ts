@@ -6,7 +6,7 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { followRequestOf, type StreamAttributeValue } from '../adapters/dynamodb/audit-outbox';
-import { getTracker } from '../adapters/sfn/tracker-composition';
+import { getTracker } from '../composition/tracker';
 import { followSubscribers } from '../domain/use-cases/follow-subscribers';
 import { addLambdaContext, logger } from '../shared/logger';
 

@@ -1,5 +1,5 @@
 /** Workflow task `startTracking`: Start following a subscriber after an API Provision or Update (enters at the polling stage). */
-import { getAuditLookup } from '../composition';
+import { getAuditLookup } from '../composition/root';
 import { readStartPayload, startTrackingStep } from '../domain/workflow/steps';
 import { createAuditOnlyTaskHandler } from './task-handler';
 

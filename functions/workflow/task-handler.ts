@@ -10,7 +10,7 @@ import {
   getAuditLookup,
   getOutcomeMetrics,
   getStatusRecords,
-} from '../composition';
+} from '../composition/root';
 import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/steps';
 import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
 import { recordOrderOutcome } from '../shared/metrics';

@@ -106,7 +106,7 @@ describe('the stream consumer handler', () => {
     // Prepare
     const saved = process.env.STATE_MACHINE_ARN;
     delete process.env.STATE_MACHINE_ARN;
-    const { resetCompositionForTests } = await import('../../functions/composition');
+    const { resetCompositionForTests } = await import('../../functions/composition/root');
     resetCompositionForTests();
     const { handler } = await import('../../functions/streams/follow-subscribers');
     const event = {

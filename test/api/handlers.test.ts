@@ -4,7 +4,6 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
-import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
 import { handler as apiDocs } from '../../functions/api/api-docs';
 import { handler as getSubscriber } from '../../functions/api/get-subscriber';
 import { handler as listSubscriberAudit } from '../../functions/api/list-subscriber-audit';
@@ -15,7 +14,8 @@ import { handler as provisionSubscriber } from '../../functions/api/provision-su
 import { handler as removeSubscriber } from '../../functions/api/remove-subscriber';
 import { handler as resendConsent } from '../../functions/api/resend-consent';
 import { handler as updateSubscriber } from '../../functions/api/update-subscriber';
-import { resetCompositionForTests } from '../../functions/composition';
+import { REFRESH_GRANT_COMPOSITION } from '../../functions/composition/refresh-grant';
+import { resetCompositionForTests } from '../../functions/composition/root';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import type { ApiHandler } from '../../functions/http/handler';
 import type { ApiResult } from '../../functions/http/types';

@@ -51,7 +51,7 @@ beforeAll(async () => {
   // Prepare: the bundle, built with the deployed options, and an endpoint that records what it is sent
   dir = mkdtempSync(join(tmpdir(), 'bundle-credentials-'));
   bundle = join(dir, 'index.mjs');
-  const { entryPoints: _entry, ...options } = esbuildOptionsFor(resolve('functions/composition.ts'), bundle);
+  const { entryPoints: _entry, ...options } = esbuildOptionsFor(resolve('functions/composition/root.ts'), bundle);
   const result = await build({
     ...options,
     stdin: { contents: ENTRY, resolveDir: resolve('.'), sourcefile: 'entry.mjs', loader: 'js' },

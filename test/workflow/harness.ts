@@ -8,8 +8,8 @@
  * is lifted).
  */
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store';
-import { REFRESH_GRANT_COMPOSITION } from '../../functions/adapters/webex/refreshing-credentials';
-import { resetCompositionForTests } from '../../functions/composition';
+import { REFRESH_GRANT_COMPOSITION } from '../../functions/composition/refresh-grant';
+import { resetCompositionForTests } from '../../functions/composition/root';
 import type { Order } from '../../functions/domain/contract/order';
 import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import type { AuditRecord } from '../../functions/domain/ports/audit';

@@ -6,10 +6,9 @@
  * Not for Lambda: there the partner token is read from Secrets Manager (`StoredTokenCredentials`) and only the scheduled
  * refresh rotates it, since concurrent functions each rotating the refresh token would lose the newest one. So the
  * composition root does not import this module (no Lambda bundle carries the grant); the local runtime, the tests and
- * the benches hand it in with `REFRESH_GRANT_COMPOSITION`, and without it a refresh-grant configuration is refused.
+ * the benches hand it in with `REFRESH_GRANT_COMPOSITION` (`composition/refresh-grant.ts`), and without it a
+ * refresh-grant configuration is refused.
  */
-import type { CompositionOverrides } from '../../composition';
-import type { RefreshCredentialsConfig } from '../../config';
 import { ConfigurationError } from '../../domain/errors';
 import { type Clock, systemClock } from '../../domain/ports/clock';
 import type { RefreshGrant, RefreshGrantInput, WebexAccess, WebexCredentialsProvider } from '../../domain/ports/token';
@@ -103,21 +102,3 @@ export class RefreshingCredentials implements WebexCredentialsProvider {
     return { baseUrl: this.baseUrl, accessToken: result.access_token };
   }
 }
-
-/** Webex credentials from the refresh-grant configuration. */
-export function refreshGrantCredentials(
-  source: RefreshCredentialsConfig,
-  baseUrl: string,
-  clock: Clock,
-): WebexCredentialsProvider {
-  return new RefreshingCredentials({
-    baseUrl,
-    refreshToken: source.refreshToken,
-    clientId: source.clientId,
-    clientSecret: source.clientSecret,
-    clock,
-  });
-}
-
-/** The composition overrides that let a process outside Lambda configure Webex with the refresh grant. */
-export const REFRESH_GRANT_COMPOSITION = { refreshGrantCredentials } as const satisfies CompositionOverrides;

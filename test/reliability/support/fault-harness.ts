@@ -16,8 +16,8 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoAuditStore } from '../../../functions/adapters/dynamodb/audit-store';
 import { batchTableCreateInput } from '../../../functions/adapters/dynamodb/batch-table';
-import { REFRESH_GRANT_COMPOSITION } from '../../../functions/adapters/webex/refreshing-credentials';
-import { resetCompositionForTests } from '../../../functions/composition';
+import { REFRESH_GRANT_COMPOSITION } from '../../../functions/composition/refresh-grant';
+import { resetCompositionForTests } from '../../../functions/composition/root';
 import type { SubscriberStatus } from '../../../functions/domain/contract/fields';
 import type { AuditRecord } from '../../../functions/domain/ports/audit';
 import type { Clock } from '../../../functions/domain/ports/clock';

@@ -9,7 +9,8 @@
  * - no subscriber is provisioned twice: one live subscriber per order's userId at Webex.
  */
 
-import { getBatchExecutions, getBatchStore } from '../../../functions/adapters/sfn/batch-composition';
+import { getBatchExecutions } from '../../../functions/composition/batch-executions';
+import { getBatchStore } from '../../../functions/composition/batch-store';
 import { parseBatch, submitBatch } from '../../../functions/domain/batches/submit';
 import { getBatch } from '../../../functions/domain/batches/view';
 import type { ExecutionRecord } from '../../../local/stepfunctions';

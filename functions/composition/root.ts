@@ -1,46 +1,46 @@
 /**
- * The composition root: builds the adapters behind the ports from the configuration, lazily and once per cold start
- * (module-scope singletons, reused by every warm invocation). Handlers take their dependencies from here and nowhere
- * else; each getter checks only the configuration its part needs, so a function that never calls Webex does not need
- * Webex credentials. Nothing here reaches the Step Functions client: the functions that need it take it from
- * `adapters/sfn/*-composition.ts`, so no other bundle carries it (esbuild inlines a dynamic `import()` without code
- * splitting, and a namespace import keeps every command and schema of the client). Secrets are read with the Secrets
- * Manager client (`adapters/secrets/sdk-secrets.ts`).
+ * The composition root: builds the adapters behind the ports from the configuration (`config.ts`), lazily and once per
+ * cold start (kept in `cache.ts`, reused by every warm invocation). Handlers take their dependencies from the modules
+ * of this folder and nowhere else; each getter checks only the configuration its part needs, so a function that never
+ * calls Webex does not need Webex credentials. The Step Functions client is in `step-functions.ts`, imported only by
+ * the wiring of the functions that start or describe executions (`orders.ts`, `tracker.ts`, `batch-executions.ts`).
+ * Secrets are read with the Secrets Manager client (`adapters/secrets/sdk-secrets.ts`).
  *
  * Tests and the local runtime change `process.env` and then call `resetCompositionForTests()` (optionally with
  * overrides such as a clock that never sleeps on real time) so the next call rebuilds everything.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { HmacDigester } from './adapters/digest/hmac-digester';
-import { readDigestKeyFromSecret } from './adapters/digest/secret-key';
-import { DynamoAuditStore } from './adapters/dynamodb/audit-store';
-import { DynamoStatusRecords } from './adapters/dynamodb/status-records';
-import { DynamoWebexPacer } from './adapters/dynamodb/webex-pacer';
-import { EmfOutcomeMetrics } from './adapters/metrics/emf-outcome-metrics';
-import { SdkSecretsManager } from './adapters/secrets/sdk-secrets';
-import { SecretsManagerTokenStore } from './adapters/secrets/secrets-manager-token-store';
-import { WebexHttpClient, type WebexHttpClientOptions } from './adapters/webex/client';
-import { StoredTokenCredentials } from './adapters/webex/credentials';
-import { pacingPlan, type WebexPacer } from './adapters/webex/pacing';
+import { HmacDigester } from '../adapters/digest/hmac-digester';
+import { readDigestKeyFromSecret } from '../adapters/digest/secret-key';
+import { DynamoAuditStore } from '../adapters/dynamodb/audit-store';
+import { DynamoStatusRecords } from '../adapters/dynamodb/status-records';
+import { DynamoWebexPacer } from '../adapters/dynamodb/webex-pacer';
+import { EmfOutcomeMetrics } from '../adapters/metrics/emf-outcome-metrics';
+import { SdkSecretsManager } from '../adapters/secrets/sdk-secrets';
+import { SecretsManagerTokenStore } from '../adapters/secrets/secrets-manager-token-store';
+import { WebexHttpClient, type WebexHttpClientOptions } from '../adapters/webex/client';
+import { StoredTokenCredentials } from '../adapters/webex/credentials';
+import { pacingPlan, type WebexPacer } from '../adapters/webex/pacing';
 import {
   type ConfigNeed,
   loadConfig,
   type RefreshCredentialsConfig,
   requireConfig,
   type ServiceConfig,
-} from './config';
-import { ConfigurationError } from './domain/errors';
-import type { AuditDayIndex, AuditLookup, AuditStore, FieldDigester } from './domain/ports/audit';
-import { type Clock, systemClock } from './domain/ports/clock';
-import type { OutcomeMetrics } from './domain/ports/metrics';
-import type { StatusRecordStore } from './domain/ports/status-records';
-import type { WebexCredentialsProvider } from './domain/ports/token';
-import type { WebexSubscribersPort } from './domain/ports/webex';
-import type { StatusSweepDeps } from './domain/status-sweep/sweep';
-import type { MutationDependencies } from './domain/use-cases/context';
-import type { Logger } from './shared/logger';
-import { recordWebexCall } from './shared/metrics';
+} from '../config';
+import { ConfigurationError } from '../domain/errors';
+import type { AuditDayIndex, AuditLookup, AuditStore, FieldDigester } from '../domain/ports/audit';
+import { type Clock, systemClock } from '../domain/ports/clock';
+import type { OutcomeMetrics } from '../domain/ports/metrics';
+import type { StatusRecordStore } from '../domain/ports/status-records';
+import type { WebexCredentialsProvider } from '../domain/ports/token';
+import type { WebexSubscribersPort } from '../domain/ports/webex';
+import type { StatusSweepDeps } from '../domain/status-sweep/sweep';
+import type { MutationDependencies } from '../domain/use-cases/context';
+import type { Logger } from '../shared/logger';
+import { recordWebexCall } from '../shared/metrics';
+import { once, onceAsync, resetCache } from './cache';
 
 export interface CompositionOverrides {
   /** Clock for the Webex client's waits and the audit timestamps (tests: one that never sleeps on real time). */
@@ -62,32 +62,23 @@ export interface CompositionOverrides {
   ) => WebexCredentialsProvider;
 }
 
-interface Singletons {
-  config?: ServiceConfig;
-  dynamodb?: DynamoDBClient;
-  secretsClient?: SecretsManagerClient;
-  secrets?: SdkSecretsManager;
-  auditStore?: DynamoAuditStore;
-  outcomeMetrics?: OutcomeMetrics;
-  digester?: Promise<FieldDigester>;
-  webex?: WebexSubscribersPort;
-  statusRecords?: StatusRecordStore;
-}
-
-let singletons: Singletons = {};
 let overrides: CompositionOverrides = {};
 
-/** Forget every singleton (and set test overrides): the next call reads the environment again. */
+/**
+ * Forget every client and adapter built so far (and set the overrides): the next call reads the environment again.
+ * Tests and the local runtime call it after they change `process.env`.
+ */
 export function resetCompositionForTests(next: CompositionOverrides = {}): void {
-  for (const client of [singletons.dynamodb, singletons.secretsClient]) client?.destroy();
-  singletons = {};
+  resetCache();
   overrides = next;
 }
 
 /** The configuration, read and checked once; `needs` are checked to be present (every missing one named). */
 export function getConfig(needs: readonly ConfigNeed[] = []): ServiceConfig {
-  singletons.config ??= loadConfig(process.env);
-  return requireConfig(singletons.config, needs);
+  return requireConfig(
+    once('config', () => loadConfig(process.env)),
+    needs,
+  );
 }
 
 export function getClock(): Clock {
@@ -108,42 +99,52 @@ export function getDynamoDbClient(): DynamoDBClient {
 }
 
 function dynamodb(config: ServiceConfig): DynamoDBClient {
-  singletons.dynamodb ??= new DynamoDBClient(awsClientConfig(config, config.dynamodbEndpoint));
-  return singletons.dynamodb;
+  return once(
+    'dynamodb',
+    () => new DynamoDBClient(awsClientConfig(config, config.dynamodbEndpoint)),
+    (client) => client.destroy(),
+  );
+}
+
+/** Secret values through the function's one Secrets Manager client (needs AWS_REGION). */
+export function getSecretsManager(config: ServiceConfig = getConfig()): SdkSecretsManager {
+  return secretsManager(config);
 }
 
 function secretsManager(config: ServiceConfig): SdkSecretsManager {
-  if (!singletons.secrets) {
-    // An SDK client without a region fails on its first call; a function that reads a secret needs one from the start.
-    if (config.awsRegion === undefined) throw new ConfigurationError('Invalid configuration: AWS_REGION is not set');
-    singletons.secretsClient = new SecretsManagerClient(awsClientConfig(config));
-    singletons.secrets = new SdkSecretsManager(singletons.secretsClient);
-  }
-  return singletons.secrets;
+  // An SDK client without a region fails on its first call; a function that reads a secret needs one from the start.
+  if (config.awsRegion === undefined) throw new ConfigurationError('Invalid configuration: AWS_REGION is not set');
+  const client = once(
+    'secretsManager',
+    () => new SecretsManagerClient(awsClientConfig(config)),
+    (built) => built.destroy(),
+  );
+  return once('secrets', () => new SdkSecretsManager(client));
 }
 
 /** Outcome metrics (EMF lines on stdout): the one adapter behind the `OutcomeMetrics` port. */
 export function getOutcomeMetrics(): OutcomeMetrics {
-  singletons.outcomeMetrics ??= new EmfOutcomeMetrics();
-  return singletons.outcomeMetrics;
+  return once('outcomeMetrics', () => new EmfOutcomeMetrics());
 }
 
 /** Reads one audit record by id (the tracking start checks the API call's record). */
 export function getAuditLookup(): AuditLookup {
-  getAuditStore();
-  return singletons.auditStore as DynamoAuditStore;
+  return auditStore();
 }
 
 export function getAuditStore(): AuditStore & AuditDayIndex {
-  if (!singletons.auditStore) {
+  return auditStore();
+}
+
+function auditStore(): DynamoAuditStore {
+  return once('auditStore', () => {
     const config = getConfig(['audit']);
-    singletons.auditStore = new DynamoAuditStore({
+    return new DynamoAuditStore({
       client: dynamodb(config),
       tableName: config.auditTableName as string,
       ...(config.auditRetentionDays === undefined ? {} : { retentionDays: config.auditRetentionDays }),
     });
-  }
-  return singletons.auditStore;
+  });
 }
 
 /**
@@ -153,30 +154,22 @@ export function getAuditStore(): AuditStore & AuditDayIndex {
 export function getStatusRecords(): StatusRecordStore | undefined {
   const config = getConfig();
   if (config.webexStateTableName === undefined) return undefined;
-  singletons.statusRecords ??= new DynamoStatusRecords({
-    client: dynamodb(config),
-    tableName: config.webexStateTableName,
-    clock: getClock(),
-  });
-  return singletons.statusRecords;
+  const tableName = config.webexStateTableName;
+  return once(
+    'statusRecords',
+    () => new DynamoStatusRecords({ client: dynamodb(config), tableName, clock: getClock() }),
+  );
 }
 
 /** The digester; its key comes from Secrets Manager (once per cold start) or, locally, from the environment. */
 export function getDigester(): Promise<FieldDigester> {
-  if (!singletons.digester) {
-    const config = getConfig(['digest']);
-    const source = config.digestKey;
-    const pending =
-      source?.kind === 'secret'
-        ? readDigestKeyFromSecret(secretsManager(config), source.secretId).then((key) => new HmacDigester(key))
-        : Promise.resolve().then(() => new HmacDigester(source?.kind === 'inline' ? source.key : ''));
-    // A failed load is not cached: the next request tries again.
-    singletons.digester = pending.catch((error: unknown) => {
-      singletons.digester = undefined;
-      throw error;
-    });
-  }
-  return singletons.digester;
+  const config = getConfig(['digest']);
+  const source = config.digestKey;
+  return onceAsync('digester', async () =>
+    source?.kind === 'secret'
+      ? new HmacDigester(await readDigestKeyFromSecret(secretsManager(config), source.secretId))
+      : new HmacDigester(source?.kind === 'inline' ? source.key : ''),
+  );
 }
 
 function webexCredentials(config: ServiceConfig): WebexCredentialsProvider {
@@ -217,17 +210,16 @@ function webexPacer(config: ServiceConfig): WebexPacer | undefined {
 }
 
 export function getWebex(): WebexSubscribersPort {
-  if (!singletons.webex) {
+  return once('webex', () => {
     const config = getConfig(['webex']);
-    singletons.webex = new WebexHttpClient({
+    return new WebexHttpClient({
       onAttempt: recordWebexCall,
       ...overrides.webexClient,
       credentials: webexCredentials(config),
       clock: getClock(),
       pacer: webexPacer(config),
     });
-  }
-  return singletons.webex;
+  });
 }
 
 /** The audit trail, the digester and the clock, with the caller's logger: what a step that never calls Webex needs. */
