@@ -12,8 +12,9 @@
  * | `AUDIT_TABLE_NAME` | DynamoDB audit table (need `audit`) |
  * | `AUDIT_RETENTION_DAYS` | days an audit record is kept (its TTL attribute), 1 to 36500, default 400 |
  * | `WEBEX_BASE_URL` | Webex API base, default `https://webexapis.com/v1` |
+ * | `REFRESH_WINDOW_DAYS` | the partner-token refresh renews the access token when it expires within this many days (default 7) |
  * | `PARTNER_TOKEN_SECRET_ID` | Secrets Manager secret with the partner tokens (AWS) — or: |
- * | `WEBEX_REFRESH_TOKEN` + `WEBEX_CLIENT_ID` + `WEBEX_CLIENT_SECRET` | refresh-grant credentials (local / non-AWS) (need `webex`) |
+ * | `WEBEX_REFRESH_TOKEN` + `WEBEX_CLIENT_ID` + `WEBEX_CLIENT_SECRET` | refresh-grant credentials (local / non-AWS) (need `webex`; the scheduled refresh needs the secret: `partnerToken`) |
  * | `AUDIT_DIGEST_SECRET_ID` | Secrets Manager secret holding the audit digest key (AWS) — or: |
  * | `AUDIT_DIGEST_KEY` | the audit digest key itself, ≥ 32 characters (local) (need `digest`) |
  * | `STATE_MACHINE_ARN` | optional: follow API Provision/Update with a workflow execution (need `tracker`) |
@@ -33,6 +34,7 @@ import { ConfigurationError } from './domain/errors';
 
 export const DEFAULT_WEBEX_BASE_URL = 'https://webexapis.com/v1';
 export const MIN_DIGEST_KEY_LENGTH = 32;
+export const DEFAULT_REFRESH_WINDOW_DAYS = 7;
 /** No variable is longer (URLs and ARNs included); a longer one is refused without being looked at. */
 const MAX_VARIABLE_LENGTH = 2048;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -54,6 +56,8 @@ export interface ServiceConfig {
   readonly auditTableName: string | undefined;
   readonly auditRetentionDays: number | undefined;
   readonly webexBaseUrl: string;
+  /** The scheduled refresh renews the partner's access token when it expires within this many days. */
+  readonly refreshWindowDays: number;
   readonly webexCredentials: WebexCredentialsConfig | undefined;
   readonly digestKey: DigestKeyConfig | undefined;
   readonly stateMachineArn: string | undefined;
@@ -81,7 +85,8 @@ export type ConfigNeed =
   | 'console'
   | 'batches'
   | 'batchRunner'
-  | 'webexState';
+  | 'webexState'
+  | 'partnerToken';
 
 /**
  * The check of one variable's trimmed, non-empty value: the value to keep, or what is wrong with it (never the value).
@@ -126,6 +131,7 @@ const VARIABLES = {
     'must be a positive number of requests per second (at most 99999, 3 decimals)',
   ),
   WEBEX_BASE_URL: httpUrl,
+  REFRESH_WINDOW_DAYS: matching(/^\d{1,3}(\.\d{1,3})?$/, 'must be a number of days from 0 to 999'),
   PARTNER_TOKEN_SECRET_ID: any,
   WEBEX_REFRESH_TOKEN: any,
   WEBEX_CLIENT_ID: any,
@@ -223,6 +229,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditTableName: e.AUDIT_TABLE_NAME,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS === undefined ? undefined : Number(e.AUDIT_RETENTION_DAYS),
     webexBaseUrl: e.WEBEX_BASE_URL ?? DEFAULT_WEBEX_BASE_URL,
+    refreshWindowDays:
+      e.REFRESH_WINDOW_DAYS === undefined ? DEFAULT_REFRESH_WINDOW_DAYS : Number(e.REFRESH_WINDOW_DAYS),
     webexCredentials: webexCredentials && Object.freeze(webexCredentials),
     digestKey: digestKey && Object.freeze(digestKey),
     stateMachineArn: e.STATE_MACHINE_ARN,
@@ -261,6 +269,7 @@ const NEED_VARIABLES: Record<ConfigNeed, (c: ServiceConfig) => string | undefine
   batches: (c) => (c.batchTableName === undefined ? 'BATCH_TABLE_NAME' : undefined),
   batchRunner: (c) => (c.batchStateMachineArn === undefined ? 'BATCH_STATE_MACHINE_ARN' : undefined),
   webexState: (c) => (c.webexStateTableName === undefined ? 'WEBEX_STATE_TABLE_NAME' : undefined),
+  partnerToken: (c) => (c.webexCredentials?.kind === 'secret' ? undefined : 'PARTNER_TOKEN_SECRET_ID'),
 };
 
 /** Check that every variable the caller needs is present; one ConfigurationError names all missing ones. */

@@ -1,11 +1,9 @@
 /**
  * Scheduled Lambda: renews the partner's Webex access token stored in Secrets Manager (EventBridge schedule, e.g. daily).
  *
- * Environment:
- * - `PARTNER_TOKEN_SECRET_ID` (required): the secret holding the `PartnerTokens` JSON.
- * - `WEBEX_BASE_URL` (default `https://webexapis.com/v1`): where `/access_token` lives.
- * - `REFRESH_WINDOW_DAYS` (default 7): refresh when the access token (about 14 days) expires within this many days.
- * - `LOG_LEVEL`.
+ * Its configuration comes from `config.ts` through `composition/partner-token-refresh.ts`: `PARTNER_TOKEN_SECRET_ID`
+ * (required), `WEBEX_BASE_URL`, `REFRESH_WINDOW_DAYS` (default 7: refresh when the access token, about 14 days, expires
+ * within this many days), `AWS_REGION`, `LOG_LEVEL`.
  *
  * Every run records, with Powertools Metrics (`shared/metrics.ts`: namespace `WebexBwProvisioning`, dimension
  * `service` only), `PartnerTokenRefreshFailed` (1 on failure, 0 otherwise) and `RefreshTokenDaysRemaining` (whole days
@@ -13,58 +11,21 @@
  * No token or secret is ever logged.
  */
 import type { Context } from 'aws-lambda';
-import { SdkSecretsManager } from '../adapters/secrets/sdk-secrets';
-import { SecretsManagerTokenStore } from '../adapters/secrets/secrets-manager-token-store';
-import { refreshAccessToken } from '../adapters/webex/token-grant';
-import { ConfigurationError } from '../domain/errors';
-import { type Clock, systemClock } from '../domain/ports/clock';
-import type { PartnerTokenStore, RefreshGrant } from '../domain/ports/token';
+import {
+  getPartnerTokenRefreshDependencies,
+  type PartnerTokenRefreshDependencies,
+} from '../composition/partner-token-refresh';
 import { PartnerTokenRefreshError, refreshPartnerToken } from '../domain/use-cases/refresh-partner-token';
 import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
 import { recordPartnerTokenRefresh } from '../shared/metrics';
 
-const DEFAULT_BASE_URL = 'https://webexapis.com/v1';
-const DEFAULT_REFRESH_WINDOW_DAYS = 7;
-
-export interface RefreshHandlerDependencies {
-  store: PartnerTokenStore;
-  grant: RefreshGrant;
-  clock: Clock;
-  refreshWindowDays: number;
-  logger: Logger;
-  /** Records the run's metrics (default: Powertools Metrics, `recordPartnerTokenRefresh`). */
-  recordMetrics: (run: { failed: boolean; daysRemaining?: number | undefined }) => void;
-}
+export type RefreshHandlerDependencies = PartnerTokenRefreshDependencies;
 
 export interface RefreshHandlerSummary {
   refreshed: boolean;
   refreshTokenRotated: boolean;
   accessExpiresAt: string;
   daysRemaining: number;
-}
-
-/** Read and check the environment once. */
-export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): RefreshHandlerDependencies {
-  const problems: string[] = [];
-  const secretId = env.PARTNER_TOKEN_SECRET_ID?.trim();
-  if (!secretId) problems.push('PARTNER_TOKEN_SECRET_ID is required');
-  const baseUrl = (env.WEBEX_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) problems.push('WEBEX_BASE_URL must be an http(s) URL');
-  const windowRaw = env.REFRESH_WINDOW_DAYS?.trim();
-  const refreshWindowDays = windowRaw ? Number(windowRaw) : DEFAULT_REFRESH_WINDOW_DAYS;
-  if (!Number.isFinite(refreshWindowDays) || refreshWindowDays < 0) {
-    problems.push('REFRESH_WINDOW_DAYS must be a number of days >= 0');
-  }
-  if (problems.length > 0 || !secretId) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}.`);
-  const secrets = new SdkSecretsManager();
-  return {
-    store: new SecretsManagerTokenStore({ secretId, reader: secrets, writer: secrets }),
-    grant: (input) => refreshAccessToken(baseUrl, input),
-    clock: systemClock,
-    refreshWindowDays,
-    logger: rootLogger.child({ function: 'refresh-partner-token' }),
-    recordMetrics: recordPartnerTokenRefresh,
-  };
 }
 
 /** The handler over resolved dependencies (resolved lazily, once, so a configuration error is reported per run). */
@@ -115,4 +76,4 @@ export function createRefreshPartnerTokenHandler(resolve: () => RefreshHandlerDe
   };
 }
 
-export const handler = createRefreshPartnerTokenHandler(() => dependenciesFromEnv());
+export const handler = createRefreshPartnerTokenHandler(getPartnerTokenRefreshDependencies);

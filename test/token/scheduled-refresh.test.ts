@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getPartnerTokenRefreshDependencies } from '../../functions/composition/partner-token-refresh';
+import { resetCompositionForTests } from '../../functions/composition/root';
 import type { PartnerTokens, RefreshGrant } from '../../functions/domain/ports/token';
 import { DAY_MS } from '../../functions/domain/use-cases/refresh-partner-token';
 import {
   createRefreshPartnerTokenHandler,
-  dependenciesFromEnv,
   type RefreshHandlerDependencies,
 } from '../../functions/scheduled/refresh-partner-token';
 import { createLogger } from '../../functions/shared/logger';
@@ -113,9 +114,8 @@ describe('refresh-partner-token scheduled handler', () => {
 
   it('emits the failure metric and throws on missing configuration', async () => {
     // Prepare
-    const handler = createRefreshPartnerTokenHandler(() =>
-      dependenciesFromEnv({ WEBEX_BASE_URL: 'https://webexapis.com/v1' }),
-    );
+    useEnvironment({ WEBEX_BASE_URL: 'https://webexapis.com/v1', AWS_REGION: 'eu-west-1' });
+    const handler = createRefreshPartnerTokenHandler(getPartnerTokenRefreshDependencies);
     const emf = captureEmf(resetMetricsForTests);
 
     // Act
@@ -129,14 +129,49 @@ describe('refresh-partner-token scheduled handler', () => {
     expect(metric).not.toHaveProperty('RefreshTokenDaysRemaining');
   });
 
-  it('reads its configuration from the environment', () => {
+  it('reads its configuration through config.ts, as every function does', () => {
+    // Prepare
+    useEnvironment({ PARTNER_TOKEN_SECRET_ID: 'webex/partner', REFRESH_WINDOW_DAYS: '3', AWS_REGION: 'eu-west-1' });
+
     // Act
-    const deps = dependenciesFromEnv({ PARTNER_TOKEN_SECRET_ID: 'webex/partner', REFRESH_WINDOW_DAYS: '3' });
-    const bad = () =>
-      dependenciesFromEnv({ PARTNER_TOKEN_SECRET_ID: 'x', REFRESH_WINDOW_DAYS: 'soon', WEBEX_BASE_URL: 'ftp:x' });
+    const deps = getPartnerTokenRefreshDependencies();
+    useEnvironment({ PARTNER_TOKEN_SECRET_ID: 'x', REFRESH_WINDOW_DAYS: 'soon', WEBEX_BASE_URL: 'ftp:x' });
+    const bad = () => getPartnerTokenRefreshDependencies();
 
     // Assess
     expect(deps.refreshWindowDays).toBe(3);
     expect(bad).toThrow(/REFRESH_WINDOW_DAYS.*WEBEX_BASE_URL|WEBEX_BASE_URL.*REFRESH_WINDOW_DAYS/);
   });
+
+  it('refreshes within 7 days of expiry when REFRESH_WINDOW_DAYS is not set', () => {
+    // Prepare
+    useEnvironment({ PARTNER_TOKEN_SECRET_ID: 'webex/partner', AWS_REGION: 'eu-west-1' });
+
+    // Act
+    const deps = getPartnerTokenRefreshDependencies();
+
+    // Assess
+    expect(deps.refreshWindowDays).toBe(7);
+  });
+});
+
+const CONFIG_VARIABLES = [
+  'PARTNER_TOKEN_SECRET_ID',
+  'WEBEX_REFRESH_TOKEN',
+  'WEBEX_CLIENT_ID',
+  'WEBEX_CLIENT_SECRET',
+  'WEBEX_BASE_URL',
+  'REFRESH_WINDOW_DAYS',
+  'AWS_REGION',
+];
+
+/** Exactly these configuration variables set, and the composition rebuilt from them. */
+function useEnvironment(variables: Record<string, string>): void {
+  for (const name of CONFIG_VARIABLES) vi.stubEnv(name, variables[name]);
+  resetCompositionForTests();
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetCompositionForTests();
 });
