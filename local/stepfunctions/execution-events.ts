@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../functions/shared/logger';
-import type { ExecutionRecord } from './engine';
+import type { ExecutionRecord } from './types';
 
 export interface ExecutionStatusChangeEvent {
   version: '0';

@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../functions/shared/logger';
-import type { ExecutionRecord } from './engine';
+import type { ExecutionRecord } from './types';
 
 export interface ExecutionStore {
   /** Every execution kept, oldest first. */
