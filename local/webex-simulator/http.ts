@@ -1,5 +1,6 @@
 /**
- * HTTP plumbing of the simulator: reading bounded bodies, TrackingIDs, and Webex-style JSON and error responses.
+ * HTTP plumbing of the simulator: the exchange its handlers share, reading bounded bodies, TrackingIDs, and Webex-style
+ * JSON and error responses.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -7,7 +8,14 @@ import type { WebexErrorItem } from '../../functions/domain/contract/fields';
 import type { WebexErrorBody } from '../../functions/domain/contract/responses';
 import { RULES } from '../../functions/domain/contract/rules';
 import { DomainError, ValidationError } from '../../functions/domain/errors';
-import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../functions/http/errors';
+import {
+  MalformedJsonError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../functions/http/errors';
+
+import type { OperationId } from './types';
 
 /** Stop reading (and destroy the connection) after this many bytes of a refused oversized body. */
 const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
@@ -16,6 +24,17 @@ export interface RequestBody {
   bytes: Buffer;
   /** More than `RULES.maxRequestBodyBytes` arrived; `bytes` holds only the start. */
   tooLarge: boolean;
+}
+
+/** One request and its answer, as the simulator's handlers see it. */
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  trackingId: string;
+  url: URL;
+  body: RequestBody;
+  /** What the request counts as in the statistics. */
+  operation?: OperationId | 'unrouted' | 'control';
 }
 
 /** Read the whole request body, keeping at most the limit; an oversized body is drained so the client gets an answer. */
@@ -144,4 +163,12 @@ const STATUS_BY_KIND: Record<string, number> = {
 /** The HTTP status for a domain error, or undefined for anything else (a bug: 500). */
 export function statusOfError(error: unknown): number | undefined {
   return error instanceof DomainError ? STATUS_BY_KIND[error.kind] : undefined;
+}
+
+/** 405 carrying the methods the resource allows (for the `Allow` header). */
+export function methodNotAllowed(method: string, allowed: string[]): MethodNotAllowedError & { allow: string[] } {
+  const error = new MethodNotAllowedError('The request method is not supported for this resource.', [
+    { description: `${method} is not allowed here; allowed: ${allowed.join(', ')}.` },
+  ]);
+  return Object.assign(error, { allow: allowed });
 }

@@ -1,36 +1,30 @@
 /**
  * The Webex for BroadWorks simulator: a stateful node:http server speaking the Subscribers contract under `/v1`, the
- * partner token grant at `/v1/access_token`, and a control API under `/_simulator/` for tests and demos.
+ * partner token grant at `/v1/access_token` (both in `webex-api.ts`), and a control API under `/_simulator/` for tests
+ * and demos (`control.ts`). This module holds the simulator's state and programmatic API, listens and stops, and
+ * dispatches each request, answering errors and counting requests for the statistics.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import path from 'node:path';
 import * as z from 'zod';
 import { parseOrThrow } from '../../functions/domain/contract/validation';
-import { ConflictError, type DomainError, NotFoundError, UnauthorizedError } from '../../functions/domain/errors';
+import { type DomainError, NotFoundError } from '../../functions/domain/errors';
 import { type Clock, systemClock } from '../../functions/domain/ports/clock';
-import { MethodNotAllowedError } from '../../functions/http/errors';
 import { createLogger, type Logger } from '../../functions/shared/logger';
-import { FaultInjector, type FaultOutcome } from './faults';
+import { answerControl, type SimulatorControls } from './control';
+import { FaultInjector } from './faults';
 import {
-  mediaTypeOf,
-  parseJsonBody,
-  parseOptionalJsonBody,
+  type Exchange,
   type RequestBody,
   readBody,
   sendJson,
-  sendNoContent,
-  singleQueryParams,
   statusOfError,
   trackingIdOf,
   webexErrorBody,
 } from './http';
-import { isControllableClock } from './manual-clock';
-import { matchRoute } from './routes';
-import { EXISTING_WEBEX_DOMAINS, EXISTING_WEBEX_EMAILS, SEEDED_TEMPLATES } from './seed';
-import { SubscriberStore, type SubscriberStoreSnapshot } from './subscribers';
-import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, OAuthError, TokenAuthority } from './tokens';
+import { SubscriberStateFile } from './state-file';
+import { SubscriberStore } from './subscribers';
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, TokenAuthority } from './tokens';
 import type {
   FaultConfig,
   OperationId,
@@ -40,6 +34,7 @@ import type {
   SimulatorOptions,
   SimulatorStats,
 } from './types';
+import { WebexApi } from './webex-api';
 
 export interface WebexSimulator {
   /** Listen (default 127.0.0.1 on an ephemeral port); resolves with the base URL, without `/v1`. */
@@ -79,40 +74,6 @@ export const ConfigPatchSchema = z.strictObject(
   { error: 'must be a JSON object' },
 );
 
-const ClockAdvanceSchema = z.strictObject(
-  {
-    ms: z
-      .number({ error: 'must be a number of milliseconds' })
-      .int({ error: 'must be a whole number of milliseconds' })
-      .min(0, { error: 'must be at least 0' })
-      .max(10 * 365 * 24 * 3600 * 1000, { error: 'must be at most ten years' }),
-  },
-  { error: 'must be a JSON object with ms' },
-);
-
-const FAULT_MESSAGES: Record<number, string> = {
-  500: 'Internal Server Error (simulated fault).',
-  502: 'Bad Gateway (simulated fault).',
-  503: 'Service Unavailable: try again later (simulated fault).',
-  504: 'Gateway Timeout: try again later (simulated fault).',
-};
-
-const UNAUTHORIZED_MESSAGES = {
-  missing: 'The request requires a valid access token set in the Authorization request header.',
-  unknown: 'The access token is not valid.',
-  expired: 'The access token has expired.',
-} as const;
-
-interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  trackingId: string;
-  url: URL;
-  body: RequestBody;
-  /** What the request counts as in the statistics. */
-  operation?: OperationId | 'unrouted' | 'control';
-}
-
 class Simulator implements WebexSimulator {
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -126,12 +87,12 @@ class Simulator implements WebexSimulator {
   private baseUrl: string | undefined;
   private abort = new AbortController();
   private readonly sockets = new Set<Socket>();
-  private readonly stateFile: string | undefined;
-  private savedState: string | undefined;
+  private readonly stateFile: SubscriberStateFile | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  private readonly webexApi: WebexApi;
+  private readonly controls: SimulatorControls;
 
   constructor(options: SimulatorOptions = {}) {
-    this.stateFile = options.stateFile;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger({ component: 'webex-simulator' });
     this.initialConfig = parseOrThrow(
@@ -147,6 +108,27 @@ class Simulator implements WebexSimulator {
     this.store = new SubscriberStore(this.clock, () => this.config);
     this.tokens = new TokenAuthority(this.clock, options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS);
     this.faults = new FaultInjector(this.clock, options.random ?? Math.random);
+    this.stateFile = options.stateFile
+      ? new SubscriberStateFile(options.stateFile, this.store, this.logger)
+      : undefined;
+    this.webexApi = new WebexApi({
+      clock: this.clock,
+      store: this.store,
+      tokens: this.tokens,
+      faults: this.faults,
+      stopSignal: () => this.abort.signal,
+      baseUrl: () => this.url,
+    });
+    this.controls = {
+      clock: this.clock,
+      faults: this.faults,
+      store: this.store,
+      credentials: () => this.credentials,
+      config: () => this.config,
+      configure: (patch) => this.configure(patch),
+      reset: () => this.reset(),
+      stats: () => this.stats(),
+    };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -190,43 +172,12 @@ class Simulator implements WebexSimulator {
     this.abort = new AbortController();
     this.baseUrl = `http://${shownHost}:${address.port}`;
     if (this.stateFile) {
-      this.loadState(this.stateFile);
-      this.saveTimer = setInterval(() => this.saveState(), STATE_SAVE_INTERVAL_MS);
+      const stateFile = this.stateFile;
+      stateFile.load();
+      this.saveTimer = setInterval(() => stateFile.save(), STATE_SAVE_INTERVAL_MS);
       this.saveTimer.unref();
     }
     return { url: this.baseUrl };
-  }
-
-  private loadState(file: string): void {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    try {
-      this.store.restore(JSON.parse(text) as SubscriberStoreSnapshot);
-      this.savedState = text;
-    } catch (error) {
-      this.logger.warn('the simulator state file is unreadable: starting without subscribers', { file, error });
-    }
-  }
-
-  /** Writes the subscribers when they changed since the last write (write to a temporary file, then rename). */
-  private saveState(): void {
-    if (!this.stateFile) return;
-    const text = JSON.stringify(this.store.snapshot());
-    if (text === this.savedState) return;
-    try {
-      mkdirSync(path.dirname(this.stateFile), { recursive: true });
-      const temporary = `${this.stateFile}.${process.pid}.tmp`;
-      writeFileSync(temporary, text, { mode: 0o600 });
-      renameSync(temporary, this.stateFile);
-      this.savedState = text;
-    } catch (error) {
-      this.logger.warn('cannot write the simulator state file', { file: this.stateFile, error });
-    }
   }
 
   async stop(): Promise<void> {
@@ -242,7 +193,7 @@ class Simulator implements WebexSimulator {
     await closed;
     if (this.saveTimer) clearInterval(this.saveTimer);
     this.saveTimer = undefined;
-    this.saveState();
+    this.stateFile?.save();
   }
 
   setFaults(faults: FaultConfig): void {
@@ -331,9 +282,9 @@ class Simulator implements WebexSimulator {
       exchange = { req, res, trackingId, url, body };
       if (url.pathname === '/_simulator' || url.pathname.startsWith('/_simulator/')) {
         exchange.operation = 'control';
-        await this.control(exchange);
+        await answerControl(exchange, this.controls);
       } else {
-        await this.webex(exchange);
+        await this.webexApi.answer(exchange);
       }
     } catch (error) {
       this.fail(
@@ -380,240 +331,6 @@ class Simulator implements WebexSimulator {
     }
     sendJson(res, status, webexErrorBody(domain.message, domain.errors, trackingId), headers);
   }
-
-  private async webex(exchange: Exchange): Promise<void> {
-    const { req, res, trackingId, url, body } = exchange;
-    const method = req.method ?? 'GET';
-    const route = matchRoute(method, url.pathname);
-    if (route.kind === 'notFound') {
-      exchange.operation = 'unrouted';
-      throw new NotFoundError('The requested resource could not be found.');
-    }
-    if (route.kind === 'methodNotAllowed') {
-      exchange.operation = 'unrouted';
-      throw methodNotAllowed(method, route.allow);
-    }
-    const { operation } = route;
-    exchange.operation = operation;
-    if (operation !== 'accessToken') {
-      const check = this.tokens.checkAuthorization(req.headers.authorization);
-      if (check !== 'valid') throw new UnauthorizedError(UNAUTHORIZED_MESSAGES[check]);
-    }
-    const latency = this.faults.latencyFor(operation);
-    if (latency > 0) {
-      try {
-        await this.clock.sleep(latency, this.abort.signal);
-      } catch (error) {
-        // Stopped while the request waited: nobody to answer any more.
-        if (this.abort.signal.aborted) return void req.socket.destroy();
-        throw error;
-      }
-    }
-    const fault = this.faults.decide(operation);
-    if (fault) return this.injectFault(exchange, fault);
-
-    const id = route.subscriberId ?? '';
-    switch (operation) {
-      case 'accessToken':
-        return this.accessToken(exchange);
-      case 'listSubscribers':
-        return this.list(exchange);
-      case 'provisionSubscriber':
-        return sendJson(res, 200, this.store.provision(parseJsonBody(req, body)));
-      case 'getSubscriber':
-        return sendJson(res, 200, this.store.get(id));
-      case 'updateSubscriber': {
-        const input = parseJsonBody(req, body);
-        return sendJson(res, 200, this.store.update(id, input));
-      }
-      case 'removeSubscriber':
-        this.store.remove(id);
-        return sendNoContent(res);
-      case 'precheckSubscriber':
-        return sendJson(res, 200, this.store.precheck(parseJsonBody(req, body)));
-      case 'resendConsent':
-        parseOptionalJsonBody(req, body);
-        this.store.consentMove(id);
-        return sendNoContent(res);
-      default: {
-        const unreachable: never = operation;
-        throw new Error(`no handler for ${String(unreachable)} (${trackingId})`);
-      }
-    }
-  }
-
-  private injectFault(exchange: Exchange, fault: FaultOutcome): void {
-    const { req, res, trackingId } = exchange;
-    switch (fault.kind) {
-      case 'drop':
-        req.socket.destroy();
-        break;
-      case 'rateLimited':
-        sendJson(
-          res,
-          429,
-          webexErrorBody(
-            'Too Many Requests.',
-            [{ description: `Rate limit exceeded (simulated fault): retry after ${fault.retryAfterSeconds} seconds.` }],
-            trackingId,
-          ),
-          { 'Retry-After': String(fault.retryAfterSeconds) },
-        );
-        break;
-      case 'locked':
-        sendJson(
-          res,
-          423,
-          webexErrorBody(
-            'Locked.',
-            [
-              {
-                description: `The resource is locked (simulated fault): retry after ${fault.retryAfterSeconds} seconds.`,
-              },
-            ],
-            trackingId,
-          ),
-          { 'Retry-After': String(fault.retryAfterSeconds) },
-        );
-        break;
-      case 'error':
-        sendJson(res, fault.status, webexErrorBody(FAULT_MESSAGES[fault.status] ?? 'Simulated fault.', [], trackingId));
-        break;
-    }
-  }
-
-  private list(exchange: Exchange): void {
-    const { req, res, url } = exchange;
-    const query = singleQueryParams(url.searchParams);
-    const page = this.store.list(query);
-    const headers: Record<string, string> = {};
-    if (page.nextCursor) {
-      const next = new URLSearchParams();
-      for (const [key, value] of Object.entries(query)) if (key !== 'cursor' && key !== 'max') next.append(key, value);
-      next.append('max', String(page.max));
-      next.append('cursor', page.nextCursor);
-      headers.Link = `<${this.publicBase(req)}/v1/broadworks/subscribers?${next.toString()}>; rel="next"`;
-    }
-    sendJson(res, 200, { items: page.items }, headers);
-  }
-
-  /** The base URL the caller used (its Host header when sane), so Link URLs work through port forwards. */
-  private publicBase(req: IncomingMessage): string {
-    const host = req.headers.host;
-    if (host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) return `http://${host}`;
-    return this.url;
-  }
-
-  private accessToken(exchange: Exchange): void {
-    const { req, res, trackingId, body } = exchange;
-    try {
-      if (body.tooLarge) throw new OAuthError(400, 'invalid_request', 'The request body is too large.');
-      if (mediaTypeOf(req) !== 'application/x-www-form-urlencoded') {
-        throw new OAuthError(415, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
-      }
-      const grant = this.tokens.refresh(new URLSearchParams(body.bytes.toString('utf8')));
-      sendJson(res, 200, grant, { 'Cache-Control': 'no-store' });
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      sendJson(res, error.status, { error: error.error, error_description: error.description, trackingId });
-    }
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
-  // Control API
-  // -------------------------------------------------------------------------------------------------------------
-
-  private async control(exchange: Exchange): Promise<void> {
-    const { req, res, url, body } = exchange;
-    const method = req.method ?? 'GET';
-    const path = url.pathname;
-    const allow = (allowed: string[]) => {
-      throw methodNotAllowed(method, allowed);
-    };
-
-    if (path === '/_simulator/health') {
-      if (method !== 'GET') return allow(['GET']);
-      return sendJson(res, 200, { status: 'ok' });
-    }
-    if (path === '/_simulator/templates') {
-      if (method !== 'GET') return allow(['GET']);
-      return sendJson(res, 200, { items: SEEDED_TEMPLATES.map((t) => ({ ...t })) });
-    }
-    if (path === '/_simulator/existing-users') {
-      if (method !== 'GET') return allow(['GET']);
-      return sendJson(res, 200, { domains: [...EXISTING_WEBEX_DOMAINS], emails: [...EXISTING_WEBEX_EMAILS] });
-    }
-    if (path === '/_simulator/credentials') {
-      if (method !== 'GET') return allow(['GET']);
-      return sendJson(res, 200, this.credentials, { 'Cache-Control': 'no-store' });
-    }
-    if (path === '/_simulator/faults') {
-      if (method === 'GET') return sendJson(res, 200, this.faults.current());
-      if (method === 'PUT') return sendJson(res, 200, this.faults.set(parseJsonBody(req, body)));
-      if (method === 'DELETE') {
-        this.faults.clear();
-        return sendNoContent(res);
-      }
-      return allow(['GET', 'PUT', 'DELETE']);
-    }
-    if (path === '/_simulator/reset') {
-      if (method !== 'POST') return allow(['POST']);
-      this.reset();
-      return sendNoContent(res);
-    }
-    if (path === '/_simulator/stats') {
-      if (method !== 'GET') return allow(['GET']);
-      return sendJson(res, 200, this.stats());
-    }
-    if (path === '/_simulator/config') {
-      if (method === 'GET') return sendJson(res, 200, this.config);
-      if (method === 'PUT') {
-        this.configure(parseJsonBody(req, body) as Partial<SimulatorConfig>);
-        return sendJson(res, 200, this.config);
-      }
-      return allow(['GET', 'PUT']);
-    }
-    if (path === '/_simulator/clock') {
-      if (method !== 'GET') return allow(['GET']);
-      return sendJson(res, 200, {
-        now: new Date(this.clock.now()).toISOString(),
-        controllable: isControllableClock(this.clock),
-      });
-    }
-    if (path === '/_simulator/clock/advance') {
-      if (method !== 'POST') return allow(['POST']);
-      const { ms } = parseOrThrow(ClockAdvanceSchema, parseJsonBody(req, body));
-      if (!isControllableClock(this.clock)) {
-        throw new ConflictError('The clock cannot be advanced.', [
-          { description: 'The simulator runs on the system clock; start it with a manual clock to advance time.' },
-        ]);
-      }
-      this.clock.advance(ms);
-      return sendJson(res, 200, { now: new Date(this.clock.now()).toISOString() });
-    }
-    const action = /^\/_simulator\/subscribers\/([^/]+)\/actions$/.exec(path);
-    if (action?.[1]) {
-      if (method !== 'POST') return allow(['POST']);
-      let id: string;
-      try {
-        id = decodeURIComponent(action[1]);
-      } catch {
-        throw new NotFoundError('The requested resource could not be found.');
-      }
-      return sendJson(res, 200, this.store.personAction(id, parseJsonBody(req, body)));
-    }
-    throw new NotFoundError('The requested resource could not be found.', [
-      { description: 'Unknown control endpoint; see local/webex-simulator/README.md.' },
-    ]);
-  }
-}
-
-/** 405 carrying the methods the resource allows (for the `Allow` header). */
-function methodNotAllowed(method: string, allowed: string[]): MethodNotAllowedError & { allow: string[] } {
-  const error = new MethodNotAllowedError('The request method is not supported for this resource.', [
-    { description: `${method} is not allowed here; allowed: ${allowed.join(', ')}.` },
-  ]);
-  return Object.assign(error, { allow: allowed });
 }
 
 function emptyBody(): RequestBody {
