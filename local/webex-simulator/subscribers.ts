@@ -1,97 +1,32 @@
 /**
- * The simulated Webex subscriber store and its lifecycle.
- *
- * Status transitions are evaluated lazily from timestamps on the injected clock: background work records when it is
- * due, and every read first "settles" the subscriber, applying each transition at the moment it was due. No timers, so a
- * manual clock makes the whole lifecycle deterministic.
+ * The simulated Webex subscriber store: holds the subscribers, answers the Subscribers operations (validating each
+ * request and refusing conflicts), the person actions and the statistics, and saves and restores its content. Each
+ * subscriber's lifecycle (background work settled lazily on the injected clock) is in `subscriber-lifecycle.ts`; the
+ * List operation's filtering and paging in `subscriber-list.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import {
-  compact,
-  EmailSchema,
-  type Package,
-  STATUSES,
-  type SubscriberStatus,
-} from '../../functions/domain/contract/fields';
-import { ListQuerySchema, parseEpochOrIso } from '../../functions/domain/contract/list-query';
+import { compact, EmailSchema, STATUSES, type SubscriberStatus } from '../../functions/domain/contract/fields';
 import { PrecheckRequestSchema } from '../../functions/domain/contract/precheck-request';
 import { ProvisionRequestSchema } from '../../functions/domain/contract/provision-request';
 import type { PrecheckResponse } from '../../functions/domain/contract/responses';
-import { CONFLICTS, ERROR_CODES, INFO_CODES, RULES } from '../../functions/domain/contract/rules';
-import type { BackgroundError, Subscriber } from '../../functions/domain/contract/subscriber';
+import { CONFLICTS, ERROR_CODES, INFO_CODES } from '../../functions/domain/contract/rules';
+import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import { UpdateRequestSchema } from '../../functions/domain/contract/update-request';
 import { parseOrThrow } from '../../functions/domain/contract/validation';
 import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { Clock } from '../../functions/domain/ports/clock';
-import { type CustomerTemplate, FAILING_USER_ID_PREFIX, isExistingWebexUser, SEEDED_TEMPLATES } from './seed';
+import { type CustomerTemplate, SEEDED_TEMPLATES } from './seed';
+import { ciscoId, type StoredSubscriber, settle, type UpdateChanges, viewOf } from './subscriber-lifecycle';
+import { ListCursors, type ListResult, listPage } from './subscriber-list';
 import type { PersonAction, SimulatorConfig } from './types';
 
-/** The values a subscriber carries (what Provision set and Update changed). */
-interface SubscriberValues {
-  provisioningId: string;
-  userId: string;
-  spEnterpriseId: string;
-  firstName: string;
-  lastName: string;
-  package: Package;
-  email?: string;
-  primaryPhoneNumber?: string;
-  mobilePhoneNumber?: string;
-  extension?: string;
-  language?: string;
-  timezone?: string;
-}
-
-/** Changes of an accepted Update, applied when the update completes. An empty string removes the field. */
-type UpdateChanges = Partial<
-  Pick<
-    SubscriberValues,
-    | 'userId'
-    | 'firstName'
-    | 'lastName'
-    | 'primaryPhoneNumber'
-    | 'mobilePhoneNumber'
-    | 'extension'
-    | 'timezone'
-    | 'package'
-  >
->;
-
-type BackgroundWork =
-  | { kind: 'provision'; dueMs: number; duplicateUserId: boolean }
-  | { kind: 'update'; dueMs: number; duplicateUserId: boolean; changes: UpdateChanges };
-
-interface StoredSubscriber {
-  seq: number;
-  id: string;
-  createdMs: number;
-  values: SubscriberValues;
-  personId?: string;
-  status: SubscriberStatus;
-  lastStatusChangeMs: number;
-  errors?: BackgroundError[];
-  work?: BackgroundWork;
-  emailValidated: boolean;
-  consented: boolean;
-}
+export { SIMULATED_FAILURE_DESCRIPTION } from './subscriber-lifecycle';
+export type { ListResult } from './subscriber-list';
 
 export const PRECHECK_SUCCESS: PrecheckResponse = {
   message: 'success',
   info: [{ infoCode: INFO_CODES.precheckSuccessful, description: 'Provisioning preCheck validation successful.' }],
 };
-
-export const SIMULATED_FAILURE_DESCRIPTION =
-  'Simulated background failure: the BroadWorks userId starts with "fail-" (Webex simulator).';
-
-/** Largest number of list cursors remembered; the oldest are forgotten first. */
-const MAX_CURSORS = 10_000;
-
-function ciscoId(kind: 'SUBSCRIBER' | 'PEOPLE'): string {
-  return Buffer.from(`ciscospark://us/${kind}/${randomUUID()}`).toString('base64url');
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 const userIdInUse = () =>
   new ConflictError('The request conflicts with an existing subscriber.', [
@@ -126,16 +61,9 @@ export interface SubscriberStoreSnapshot {
   consentResendTotal: number;
 }
 
-export interface ListResult {
-  items: Subscriber[];
-  /** Opaque cursor for the next page; absent on the last page. */
-  nextCursor?: string;
-  max: number;
-}
-
 export class SubscriberStore {
   private readonly subscribers = new Map<string, StoredSubscriber>();
-  private readonly cursors = new Map<string, { createdMs: number; seq: number }>();
+  private readonly cursors = new ListCursors();
   private readonly consentResends = new Map<string, number>();
   private consentResendTotal = 0;
   private seq = 0;
@@ -284,41 +212,12 @@ export class SubscriberStore {
    * handed out in a previous page's Link.
    */
   list(query: Record<string, string>): ListResult {
-    const parsed = parseOrThrow(ListQuerySchema, query);
-    const max = parsed.max === undefined ? RULES.listDefaultMax : Number(parsed.max);
-    const cursorValue = query.cursor;
-    let position: { createdMs: number; seq: number } | undefined;
-    if (cursorValue !== undefined) {
-      position = this.cursors.get(cursorValue);
-      if (!position) throw invalid('cursor', 'cursor is unknown or expired: start again from the first page');
-    }
-    const statuses = parsed.status?.split(',');
-    const changedAfter = parsed.lastStatusChange === undefined ? undefined : parseEpochOrIso(parsed.lastStatusChange);
-    const createdAfter = parsed.after === undefined ? undefined : parseEpochOrIso(parsed.after);
-    const email = parsed.email?.toLowerCase();
-    const matches = this.settledAll()
-      .filter(
-        (s) =>
-          (parsed.userId === undefined || s.values.userId === parsed.userId) &&
-          (parsed.personId === undefined || s.personId === parsed.personId) &&
-          (email === undefined || s.values.email?.toLowerCase() === email) &&
-          (parsed.provisioningId === undefined || s.values.provisioningId === parsed.provisioningId) &&
-          (parsed.spEnterpriseId === undefined || s.values.spEnterpriseId === parsed.spEnterpriseId) &&
-          (statuses === undefined || statuses.includes(s.status)) &&
-          (changedAfter === undefined || s.lastStatusChangeMs > changedAfter) &&
-          (createdAfter === undefined || s.createdMs > createdAfter) &&
-          // Every subscriber of the simulator is provisioned through the API: none is self activated.
-          parsed.selfActivated !== 'true' &&
-          (position === undefined ||
-            s.createdMs > position.createdMs ||
-            (s.createdMs === position.createdMs && s.seq > position.seq)),
-      )
-      .sort((a, b) => a.createdMs - b.createdMs || a.seq - b.seq);
-    const page = matches.slice(0, max);
-    const last = page[page.length - 1];
-    const result: ListResult = { items: page.map((s) => this.view(s)), max };
-    if (matches.length > max && last) result.nextCursor = this.issueCursor(last);
-    return result;
+    return listPage(
+      () => this.settledAll(),
+      query,
+      this.cursors,
+      (stored) => this.view(stored),
+    );
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -397,93 +296,11 @@ export class SubscriberStore {
 
   /** Apply every transition that was due by now, each at the moment it was due. */
   private settle(stored: StoredSubscriber): void {
-    const now = this.clock.now();
-    while (stored.work && stored.work.dueMs <= now) {
-      const work = stored.work;
-      stored.work = undefined;
-      stored.lastStatusChangeMs = work.dueMs;
-      if (work.kind === 'provision') this.completeProvisioning(stored, work.duplicateUserId);
-      else this.completeUpdate(stored, work.changes, work.duplicateUserId);
-    }
-  }
-
-  private completeProvisioning(stored: StoredSubscriber, duplicateUserId: boolean): void {
-    const { values } = stored;
-    const failure = this.backgroundFailure(values.userId, duplicateUserId);
-    if (failure) {
-      stored.status = 'error';
-      stored.errors = [failure];
-      return;
-    }
-    stored.errors = undefined;
-    const template = this.templates.find((t) => t.provisioningId === values.provisioningId);
-    if (!values.email) stored.status = 'pending_email_input';
-    else if (template && !template.trustsEmail && !stored.emailValidated) stored.status = 'pending_email_validation';
-    else if (isExistingWebexUser(values.email) && !stored.consented) stored.status = 'pending_user_migration';
-    else {
-      stored.status = 'provisioned';
-      stored.personId ??= ciscoId('PEOPLE');
-    }
-  }
-
-  private completeUpdate(stored: StoredSubscriber, changes: UpdateChanges, duplicateUserId: boolean): void {
-    const failure = this.backgroundFailure(changes.userId ?? stored.values.userId, duplicateUserId);
-    if (failure) {
-      stored.status = 'error';
-      stored.errors = [failure];
-      return;
-    }
-    const values = stored.values as unknown as Record<string, string | undefined>;
-    for (const [field, value] of Object.entries(changes)) {
-      if (value === '') delete values[field];
-      else values[field] = value;
-    }
-    stored.status = 'provisioned';
-    stored.errors = undefined;
-  }
-
-  private backgroundFailure(userId: string, duplicateUserId: boolean): BackgroundError | undefined {
-    if (userId.startsWith(FAILING_USER_ID_PREFIX)) {
-      return { errorCode: ERROR_CODES.invalidValue, description: SIMULATED_FAILURE_DESCRIPTION };
-    }
-    if (duplicateUserId) return { errorCode: ERROR_CODES.userIdInUse, description: CONFLICTS.userIdInUse };
-    return undefined;
-  }
-
-  private issueCursor(last: StoredSubscriber): string {
-    const cursor = randomUUID().replaceAll('-', '');
-    this.cursors.set(cursor, { createdMs: last.createdMs, seq: last.seq });
-    while (this.cursors.size > MAX_CURSORS) {
-      const oldest = this.cursors.keys().next().value;
-      if (oldest === undefined) break;
-      this.cursors.delete(oldest);
-    }
-    return cursor;
+    settle(stored, this.clock.now(), this.templates);
   }
 
   /** The strict `Subscriber` as Webex shows it. */
   private view(stored: StoredSubscriber): Subscriber {
-    const { values } = stored;
-    return compact({
-      id: stored.id,
-      // Once a person exists it keeps its personId, while `updating` too (the Update page's example; CONTRACT.md).
-      personId: stored.personId,
-      userId: values.userId,
-      spEnterpriseId: values.spEnterpriseId,
-      firstName: values.firstName,
-      lastName: values.lastName,
-      email: values.email,
-      primaryPhoneNumber: values.primaryPhoneNumber,
-      mobilePhoneNumber: values.mobilePhoneNumber,
-      language: RULES.fixedLanguage,
-      extension: values.extension,
-      package: values.package,
-      status: stored.status,
-      errors: stored.errors && stored.errors.length > 0 ? stored.errors.map((e) => ({ ...e })) : undefined,
-      created: iso(stored.createdMs),
-      lastStatusChange: iso(stored.lastStatusChangeMs),
-      provisioningId: values.provisioningId,
-      selfActivated: false,
-    });
+    return viewOf(stored);
   }
 }
