@@ -23,6 +23,14 @@ export function webexErrorBody(message: string, trackingId: string, description 
   return { message, errors: [{ description }], trackingId };
 }
 
+/** An answer the gateway gives itself instead of calling a handler: status, message, description, extra headers. */
+export interface Refusal {
+  status: number;
+  message: string;
+  description?: string;
+  headers?: Record<string, string>;
+}
+
 /** Webex's own wording for the authentication and authorization failures. */
 export const GATEWAY_MESSAGES = {
   unauthorized: 'The request requires a valid access token set in the Authorization request header.',

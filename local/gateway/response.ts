@@ -5,7 +5,9 @@
  *   array, number, boolean) is serialized as the body of a 200 `application/json` response.
  * Anything API Gateway could not turn into a response (no value at all, a bad status code, a non-string body, a header
  * value that is not a primitive) is reported as `invalid`: the gateway answers 502.
+ * `writeResponse` sends a response to the client.
  */
+import type { ServerResponse } from 'node:http';
 
 export interface HttpResponse {
   statusCode: number;
@@ -93,4 +95,18 @@ export function mapHandlerResult(result: unknown): MappedResult {
     }
   }
   return { kind: 'response', response: { statusCode, headers: outHeaders, cookies: outCookies, body: bytes } };
+}
+
+/** Writes `response` to the client, with `nosniff` unless set and the request's `apigw-requestid`. */
+export function writeResponse(res: ServerResponse, requestId: string, response: HttpResponse): void {
+  res.statusCode = response.statusCode;
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  if (!res.hasHeader('x-content-type-options')) res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('apigw-requestid', requestId);
+  const cookies = [...response.cookies];
+  const existing = res.getHeader('set-cookie');
+  if (typeof existing === 'string') cookies.unshift(existing);
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.setHeader('content-length', response.body.length);
+  res.end(response.body);
 }
