@@ -16,7 +16,6 @@ import { pathToFileURL } from 'node:url';
 import { FOLLOW_FILTER } from '../functions/adapters/dynamodb/audit-outbox';
 import type { ScopeName } from '../functions/catalog/routes';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../functions/catalog/stream-consumers';
-import { REFRESH_GRANT_COMPOSITION } from '../functions/composition/refresh-grant';
 import type { CompositionOverrides } from '../functions/composition/root';
 import { WEBEX_PACING } from '../functions/domain/contract/rules';
 import { createLogger, type Logger, type LogLevel } from '../functions/shared/logger';
@@ -26,6 +25,7 @@ import { createLocalOidc, LOCAL_CONSOLE_CLIENT_ID } from './auth/local-oidc';
 import { sandboxDataPaths, sandboxDigestKey } from './data-dir';
 import { LOCAL_AWS_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { createLocalGateway, type HealthCheck, type LocalGateway, type LocalGatewayOptions } from './gateway/server';
+import { applyEnv, resetComposition, UNSET_FOR_HANDLERS } from './handler-env';
 import { DEFAULT_JWT_KEY_FILE, JWT_KEY_FILE_ENV, REPO_ROOT } from './paths';
 import { isAddressInUse, PortInUseError, type PortOptions, resolvePorts } from './ports';
 import { startLocalStatusSweeper } from './status-sweeper';
@@ -125,22 +125,6 @@ export interface LocalRuntime {
   readonly dataDir: string | undefined;
   stop(): Promise<void>;
 }
-
-/** Variables that would point the handlers at real AWS resources or credentials: removed while the runtime runs. */
-const UNSET_FOR_HANDLERS = [
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-  'PARTNER_TOKEN_SECRET_ID',
-  'AUDIT_DIGEST_SECRET_ID',
-  'STATE_MACHINE_ARN',
-  'BATCH_STATE_MACHINE_ARN',
-  'SFN_ENDPOINT',
-] as const;
 
 let activeRuntime: LocalRuntime | undefined;
 
@@ -358,37 +342,6 @@ function moduleStreamConsumer(entry: string): StreamConsumer {
     });
     return (await loaded)(event);
   };
-}
-
-/** Sets `set` and removes `unset` in `process.env`; returns a function that puts every touched variable back. */
-function applyEnv(set: Record<string, string>, unset: readonly string[]): () => void {
-  const touched = [...new Set([...Object.keys(set), ...unset])];
-  const previous = new Map(touched.map((name) => [name, process.env[name]]));
-  for (const name of unset) delete process.env[name];
-  Object.assign(process.env, set);
-  return () => {
-    for (const [name, value] of previous) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-}
-
-/**
- * The composition root caches clients built from the environment: drop them after the environment changed. Imported
- * lazily (as the handlers import it, so it is the same module instance); if it cannot load, the handlers cannot either
- * and will answer 500 with the cause in the log, so this only warns. The handlers get Webex credentials from the
- * simulator's refresh grant, which the composition root only runs when handed `REFRESH_GRANT_COMPOSITION`.
- */
-async function resetComposition(log: Logger, overrides: CompositionOverrides | undefined): Promise<void> {
-  try {
-    const mod = (await import(pathToFileURL(path.join(REPO_ROOT, 'functions/composition/root.ts')).href)) as {
-      resetCompositionForTests?: (next?: CompositionOverrides) => void;
-    };
-    mod.resetCompositionForTests?.({ ...REFRESH_GRANT_COMPOSITION, ...overrides });
-  } catch (error) {
-    log.warn('cannot reset the composition root (functions/composition/root.ts)', { error });
-  }
 }
 
 /** LOCAL_TIME_SCALE as the local Step Functions reads it (a number ≥ 0), else 1. */
