@@ -4,12 +4,8 @@
  * They run in a worker thread, so their own CPU does not count in the handler's measured time.
  */
 import { Worker } from 'node:worker_threads';
-import {
-  createManualClock,
-  createWebexSimulator,
-  EXISTING_WEBEX_DOMAINS,
-  TRUSTED_TEMPLATE_ID,
-} from '../../local/webex-simulator';
+import { createWebexSimulator, EXISTING_WEBEX_DOMAINS, TRUSTED_TEMPLATE_ID } from '../../local/webex-simulator';
+import { createManualClock } from '../../test/support/fakes';
 
 export interface CannedResponse {
   status: number;

@@ -22,7 +22,7 @@ import {
   TRUSTED_TEMPLATE_ID,
   type WebexSimulator,
 } from '../../local/webex-simulator';
-import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../test/audit/dynalite';
+import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../test/support/dynalite';
 
 export interface WorkflowRig {
   sim: WebexSimulator;

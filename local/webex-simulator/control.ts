@@ -9,7 +9,6 @@ import { ConflictError, NotFoundError } from '../../functions/domain/errors';
 import type { Clock } from '../../functions/domain/ports/clock';
 import type { FaultInjector } from './faults';
 import { type Exchange, methodNotAllowed, parseJsonBody, sendJson, sendNoContent } from './http';
-import { isControllableClock } from './manual-clock';
 import { EXISTING_WEBEX_DOMAINS, EXISTING_WEBEX_EMAILS, SEEDED_TEMPLATES } from './seed';
 import type { SubscriberStore } from './subscribers';
 import type { SimulatorConfig, SimulatorCredentials, SimulatorStats } from './types';
@@ -121,4 +120,9 @@ export async function answerControl(exchange: Exchange, simulator: SimulatorCont
   throw new NotFoundError('The requested resource could not be found.', [
     { description: 'Unknown control endpoint; see local/webex-simulator/README.md.' },
   ]);
+}
+
+/** Is `clock` controllable (a test's manual clock, or anything else with `advance(ms)`)? */
+export function isControllableClock(clock: Clock): clock is Clock & { advance(ms: number): void } {
+  return typeof (clock as { advance?: unknown }).advance === 'function';
 }

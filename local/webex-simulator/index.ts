@@ -1,7 +1,7 @@
 /**
  * The Webex for BroadWorks simulator: public API. See README.md beside this file.
  */
-export { createManualClock, isControllableClock, type ManualClock } from './manual-clock';
+export { isControllableClock } from './control';
 export {
   type CustomerTemplate,
   EXISTING_WEBEX_DOMAINS,

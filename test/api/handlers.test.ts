@@ -21,15 +21,11 @@ import type { ApiHandler } from '../../functions/http/handler';
 import type { ApiResult } from '../../functions/http/types';
 import { handler as followSubscribers } from '../../functions/streams/follow-subscribers';
 import { type AuditStreamProxy, startAuditStreamProxy } from '../../local/audit-stream';
-import {
-  createManualClock,
-  createWebexSimulator,
-  TRUSTED_TEMPLATE_ID,
-  type WebexSimulator,
-} from '../../local/webex-simulator';
-import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../audit/dynalite';
+import { createWebexSimulator, TRUSTED_TEMPLATE_ID, type WebexSimulator } from '../../local/webex-simulator';
 import { buildEvent, type EventOptions, lambdaContext } from '../support/apigw-event';
+import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../support/dynalite';
 import { type FakeAwsEndpoint, startFakeAwsEndpoint } from '../support/fake-aws-endpoint';
+import { createManualClock } from '../support/fakes';
 import { expectValidResponse } from '../support/spec-validator';
 
 const PROVISIONING_DELAY_MS = 5_000;

@@ -3,9 +3,8 @@ import { HmacDigester } from '../../functions/adapters/digest/hmac-digester';
 import type { ProvisionRequest } from '../../functions/domain/contract/provision-request';
 import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import { NotFoundError, UpstreamError, UpstreamThrottledError } from '../../functions/domain/errors';
-import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
+import type { AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
 import type { Clock } from '../../functions/domain/ports/clock';
-import type { WebexSubscribersPort } from '../../functions/domain/ports/webex';
 import {
   AUDIT_RETRY_DELAYS_MS,
   type CallContext,
@@ -19,31 +18,9 @@ import { removeSubscriber } from '../../functions/domain/use-cases/remove-subscr
 import { resendConsent } from '../../functions/domain/use-cases/resend-consent';
 import { updateSubscriber } from '../../functions/domain/use-cases/update-subscriber';
 import { createLogger } from '../../functions/shared/logger';
+import { FakeWebex, type FakeWebexCall, type FakeWebexOptions, InMemoryAuditStore } from '../support/fakes';
 
 // ---- in-memory fakes of the ports (test-only) ----
-
-class MemoryAuditStore implements AuditStore {
-  readonly records = new Map<string, AuditRecord>();
-  failuresLeft = 0;
-  attempts = 0;
-  async append(record: AuditRecord) {
-    this.attempts++;
-    if (this.failuresLeft > 0) {
-      this.failuresLeft--;
-      throw new Error('ProvisionedThroughputExceededException');
-    }
-    if (this.records.has(record.id)) return { written: false };
-    this.records.set(record.id, structuredClone(record));
-    return { written: true };
-  }
-  async listBySubscriber(subscriberId: string, query: AuditQuery): Promise<AuditPage> {
-    const items = [...this.records.values()].filter((r) => r.subscriberId === subscriberId);
-    return { items: items.slice(0, query.max), cursor: query.cursor };
-  }
-  async listByOrder(): Promise<AuditPage> {
-    return { items: [] };
-  }
-}
 
 const SUBSCRIBER: Subscriber = {
   id: 'SUB1',
@@ -74,32 +51,22 @@ const BODY: ProvisionRequest = {
   timezone: 'Europe/London',
 };
 
-type Calls = Array<{ op: string; args: unknown[] }>;
-
-function fakeWebex(overrides: Partial<WebexSubscribersPort> = {}): { webex: WebexSubscribersPort; calls: Calls } {
-  const calls: Calls = [];
-  const record =
-    <T>(op: string, value: () => Promise<T>) =>
-    (...args: unknown[]) => {
-      calls.push({ op, args });
-      return value();
-    };
-  const webex: WebexSubscribersPort = {
-    list: record('list', async () => ({ value: { items: [SUBSCRIBER] } })),
-    listAll: () => {
-      throw new Error('not used');
+/** Webex holding SUBSCRIBER, answering each operation as these tests expect unless a test says otherwise. */
+function fakeWebex(answers: FakeWebexOptions['answers'] = {}): { webex: FakeWebex; calls: FakeWebexCall[] } {
+  const webex = new FakeWebex({
+    subscribers: [SUBSCRIBER],
+    answers: {
+      list: async () => ({ value: { items: [SUBSCRIBER] } }),
+      provision: async () => ({ value: SUBSCRIBER, webexTrackingId: 'WEBEX_T1' }),
+      get: async () => ({ value: SUBSCRIBER }),
+      update: async () => ({ value: { ...SUBSCRIBER, status: 'updating' as const } }),
+      remove: async () => ({ value: undefined }),
+      precheck: async () => ({ value: { message: 'success', info: [{ infoCode: 100, description: 'ok' }] } }),
+      consentMove: async () => ({ value: undefined }),
+      ...answers,
     },
-    provision: record('provision', async () => ({ value: SUBSCRIBER, webexTrackingId: 'WEBEX_T1' })),
-    get: record('get', async () => ({ value: SUBSCRIBER })),
-    update: record('update', async () => ({ value: { ...SUBSCRIBER, status: 'updating' as const } })),
-    remove: record('remove', async () => ({ value: undefined })),
-    precheck: record('precheck', async () => ({
-      value: { message: 'success', info: [{ infoCode: 100, description: 'ok' }] },
-    })),
-    consentMove: record('consentMove', async () => ({ value: undefined })),
-    ...overrides,
-  };
-  return { webex, calls };
+  });
+  return { webex, calls: webex.calls };
 }
 
 function instantClock(start = Date.UTC(2025, 5, 1, 12)): Clock & { slept: number[] } {
@@ -115,8 +82,8 @@ function instantClock(start = Date.UTC(2025, 5, 1, 12)): Clock & { slept: number
   };
 }
 
-function setup(options: { webex?: Partial<WebexSubscribersPort> } = {}) {
-  const audit = new MemoryAuditStore();
+function setup(options: { webex?: FakeWebexOptions['answers'] } = {}) {
+  const audit = new InMemoryAuditStore();
   const { webex, calls } = fakeWebex(options.webex);
   const logLines: string[] = [];
   const deps: MutationDependencies = {
@@ -144,8 +111,8 @@ describe('provisionSubscriber', () => {
     expect(result.value).toEqual(SUBSCRIBER);
     expect(calls.map((c) => c.op)).toEqual(['provision']);
     expect(calls[0]?.args[1]).toMatchObject({ trackingId: 'TRACK_1' });
-    expect(audit.records.size).toBe(1);
-    const record = [...audit.records.values()][0] as AuditRecord;
+    expect(audit.records.length).toBe(1);
+    const record = audit.records[0] as AuditRecord;
     expect(record).toMatchObject({
       action: 'provision',
       actor: 'ordering-system',
@@ -190,7 +157,7 @@ describe('provisionSubscriber', () => {
 
     // Assess
     await expect(outcome).rejects.toBe(error);
-    const records = [...audit.records.values()];
+    const records = audit.records;
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
       action: 'provision',
@@ -211,34 +178,34 @@ describe('provisionSubscriber', () => {
     await provisionSubscriber(deps, context, BODY);
 
     // Assess
-    expect(audit.records.size).toBe(1);
-    expect(audit.attempts).toBe(2);
+    expect(audit.records.length).toBe(1);
+    expect(audit.appendCalls).toBe(2);
   });
 
   it('retries a failed audit write and succeeds without losing the record', async () => {
     // Prepare
     const { deps, audit, context } = setup();
-    audit.failuresLeft = AUDIT_RETRY_DELAYS_MS.length;
+    audit.failNextAppends(AUDIT_RETRY_DELAYS_MS.length);
 
     // Act
     await provisionSubscriber(deps, context, BODY);
 
     // Assess
-    expect(audit.records.size).toBe(1);
-    expect(audit.attempts).toBe(AUDIT_RETRY_DELAYS_MS.length + 1);
+    expect(audit.records.length).toBe(1);
+    expect(audit.appendCalls).toBe(AUDIT_RETRY_DELAYS_MS.length + 1);
   });
 
   it('logs the full record (digested) and still answers when the audit write keeps failing', async () => {
     // Prepare
     const { deps, audit, context, logLines } = setup();
-    audit.failuresLeft = 99;
+    audit.failNextAppends(99);
 
     // Act
     const result = await provisionSubscriber(deps, context, BODY);
 
     // Assess
     expect(result.value.id).toBe('SUB1');
-    expect(audit.records.size).toBe(0);
+    expect(audit.records.length).toBe(0);
     const errorLine = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 'error');
     expect(errorLine?.auditRecord).toMatchObject({ action: 'provision', subscriberId: 'SUB1' });
     for (const value of PERSONAL_VALUES) expect(JSON.stringify(errorLine)).not.toContain(value);
@@ -256,7 +223,7 @@ describe('updateSubscriber', () => {
     // Assess
     expect(result.value.status).toBe('updating');
     expect(calls[0]?.args.slice(0, 2)).toEqual(['SUB1', { mobilePhoneNumber: '', package: 'premium' }]);
-    const record = [...audit.records.values()][0];
+    const record = audit.records[0];
     expect(record).toMatchObject({ action: 'update', subscriberId: 'SUB1', status: { to: 'updating' } });
     expect(record?.changes).toEqual([
       { field: 'mobilePhoneNumber', removed: true },
@@ -280,7 +247,7 @@ describe('updateSubscriber', () => {
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(NotFoundError);
-    expect([...audit.records.values()][0]).toMatchObject({
+    expect(audit.records[0]).toMatchObject({
       subscriberId: 'SUB9',
       outcome: { result: 'failure', errorCodes: [] },
       detail: 'not-found',
@@ -297,7 +264,7 @@ describe('removeSubscriber, resendConsent and precheckSubscriber', () => {
     await removeSubscriber(deps, context, 'SUB1');
 
     // Assess
-    expect([...audit.records.values()]).toEqual([
+    expect(audit.records).toEqual([
       expect.objectContaining({
         action: 'remove',
         subscriberId: 'SUB1',
@@ -322,8 +289,8 @@ describe('removeSubscriber, resendConsent and precheckSubscriber', () => {
     await expect(resendConsent(throttled.deps, throttled.context, 'SUB1')).rejects.toThrow('slow');
 
     // Assess
-    expect([...ok.audit.records.values()][0]).toMatchObject({ action: 'resendConsent', outcome: { statusCode: 204 } });
-    expect([...throttled.audit.records.values()][0]).toMatchObject({
+    expect(ok.audit.records[0]).toMatchObject({ action: 'resendConsent', outcome: { statusCode: 204 } });
+    expect(throttled.audit.records[0]).toMatchObject({
       action: 'resendConsent',
       outcome: { result: 'failure', statusCode: 429 },
       detail: 'upstream-throttled',
@@ -341,7 +308,7 @@ describe('removeSubscriber, resendConsent and precheckSubscriber', () => {
     });
 
     // Assess
-    const record = [...audit.records.values()][0];
+    const record = audit.records[0];
     expect(record?.action).toBe('precheck');
     expect(record?.changes?.map((c) => c.field)).toEqual(['customerInfo.primaryEmail', 'email']);
     expect(JSON.stringify(record)).not.toContain('acme.example.com');
@@ -356,7 +323,7 @@ describe('removeSubscriber, resendConsent and precheckSubscriber', () => {
     await resendConsent(deps, context, 'SUB1');
 
     // Assess
-    expect(audit.records.size).toBe(2);
+    expect(audit.records.length).toBe(2);
   });
 });
 

@@ -5,7 +5,7 @@ import { AUDIT_TABLE } from '../../functions/adapters/dynamodb/audit-table';
 import { auditId } from '../../functions/domain/audit';
 import { ValidationError } from '../../functions/domain/errors';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
-import { startTestDynamo, type TestDynamo } from './dynalite';
+import { startTestDynamo, type TestDynamo } from '../support/dynalite';
 
 let dynamo: TestDynamo;
 let store: DynamoAuditStore;

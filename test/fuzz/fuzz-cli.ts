@@ -132,13 +132,14 @@ if (only.includes('workflow')) {
 }
 
 if (only.includes('simulator')) {
-  const [{ createLogger }, sim, { simulatorProperty }] = await Promise.all([
+  const [{ createLogger }, sim, { simulatorProperty }, { createManualClock }] = await Promise.all([
     import('../../functions/shared/logger'),
     import('../../local/webex-simulator'),
     import('./support/simulator-fuzz'),
+    import('../support/fakes'),
   ]);
   const simulator = sim.createWebexSimulator({
-    clock: sim.createManualClock(Date.UTC(2025, 2, 6)),
+    clock: createManualClock(Date.UTC(2025, 2, 6)),
     logger: createLogger({}, { level: 'silent' }),
   });
   const { url } = await simulator.start({ port: 0, host: '127.0.0.1' });

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../functions/shared/logger';
-import { createManualClock, createWebexSimulator, type WebexSimulator } from '../../local/webex-simulator';
+import { createWebexSimulator, type WebexSimulator } from '../../local/webex-simulator';
+import { createManualClock } from '../support/fakes';
 import { simulatorProperty } from './support/simulator-fuzz';
 
 const SEED = 20250306;

@@ -10,7 +10,7 @@ import { FOLLOW_FILTER } from '../../functions/adapters/dynamodb/audit-outbox';
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store';
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import { type AuditStreamProxy, matchesFilter, startAuditStreamProxy } from '../../local/audit-stream';
-import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../audit/dynalite';
+import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../support/dynalite';
 
 let dynamo: TestDynamo;
 let stream: AuditStreamProxy;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Order } from '../../functions/domain/contract/order';
 import { RULES } from '../../functions/domain/contract/rules';
 import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';
-import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
+import type { AuditRecord } from '../../functions/domain/ports/audit';
 import { attemptExecutionName, attemptOf } from '../../functions/domain/workflow/attempts';
 import { summarizeOrder } from '../../functions/domain/workflow/order-list';
 import {
@@ -18,6 +18,7 @@ import {
   retryOrder,
 } from '../../functions/domain/workflow/orders';
 import { validateOrderStep } from '../../functions/domain/workflow/steps';
+import { InMemoryAuditStore } from '../support/fakes';
 
 class InMemoryExecutions implements OrderExecutions {
   readonly executions = new Map<string, OrderExecution>();
@@ -53,26 +54,6 @@ class InMemoryExecutions implements OrderExecutions {
   }
 }
 
-class InMemoryAudit implements AuditStore {
-  readonly records: AuditRecord[] = [];
-  async append(record: AuditRecord) {
-    if (this.records.some((r) => r.id === record.id)) return { written: false };
-    this.records.push(record);
-    return { written: true };
-  }
-  async listBySubscriber(): Promise<AuditPage> {
-    return { items: [] };
-  }
-  async listByOrder(orderId: string, query: AuditQuery): Promise<AuditPage> {
-    return {
-      items: this.records
-        .filter((r) => r.orderId === orderId)
-        .reverse()
-        .slice(0, query.max),
-    };
-  }
-}
-
 const order: Order = {
   orderId: 'order-1',
   subscriber: {
@@ -96,7 +77,7 @@ function failedOrder(error = 'UpstreamUnavailable') {
     cause: '{"detail":"Webex unavailable"}',
     stopDate: '2025-01-06T09:30:00.000Z',
   });
-  return { executions, audit: new InMemoryAudit(), clock };
+  return { executions, audit: new InMemoryAuditStore(), clock };
 }
 
 describe('attempt execution names', () => {

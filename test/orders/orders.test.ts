@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { trackingExecutionName } from '../../functions/adapters/sfn/subscriber-tracker';
 import type { Order } from '../../functions/domain/contract/order';
 import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';
-import type { AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
+import type { AuditRecord } from '../../functions/domain/ports/audit';
 import {
   canonicalJson,
   getOrder,
@@ -10,6 +10,7 @@ import {
   type OrderExecutions,
   submitOrder,
 } from '../../functions/domain/workflow/orders';
+import { InMemoryAuditStore } from '../support/fakes';
 
 class InMemoryExecutions implements OrderExecutions {
   readonly executions = new Map<string, OrderExecution>();
@@ -51,22 +52,6 @@ class InMemoryExecutions implements OrderExecutions {
   }
 }
 
-class InMemoryAudit implements AuditStore {
-  constructor(readonly records: AuditRecord[] = []) {}
-  /** Conditional on the id, as the DynamoDB store's put is. */
-  async append(record: AuditRecord) {
-    if (this.records.some((r) => r.id === record.id)) return { written: false };
-    this.records.push(record);
-    return { written: true };
-  }
-  async listBySubscriber(): Promise<AuditPage> {
-    return { items: [] };
-  }
-  async listByOrder(orderId: string, query: AuditQuery): Promise<AuditPage> {
-    return { items: this.records.filter((r) => r.orderId === orderId).slice(0, query.max) };
-  }
-}
-
 const order: Order = {
   orderId: 'order-1',
   subscriber: {
@@ -83,7 +68,7 @@ const order: Order = {
 const CALL = { actor: 'client-1', trackingId: 'WBXPROV_test' };
 const digester = { digest: (value: string) => `hmac-sha256:${value.length}:${value.slice(-16)}` };
 const clock = { now: () => Date.UTC(2025, 0, 6, 9), sleep: async () => undefined };
-const depsOf = (executions: InMemoryExecutions, audit = new InMemoryAudit()) => ({
+const depsOf = (executions: InMemoryExecutions, audit = new InMemoryAuditStore()) => ({
   executions,
   audit,
   digester,
@@ -138,7 +123,7 @@ describe('submitOrder', () => {
   it('starts the order for a later caller when the first one was recorded but crashed before its start', async () => {
     // Prepare: the first submitter's record is written, then its StartExecution fails
     const executions = new InMemoryExecutions();
-    const audit = new InMemoryAudit();
+    const audit = new InMemoryAuditStore();
     const crashing = {
       ...depsOf(executions, audit),
       executions: {
@@ -214,7 +199,7 @@ describe('getOrder', () => {
     };
 
     // Act
-    const view = await getOrder({ executions, audit: new InMemoryAudit([record]) }, 'order-2');
+    const view = await getOrder({ executions, audit: new InMemoryAuditStore([record]) }, 'order-2');
 
     // Assess
     expect(view).toEqual({
@@ -241,7 +226,7 @@ describe('getOrder', () => {
 
   it('answers NotFound for an unknown order and a ValidationError for a malformed orderId', async () => {
     // Prepare
-    const deps = { executions: new InMemoryExecutions(), audit: new InMemoryAudit() };
+    const deps = { executions: new InMemoryExecutions(), audit: new InMemoryAuditStore() };
 
     // Act & Assess
     await expect(getOrder(deps, 'unknown')).rejects.toBeInstanceOf(NotFoundError);

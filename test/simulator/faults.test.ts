@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../functions/shared/logger';
-import { createManualClock, createWebexSimulator, type FaultConfig } from '../../local/webex-simulator';
+import { createWebexSimulator, type FaultConfig } from '../../local/webex-simulator';
+import { createManualClock } from '../support/fakes';
 import { errorItems, type Harness, provisionBody, seededRandom, startHarness } from './harness';
 
 describe('Webex simulator fault injection', () => {

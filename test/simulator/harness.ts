@@ -13,9 +13,9 @@ import {
 import { SubscriberSchema } from '../../functions/domain/contract/subscriber';
 import { createLogger } from '../../functions/shared/logger';
 import { createWebexSimulator, type WebexSimulator } from '../../local/webex-simulator';
-import { createManualClock, type ManualClock } from '../../local/webex-simulator/manual-clock';
 import { TRUSTED_TEMPLATE_ID } from '../../local/webex-simulator/seed';
 import type { SimulatorOptions } from '../../local/webex-simulator/types';
+import { createManualClock, type ManualClock } from '../support/fakes';
 import { expectValidResponse, resolveSpecPath, specDocument, validateComponent } from '../support/spec-validator';
 
 export const START = Date.parse('2025-03-01T10:00:00.000Z');

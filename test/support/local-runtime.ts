@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { LocalRuntime, LocalRuntimeOptions } from '../../local/runtime';
-import type { ManualClock } from '../../local/webex-simulator';
+import type { ManualClock } from './fakes';
 
 export interface ApiRequestOptions {
   /** Bearer token; default the runtime's write token (write + read scopes); `null` sends no Authorization header. */
@@ -100,7 +100,7 @@ export async function startTestRuntime(overrides: TestRuntimeOverrides = {}): Pr
   process.env.LOG_LEVEL ??= 'silent';
   const [{ startLocalRuntime }, { createManualClock }] = await Promise.all([
     import('../../local/runtime'),
-    import('../../local/webex-simulator'),
+    import('./fakes'),
   ]);
   const clock = createManualClock(clockStartMs ?? Date.now());
   const runtime = await startLocalRuntime({

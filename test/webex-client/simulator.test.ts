@@ -8,13 +8,8 @@ import { RefreshingCredentials } from '../../functions/adapters/webex/refreshing
 import type { ProvisionRequest } from '../../functions/domain/contract/provision-request';
 import type { Subscriber } from '../../functions/domain/contract/subscriber';
 import { UpstreamError } from '../../functions/domain/errors';
-import {
-  createManualClock,
-  createWebexSimulator,
-  type ManualClock,
-  TRUSTED_TEMPLATE_ID,
-  type WebexSimulator,
-} from '../../local/webex-simulator';
+import { createWebexSimulator, TRUSTED_TEMPLATE_ID, type WebexSimulator } from '../../local/webex-simulator';
+import { createManualClock, type ManualClock } from '../support/fakes';
 import { silentLogger } from './support';
 
 function provisionBody(n: number): ProvisionRequest {

@@ -23,14 +23,13 @@ import {
 } from '../../local/stepfunctions';
 import type { HistoryEvent } from '../../local/stepfunctions/history';
 import {
-  createManualClock,
   createWebexSimulator,
-  type ManualClock,
   type OperationId,
   TRUSTED_TEMPLATE_ID,
   type WebexSimulator,
 } from '../../local/webex-simulator';
-import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../audit/dynalite';
+import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../support/dynalite';
+import { createManualClock, type ManualClock } from '../support/fakes';
 
 export const CLOCK_START = Date.UTC(2025, 0, 6, 9, 0, 0);
 export const PROVISIONING_DELAY_MS = 60_000;

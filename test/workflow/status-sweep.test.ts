@@ -9,89 +9,15 @@ import { DynamoStatusRecords } from '../../functions/adapters/dynamodb/status-re
 import type { SubscriberStatus } from '../../functions/domain/contract/fields';
 import type { ListQuery } from '../../functions/domain/contract/list-query';
 import { STATUS_SWEEP } from '../../functions/domain/contract/rules';
-import type { Subscriber } from '../../functions/domain/contract/subscriber';
-import { UpstreamError } from '../../functions/domain/errors';
-import type { AuditPage, AuditQuery, AuditRecord, AuditStore, FieldDigester } from '../../functions/domain/ports/audit';
-import type { SubscriberPage, WebexResult, WebexSubscribersPort } from '../../functions/domain/ports/webex';
+import type { FieldDigester } from '../../functions/domain/ports/audit';
 import { runSweepLoop, sweepStatusChanges } from '../../functions/domain/status-sweep/sweep';
 import type { WorkflowState } from '../../functions/domain/workflow/state';
 import { checkStatusStep } from '../../functions/domain/workflow/steps';
-import { createManualClock, type ManualClock } from '../../local/webex-simulator';
-import { startTestDynamo, type TestDynamo } from '../audit/dynalite';
-
-class MemoryAuditStore implements AuditStore {
-  readonly records = new Map<string, AuditRecord>();
-  async append(record: AuditRecord): Promise<{ written: boolean }> {
-    if (this.records.has(record.id)) return { written: false };
-    this.records.set(record.id, structuredClone(record));
-    return { written: true };
-  }
-  async listBySubscriber(subscriberId: string, query: AuditQuery): Promise<AuditPage> {
-    return { items: [...this.records.values()].filter((r) => r.subscriberId === subscriberId).slice(0, query.max) };
-  }
-  async listByOrder(orderId: string, query: AuditQuery): Promise<AuditPage> {
-    return { items: [...this.records.values()].filter((r) => r.orderId === orderId).slice(0, query.max) };
-  }
-}
+import { startTestDynamo, type TestDynamo } from '../support/dynalite';
+import { createManualClock, FakeWebex, InMemoryAuditStore } from '../support/fakes';
 
 const digester: FieldDigester = { digest: (value) => `hmac-sha256:${value.length.toString(16).padStart(16, '0')}` };
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Webex in memory: List with the lastStatusChange / status filters and paging; Get; a count of each. */
-function memoryWebex(clock: ManualClock) {
-  const subscribers = new Map<string, Subscriber>();
-  const calls = { list: [] as ListQuery[], get: 0 };
-  const unused = (): never => {
-    throw new Error('not used here');
-  };
-  const webex: WebexSubscribersPort = {
-    async list(query): Promise<WebexResult<SubscriberPage>> {
-      calls.list.push(query);
-      const after = query.lastStatusChange === undefined ? undefined : Number(query.lastStatusChange);
-      const statuses = query.status?.split(',');
-      const matching = [...subscribers.values()].filter(
-        (s) =>
-          (after === undefined || Date.parse(s.lastStatusChange) > after) &&
-          (statuses === undefined || statuses.includes(s.status)),
-      );
-      const offset = Number((query as Record<string, string>).offset ?? 0);
-      const max = Number(query.max ?? 50);
-      const items = matching.slice(offset, offset + max);
-      const nextQuery =
-        offset + max < matching.length
-          ? ({ ...query, offset: String(offset + max) } as Record<string, string>)
-          : undefined;
-      return { value: { items, nextQuery } };
-    },
-    async get(id) {
-      calls.get += 1;
-      const found = subscribers.get(id);
-      if (!found) throw new UpstreamError(`Subscriber ${id} not found.`, { status: 404 });
-      return { value: structuredClone(found) };
-    },
-    listAll: () => unused(),
-    provision: async () => unused(),
-    update: async () => unused(),
-    remove: async () => unused(),
-    precheck: async () => unused(),
-    consentMove: async () => unused(),
-  };
-  const set = (id: string, status: SubscriberStatus) => {
-    subscribers.set(id, {
-      id,
-      userId: `${id}@sp.example.com`,
-      spEnterpriseId: 'ent-1',
-      package: 'standard',
-      status,
-      created: subscribers.get(id)?.created ?? iso(clock.now()),
-      lastStatusChange: iso(clock.now()),
-      provisioningId: 'prov-1',
-      selfActivated: false,
-      ...(status === 'provisioned' ? { personId: `person-${id}` } : {}),
-    } as Subscriber);
-  };
-  return { webex, calls, set, subscribers };
-}
 
 let dynamo: TestDynamo;
 let day = 0;
@@ -112,13 +38,22 @@ async function setup() {
   const { webexStateTableCreateInput } = await import('../../functions/adapters/dynamodb/webex-state-table');
   await dynamo.client.send(new CreateTableCommand(webexStateTableCreateInput(tableName)));
   const records = new DynamoStatusRecords({ client: dynamo.client, tableName, clock });
-  const audit = new MemoryAuditStore();
-  const upstream = memoryWebex(clock);
-  return { clock, records, audit, ...upstream, deps: { webex: upstream.webex, records, audit, clock } };
+  const audit = new InMemoryAuditStore();
+  const webex = new FakeWebex({ clock });
+  return {
+    clock,
+    records,
+    audit,
+    webex,
+    set: (id: string, status: SubscriberStatus) => webex.set(id, status),
+    listQueries: () => webex.calls.filter((c) => c.op === 'list').map((c) => c.args[0] as ListQuery),
+    gets: () => webex.calls.filter((c) => c.op === 'get').length,
+    deps: { webex, records, audit, clock },
+  };
 }
 
-const statusRecordsOf = (audit: MemoryAuditStore, id: string) =>
-  [...audit.records.values()].filter((r) => r.subscriberId === id && r.action === 'statusChange');
+const statusRecordsOf = (audit: InMemoryAuditStore, id: string) =>
+  audit.records.filter((r) => r.subscriberId === id && r.action === 'statusChange');
 
 describe('the status sweeper', () => {
   it('records each status change once (the latest status), across overlapping and repeated sweeps', async () => {
@@ -147,7 +82,7 @@ describe('the status sweeper', () => {
     expect(recorded.sweptThroughMs).toBe(t.clock.now());
     expect((await t.records.read('SUB-B')).latest?.subscriber.status).toBe('error');
     // The audit trail's statusChange records are the following execution's (it knows the order): none from the sweeper
-    expect(t.audit.records.size).toBe(0);
+    expect(t.audit.records.length).toBe(0);
   });
 
   it('lists by lastStatusChange from the previous sweep minus the overlap, 100 a page, every page', async () => {
@@ -157,14 +92,14 @@ describe('the status sweeper', () => {
     const sweptAt = t.clock.now();
     t.clock.advance(5_000);
     for (let i = 0; i < 250; i++) t.set(`SUB-${i}`, 'provisioning');
-    t.calls.list.length = 0;
+    t.webex.calls.length = 0;
 
     // Act
     const report = await sweepStatusChanges(t.deps);
 
     // Assess
     expect(report).toMatchObject({ pages: 3, listed: 250, recorded: 250, complete: true });
-    expect(t.calls.list[0]).toEqual({
+    expect(t.listQueries()[0]).toEqual({
       lastStatusChange: String(sweptAt - STATUS_SWEEP.overlapSeconds * 1000),
       max: '100',
     });
@@ -181,7 +116,7 @@ describe('the status sweeper', () => {
     await sweepStatusChanges(t.deps);
 
     // Assess
-    expect(t.calls.list.map((q) => q.status ?? `lastStatusChange>${q.lastStatusChange}`)).toEqual([
+    expect(t.listQueries().map((q) => q.status ?? `lastStatusChange>${q.lastStatusChange}`)).toEqual([
       'provisioning,updating,pending_email_input,pending_email_validation,pending_user_migration',
       `lastStatusChange>${t.clock.now() - STATUS_SWEEP.initialLookbackSeconds * 1000}`,
     ]);
@@ -260,7 +195,7 @@ describe('Check status with the sweeper', () => {
     );
 
     // Assess: no Get at all; the first check planned its next one 6 s sooner than the poll policy's 15 s
-    expect(t.calls.get).toBe(0);
+    expect(t.gets()).toBe(0);
     expect(stillProvisioning.route).toBe('poll');
     expect(stillProvisioning.waitSeconds).toBe(15 - 6);
     expect(done.route).toBe('succeeded');
@@ -281,7 +216,7 @@ describe('Check status with the sweeper', () => {
     // Act: no sweep for longer than a record may be old
     t.clock.advance((STATUS_SWEEP.maxRecordAgeSeconds + 1) * 1000);
     const afterOldSweep = await checkStatusStep(deps, waitingState(t.clock.now()));
-    const getsAfterOldSweep = t.calls.get;
+    const getsAfterOldSweep = t.gets();
     // a fresh sweep, but the workflow knows a later change (its own Provision's answer) than the record
     await sweepStatusChanges(t.deps);
     const ahead = waitingState(t.clock.now(), { lastStatusChange: iso(t.clock.now() + 500) });
@@ -290,7 +225,7 @@ describe('Check status with the sweeper', () => {
     // Assess
     expect(getsAfterOldSweep).toBe(1);
     expect(afterOldSweep.waitSeconds).toBe(15);
-    expect(t.calls.get).toBe(2);
+    expect(t.gets()).toBe(2);
   });
 
   it('asks Webex itself now and then, so a removed subscriber ends its tracking though the sweeper never lists it', async () => {
@@ -302,8 +237,8 @@ describe('Check status with the sweeper', () => {
     const started = waitingState(t.clock.now(), { lastStatusChange: iso(t.clock.now()) });
     t.clock.advance(5_000);
     const early = await checkStatusStep(deps, started);
-    const getsEarly = t.calls.get;
-    t.subscribers.delete('SUB-C');
+    const getsEarly = t.gets();
+    t.webex.delete('SUB-C');
     t.clock.advance(STATUS_SWEEP.verifyAfterSeconds * 1000);
     await sweepStatusChanges(t.deps);
 
@@ -313,7 +248,7 @@ describe('Check status with the sweeper', () => {
     // Assess: the record served the early check; the late one asked Webex, which no longer knows the subscriber
     expect(getsEarly).toBe(0);
     expect(early.route).toBe('poll');
-    expect(t.calls.get).toBe(1);
+    expect(t.gets()).toBe(1);
     expect(late.route).toBe('removed');
     expect(late.removed).toEqual({ subscriberId: 'SUB-C', removed: true });
   });
@@ -331,9 +266,9 @@ describe('Check status with the sweeper', () => {
     for (let minute = 1; minute <= 120; minute += 1) {
       t.clock.advance(60_000);
       await sweepStatusChanges(t.deps);
-      const before = t.calls.get;
+      const before = t.gets();
       state = await checkStatusStep(deps, state);
-      if (t.calls.get > before) getsAt.push(Math.round((t.clock.now() - startedAt) / 60_000));
+      if (t.gets() > before) getsAt.push(Math.round((t.clock.now() - startedAt) / 60_000));
     }
 
     // Assess: the first at 10 minutes, then each after a gap as long as the execution was old at the one before, on

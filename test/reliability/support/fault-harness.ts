@@ -31,14 +31,13 @@ import {
   type TaskHandler,
 } from '../../../local/stepfunctions';
 import {
-  createManualClock,
   createWebexSimulator,
   type DuplicateUserIdMode,
-  type ManualClock,
   type PersonAction,
   type WebexSimulator,
 } from '../../../local/webex-simulator';
-import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../audit/dynalite';
+import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../support/dynalite';
+import { createManualClock, type ManualClock } from '../../support/fakes';
 import { seededRandom } from './seeded-random';
 
 export const CLOCK_START = Date.UTC(2025, 2, 3, 8, 0, 0);
