@@ -1,10 +1,13 @@
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { SdkSecretsManager, type SecretsManagerSender } from '../../functions/adapters/secrets/sdk-secrets';
-import { SecretNotFoundError, SecretsManagerUnavailableError } from '../../functions/adapters/secrets/secret-value';
-import { SecretsManagerTokenStore } from '../../functions/adapters/secrets/secrets-manager-token-store';
-import { ConfigurationError } from '../../functions/domain/errors';
-import type { PartnerTokens } from '../../functions/domain/ports/token';
+import { SdkSecretsManager, type SecretsManagerSender } from '../../../../../functions/adapters/secrets/sdk-secrets';
+import {
+  SecretNotFoundError,
+  SecretsManagerUnavailableError,
+} from '../../../../../functions/adapters/secrets/secret-value';
+import { SecretsManagerTokenStore } from '../../../../../functions/adapters/secrets/secrets-manager-token-store';
+import { ConfigurationError } from '../../../../../functions/domain/errors';
+import type { PartnerTokens } from '../../../../../functions/domain/ports/token';
 
 const TOKENS: PartnerTokens = {
   accessToken: 'access-SECRET',

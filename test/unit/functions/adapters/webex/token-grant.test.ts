@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { refreshAccessToken } from '../../functions/adapters/webex/token-grant';
-import { UpstreamError, UpstreamProtocolError, UpstreamUnavailableError } from '../../functions/domain/errors';
-import { type ScriptedServer, startScriptedServer } from '../webex-client/scripted-server';
+import { refreshAccessToken } from '../../../../../functions/adapters/webex/token-grant';
+import { UpstreamError, UpstreamProtocolError, UpstreamUnavailableError } from '../../../../../functions/domain/errors';
+import { type ScriptedServer, startScriptedServer } from '../../../../webex-client/scripted-server';
 
 const INPUT = { refreshToken: 'refresh-SECRET-1', clientId: 'client-1', clientSecret: 'client-SECRET-1' };
 

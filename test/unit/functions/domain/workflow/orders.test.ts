@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { trackingExecutionName } from '../../functions/adapters/sfn/subscriber-tracker';
-import type { Order } from '../../functions/domain/contract/order';
-import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';
-import type { AuditRecord } from '../../functions/domain/ports/audit';
+import { trackingExecutionName } from '../../../../../functions/adapters/sfn/subscriber-tracker';
+import type { Order } from '../../../../../functions/domain/contract/order';
+import { ConflictError, NotFoundError, ValidationError } from '../../../../../functions/domain/errors';
+import type { AuditRecord } from '../../../../../functions/domain/ports/audit';
 import {
   canonicalJson,
   getOrder,
   type OrderExecution,
   type OrderExecutions,
   submitOrder,
-} from '../../functions/domain/workflow/orders';
-import { InMemoryAuditStore } from '../support/fakes';
+} from '../../../../../functions/domain/workflow/orders';
+import { InMemoryAuditStore } from '../../../../support/fakes';
 
 class InMemoryExecutions implements OrderExecutions {
   readonly executions = new Map<string, OrderExecution>();

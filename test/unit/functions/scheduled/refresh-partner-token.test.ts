@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getPartnerTokenRefreshDependencies } from '../../functions/composition/partner-token-refresh';
-import { resetCompositionForTests } from '../../functions/composition/root';
-import type { PartnerTokens, RefreshGrant } from '../../functions/domain/ports/token';
-import { DAY_MS } from '../../functions/domain/use-cases/refresh-partner-token';
+import { getPartnerTokenRefreshDependencies } from '../../../../functions/composition/partner-token-refresh';
+import { resetCompositionForTests } from '../../../../functions/composition/root';
+import type { PartnerTokens, RefreshGrant } from '../../../../functions/domain/ports/token';
+import { DAY_MS } from '../../../../functions/domain/use-cases/refresh-partner-token';
 import {
   createRefreshPartnerTokenHandler,
   type RefreshHandlerDependencies,
-} from '../../functions/scheduled/refresh-partner-token';
-import { createLogger } from '../../functions/shared/logger';
-import { recordPartnerTokenRefresh, resetMetricsForTests } from '../../functions/shared/metrics';
-import { captureEmf } from '../support/emf';
-import { createTestClock } from '../webex-client/test-clock';
+} from '../../../../functions/scheduled/refresh-partner-token';
+import { createLogger } from '../../../../functions/shared/logger';
+import { recordPartnerTokenRefresh, resetMetricsForTests } from '../../../../functions/shared/metrics';
+import { captureEmf } from '../../../support/emf';
+import { createTestClock } from '../../../webex-client/test-clock';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const STORED: PartnerTokens = {

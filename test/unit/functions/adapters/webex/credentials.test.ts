@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebexHttpClient } from '../../functions/adapters/webex/client';
-import { StoredTokenCredentials } from '../../functions/adapters/webex/credentials';
-import { RefreshingCredentials } from '../../functions/adapters/webex/refreshing-credentials';
-import { ConfigurationError, UpstreamError } from '../../functions/domain/errors';
-import type { PartnerTokenStore, PartnerTokens, RefreshGrant } from '../../functions/domain/ports/token';
-import { type ScriptedServer, startScriptedServer } from './scripted-server';
-import { SUBSCRIBER_ID, silentLogger, webexSubscriber } from './support';
-import { createTestClock } from './test-clock';
+import { WebexHttpClient } from '../../../../../functions/adapters/webex/client';
+import { StoredTokenCredentials } from '../../../../../functions/adapters/webex/credentials';
+import { RefreshingCredentials } from '../../../../../functions/adapters/webex/refreshing-credentials';
+import { ConfigurationError, UpstreamError } from '../../../../../functions/domain/errors';
+import type { PartnerTokenStore, PartnerTokens, RefreshGrant } from '../../../../../functions/domain/ports/token';
+import { type ScriptedServer, startScriptedServer } from '../../../../webex-client/scripted-server';
+import { SUBSCRIBER_ID, silentLogger, webexSubscriber } from '../../../../webex-client/support';
+import { createTestClock } from '../../../../webex-client/test-clock';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const MINUTE = 60_000;

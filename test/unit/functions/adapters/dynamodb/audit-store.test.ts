@@ -1,11 +1,11 @@
 import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditStore, encodeCursor, expiresAt } from '../../functions/adapters/dynamodb/audit-store';
-import { AUDIT_TABLE } from '../../functions/adapters/dynamodb/audit-table';
-import { auditId } from '../../functions/domain/audit';
-import { ValidationError } from '../../functions/domain/errors';
-import type { AuditRecord } from '../../functions/domain/ports/audit';
-import { startTestDynamo, type TestDynamo } from '../support/dynalite';
+import { DynamoAuditStore, encodeCursor, expiresAt } from '../../../../../functions/adapters/dynamodb/audit-store';
+import { AUDIT_TABLE } from '../../../../../functions/adapters/dynamodb/audit-table';
+import { auditId } from '../../../../../functions/domain/audit';
+import { ValidationError } from '../../../../../functions/domain/errors';
+import type { AuditRecord } from '../../../../../functions/domain/ports/audit';
+import { startTestDynamo, type TestDynamo } from '../../../../support/dynalite';
 
 let dynamo: TestDynamo;
 let store: DynamoAuditStore;

@@ -3,10 +3,10 @@
  * and the recording of an order's end (at least once, in any order, for every batch that watches it).
  */
 import { describe, expect, it } from 'vitest';
-import { orderDigest, recordOrderEnd, startChunk } from '../../functions/domain/batches/run';
-import { batchOrders, chunkOrders, parseBatch } from '../../functions/domain/batches/submit';
-import { batchView, csvField } from '../../functions/domain/batches/view';
-import type { Order } from '../../functions/domain/contract/order';
+import { orderDigest, recordOrderEnd, startChunk } from '../../../../../functions/domain/batches/run';
+import { batchOrders, chunkOrders, parseBatch } from '../../../../../functions/domain/batches/submit';
+import { batchView, csvField } from '../../../../../functions/domain/batches/view';
+import type { Order } from '../../../../../functions/domain/contract/order';
 import {
   type BatchMembership,
   type BatchOrderEntry,
@@ -15,9 +15,9 @@ import {
   ORDER_CONFLICT,
   type OrderOutcome,
   type StoredBatch,
-} from '../../functions/domain/ports/batches';
-import type { OrderExecution } from '../../functions/domain/workflow/order-view';
-import { anOrder } from '../workflow/harness';
+} from '../../../../../functions/domain/ports/batches';
+import type { OrderExecution } from '../../../../../functions/domain/workflow/order-view';
+import { anOrder } from '../../../../workflow/harness';
 
 class MemoryStore implements BatchStore {
   batches = new Map<string, StoredBatch>();

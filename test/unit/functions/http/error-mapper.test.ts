@@ -10,16 +10,16 @@ import {
   UpstreamThrottledError,
   UpstreamUnavailableError,
   ValidationError,
-} from '../../functions/domain/errors';
-import { mapErrorToResponse } from '../../functions/http/error-mapper';
+} from '../../../../functions/domain/errors';
+import { mapErrorToResponse } from '../../../../functions/http/error-mapper';
 import {
   MalformedJsonError,
   MethodNotAllowedError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
-} from '../../functions/http/errors';
-import { createLogger } from '../../functions/shared/logger';
-import { expectValidResponse } from '../support/spec-validator';
+} from '../../../../functions/http/errors';
+import { createLogger } from '../../../../functions/shared/logger';
+import { expectValidResponse } from '../../../support/spec-validator';
 
 const TRACKING = 'TEST_tracking-1';
 

@@ -3,11 +3,11 @@
  * `Link` paging — through the local runtime (gateway, handler, dynalite) and the real workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderSummary } from '../../functions/domain/workflow/order-list';
-import type { OrderView } from '../../functions/domain/workflow/orders';
-import { type LocalStepFunctions, startLocalStepFunctions } from '../../local/stepfunctions';
-import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { anOrder } from '../workflow/harness';
+import type { OrderSummary } from '../../../../../functions/domain/workflow/order-list';
+import type { OrderView } from '../../../../../functions/domain/workflow/orders';
+import { type LocalStepFunctions, startLocalStepFunctions } from '../../../../../local/stepfunctions';
+import { startTestRuntime, type TestRuntime } from '../../../../support/local-runtime';
+import { anOrder } from '../../../../workflow/harness';
 
 let t: TestRuntime;
 let sfn: LocalStepFunctions | undefined;

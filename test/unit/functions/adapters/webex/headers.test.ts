@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { nextPageQuery, parseLinkHeader, parseRetryAfterSeconds } from '../../functions/adapters/webex/headers';
+import {
+  nextPageQuery,
+  parseLinkHeader,
+  parseRetryAfterSeconds,
+} from '../../../../../functions/adapters/webex/headers';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 

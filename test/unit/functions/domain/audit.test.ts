@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditId, describeChanges } from '../../functions/domain/audit';
-import type { FieldDigester } from '../../functions/domain/ports/audit';
+import { auditId, describeChanges } from '../../../../functions/domain/audit';
+import type { FieldDigester } from '../../../../functions/domain/ports/audit';
 
 const digester: FieldDigester = { digest: (v) => `hmac-sha256:${v.length.toString(16).padStart(16, '0')}` };
 

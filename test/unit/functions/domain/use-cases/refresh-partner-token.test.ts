@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { PartnerTokenStore, PartnerTokens, RefreshGrant } from '../../functions/domain/ports/token';
+import type { PartnerTokenStore, PartnerTokens, RefreshGrant } from '../../../../../functions/domain/ports/token';
 import {
   DAY_MS,
   PartnerTokenRefreshError,
   refreshPartnerToken,
-} from '../../functions/domain/use-cases/refresh-partner-token';
-import { createTestClock } from '../webex-client/test-clock';
+} from '../../../../../functions/domain/use-cases/refresh-partner-token';
+import { createTestClock } from '../../../../webex-client/test-clock';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 

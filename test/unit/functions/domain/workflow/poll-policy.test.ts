@@ -5,7 +5,7 @@ import {
   POLL_TUNING,
   planNextCheck,
   pollGapSeconds,
-} from '../../functions/domain/workflow/poll-policy';
+} from '../../../../../functions/domain/workflow/poll-policy';
 
 describe('pollGapSeconds', () => {
   it('starts at 15 s and grows to 10% of the time spent while Webex works', () => {

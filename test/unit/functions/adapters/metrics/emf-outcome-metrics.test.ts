@@ -3,10 +3,10 @@
  * through the `OutcomeMetrics` port; the EMF adapter writes it as CloudWatch extracts it.
  */
 import { describe, expect, it } from 'vitest';
-import { EmfOutcomeMetrics } from '../../functions/adapters/metrics/emf-outcome-metrics';
-import type { AuditRecord } from '../../functions/domain/ports/audit';
-import type { WorkflowOutcome } from '../../functions/domain/ports/metrics';
-import { recordFailureStep, validateOrderStep } from '../../functions/domain/workflow/steps';
+import { EmfOutcomeMetrics } from '../../../../../functions/adapters/metrics/emf-outcome-metrics';
+import type { AuditRecord } from '../../../../../functions/domain/ports/audit';
+import type { WorkflowOutcome } from '../../../../../functions/domain/ports/metrics';
+import { recordFailureStep, validateOrderStep } from '../../../../../functions/domain/workflow/steps';
 
 function depsWithMetrics() {
   const outcomes: WorkflowOutcome[] = [];

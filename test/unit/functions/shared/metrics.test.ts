@@ -3,18 +3,24 @@
  * and status, with latency), the order outcomes and the partner-token refresh.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebexHttpClient } from '../../functions/adapters/webex/client';
+import { WebexHttpClient } from '../../../../functions/adapters/webex/client';
 import {
   recordOrderOutcome,
   recordWebexCall,
   resetMetricsForTests,
   type WebexAttempt,
-} from '../../functions/shared/metrics';
-import { recordOutcomeOf } from '../../functions/workflow/task-handler';
-import { captureEmf } from '../support/emf';
-import { type ScriptedServer, startScriptedServer } from '../webex-client/scripted-server';
-import { fixedCredentials, SUBSCRIBER_ID, sequence, silentLogger, webexSubscriber } from '../webex-client/support';
-import { createTestClock } from '../webex-client/test-clock';
+} from '../../../../functions/shared/metrics';
+import { recordOutcomeOf } from '../../../../functions/workflow/task-handler';
+import { captureEmf } from '../../../support/emf';
+import { type ScriptedServer, startScriptedServer } from '../../../webex-client/scripted-server';
+import {
+  fixedCredentials,
+  SUBSCRIBER_ID,
+  sequence,
+  silentLogger,
+  webexSubscriber,
+} from '../../../webex-client/support';
+import { createTestClock } from '../../../webex-client/test-clock';
 
 describe('metrics', () => {
   it('writes a Webex call as WebexCalls and WebexLatency by operation and status', () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HmacDigester } from '../../functions/adapters/digest/hmac-digester';
-import { extractKey } from '../../functions/adapters/digest/secret-key';
-import { REFRESH_GRANT_COMPOSITION } from '../../functions/composition/refresh-grant';
-import { getWebex, resetCompositionForTests } from '../../functions/composition/root';
-import { DEFAULT_WEBEX_BASE_URL, loadConfig, requireConfig } from '../../functions/config';
-import { ConfigurationError } from '../../functions/domain/errors';
+import { HmacDigester } from '../../../functions/adapters/digest/hmac-digester';
+import { extractKey } from '../../../functions/adapters/digest/secret-key';
+import { REFRESH_GRANT_COMPOSITION } from '../../../functions/composition/refresh-grant';
+import { getWebex, resetCompositionForTests } from '../../../functions/composition/root';
+import { DEFAULT_WEBEX_BASE_URL, loadConfig, requireConfig } from '../../../functions/config';
+import { ConfigurationError } from '../../../functions/domain/errors';
 
 const REFRESH = { WEBEX_REFRESH_TOKEN: 'r', WEBEX_CLIENT_ID: 'c', WEBEX_CLIENT_SECRET: 's' };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createHttpHandler } from '../../functions/http/handler';
-import { json } from '../../functions/http/responses';
-import { addLambdaContext, createLogger, redact, scrubString } from '../../functions/shared/logger';
-import { buildEvent, lambdaContext } from '../support/apigw-event';
+import { createHttpHandler } from '../../../../functions/http/handler';
+import { json } from '../../../../functions/http/responses';
+import { addLambdaContext, createLogger, redact, scrubString } from '../../../../functions/shared/logger';
+import { buildEvent, lambdaContext } from '../../../support/apigw-event';
 
 describe('logger', () => {
   it("writes one JSON line with Powertools' keys, the message and the context", () => {
