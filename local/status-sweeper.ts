@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type * as Composition from '../functions/composition/root';
+import type * as Composition from '../functions/composition/status-sweep';
 import { STATUS_SWEEP } from '../functions/domain/contract/rules';
 import { runSweepLoop, type SweepReport } from '../functions/domain/status-sweep/sweep';
 import type { Logger } from '../functions/shared/logger';
@@ -25,7 +25,7 @@ export interface LocalStatusSweeperOptions {
 
 export async function startLocalStatusSweeper(options: LocalStatusSweeperOptions): Promise<LocalStatusSweeper> {
   const composition = (await import(
-    pathToFileURL(path.join(REPO_ROOT, 'functions/composition/root.ts')).href
+    pathToFileURL(path.join(REPO_ROOT, 'functions/composition/status-sweep.ts')).href
   )) as typeof Composition;
   const deps = composition.getStatusSweepDependencies(options.logger);
   const intervalMs =

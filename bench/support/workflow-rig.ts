@@ -5,7 +5,8 @@
  */
 
 import { REFRESH_GRANT_COMPOSITION } from '../../functions/composition/refresh-grant';
-import { getStatusSweepDependencies, resetCompositionForTests } from '../../functions/composition/root';
+import { resetCompositionForTests } from '../../functions/composition/root';
+import { getStatusSweepDependencies } from '../../functions/composition/status-sweep';
 import type { Order } from '../../functions/domain/contract/order';
 import type { Clock } from '../../functions/domain/ports/clock';
 import { runSweepLoop, type SweepReport } from '../../functions/domain/status-sweep/sweep';

@@ -1,5 +1,5 @@
 /** GET /v1/broadworks/subscribers/{subscriberId} — one subscriber; unknown id 404. */
-import { getWebex } from '../composition/root';
+import { getWebex } from '../composition/webex';
 import { getSubscriber } from '../domain/use-cases/get-subscriber';
 import { createHttpHandler } from '../http/handler';
 import { SubscriberPathSchema } from '../http/params';

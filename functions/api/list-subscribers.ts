@@ -1,5 +1,5 @@
 /** GET /v1/broadworks/subscribers — one page of Webex's list; its `Link: rel="next"` rewritten to this service. */
-import { getWebex } from '../composition/root';
+import { getWebex } from '../composition/webex';
 import { ListQuerySchema } from '../domain/contract/list-query';
 import { listSubscribers } from '../domain/use-cases/list-subscribers';
 import { createHttpHandler } from '../http/handler';

@@ -1,5 +1,5 @@
 /** POST /v1/broadworks/subscribers/validate — Webex's provisioning precheck (email only, or the whole payload). */
-import { getAuditedWebexDependencies } from '../composition/root';
+import { getAuditedWebexDependencies } from '../composition/webex';
 import { PrecheckRequestSchema } from '../domain/contract/precheck-request';
 import { precheckSubscriber } from '../domain/use-cases/precheck-subscriber';
 import { createHttpHandler } from '../http/handler';

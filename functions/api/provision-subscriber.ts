@@ -1,5 +1,5 @@
 /** POST /v1/broadworks/subscribers — provision at Webex: 200 with the subscriber in `provisioning` (not 201). */
-import { getAuditedWebexDependencies } from '../composition/root';
+import { getAuditedWebexDependencies } from '../composition/webex';
 import { ProvisionRequestSchema } from '../domain/contract/provision-request';
 import { provisionSubscriber } from '../domain/use-cases/provision-subscriber';
 import { createHttpHandler } from '../http/handler';

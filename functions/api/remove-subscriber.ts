@@ -1,5 +1,5 @@
 /** DELETE /v1/broadworks/subscribers/{subscriberId} — 204 with no body. */
-import { getAuditedWebexDependencies } from '../composition/root';
+import { getAuditedWebexDependencies } from '../composition/webex';
 import { removeSubscriber } from '../domain/use-cases/remove-subscriber';
 import { createHttpHandler } from '../http/handler';
 import { SubscriberPathSchema } from '../http/params';

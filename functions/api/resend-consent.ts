@@ -1,5 +1,5 @@
 /** POST /v1/subscribers/{subscriberId}/emails/consentMove — resend the consent email: 204 with no body. */
-import { getAuditedWebexDependencies } from '../composition/root';
+import { getAuditedWebexDependencies } from '../composition/webex';
 import { resendConsent } from '../domain/use-cases/resend-consent';
 import { createHttpHandler } from '../http/handler';
 import { SubscriberPathSchema } from '../http/params';

@@ -1,5 +1,5 @@
 /** PUT /v1/broadworks/subscribers/{subscriberId} — 200 with `updating` and the OLD values, as Webex answers. */
-import { getAuditedWebexDependencies } from '../composition/root';
+import { getAuditedWebexDependencies } from '../composition/webex';
 import { type UpdateRequest, UpdateRequestSchema } from '../domain/contract/update-request';
 import { updateSubscriber } from '../domain/use-cases/update-subscriber';
 import { createHttpHandler } from '../http/handler';

@@ -14,14 +14,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HmacDigester } from '../adapters/digest/hmac-digester';
 import { readDigestKeyFromSecret } from '../adapters/digest/secret-key';
 import { DynamoAuditStore } from '../adapters/dynamodb/audit-store';
-import { DynamoStatusRecords } from '../adapters/dynamodb/status-records';
-import { DynamoWebexPacer } from '../adapters/dynamodb/webex-pacer';
 import { EmfOutcomeMetrics } from '../adapters/metrics/emf-outcome-metrics';
 import { SdkSecretsManager } from '../adapters/secrets/sdk-secrets';
-import { SecretsManagerTokenStore } from '../adapters/secrets/secrets-manager-token-store';
-import { WebexHttpClient, type WebexHttpClientOptions } from '../adapters/webex/client';
-import { StoredTokenCredentials } from '../adapters/webex/credentials';
-import { pacingPlan, type WebexPacer } from '../adapters/webex/pacing';
+import type { WebexHttpClientOptions } from '../adapters/webex/client';
+import type { WebexPacer } from '../adapters/webex/pacing';
 import {
   type ConfigNeed,
   loadConfig,
@@ -33,13 +29,9 @@ import { ConfigurationError } from '../domain/errors';
 import type { AuditDayIndex, AuditLookup, AuditStore, FieldDigester } from '../domain/ports/audit';
 import { type Clock, systemClock } from '../domain/ports/clock';
 import type { OutcomeMetrics } from '../domain/ports/metrics';
-import type { StatusRecordStore } from '../domain/ports/status-records';
 import type { WebexCredentialsProvider } from '../domain/ports/token';
-import type { WebexSubscribersPort } from '../domain/ports/webex';
-import type { StatusSweepDeps } from '../domain/status-sweep/sweep';
 import type { MutationDependencies } from '../domain/use-cases/context';
 import type { Logger } from '../shared/logger';
-import { recordWebexCall } from '../shared/metrics';
 import { once, onceAsync, resetCache } from './cache';
 
 export interface CompositionOverrides {
@@ -79,6 +71,11 @@ export function getConfig(needs: readonly ConfigNeed[] = []): ServiceConfig {
     once('config', () => loadConfig(process.env)),
     needs,
   );
+}
+
+/** The overrides set by `resetCompositionForTests` (tests and the local runtime). */
+export function getOverrides(): CompositionOverrides {
+  return overrides;
 }
 
 export function getClock(): Clock {
@@ -147,20 +144,6 @@ function auditStore(): DynamoAuditStore {
   });
 }
 
-/**
- * The status sweeper's records in the Webex state table, or undefined without WEBEX_STATE_TABLE_NAME (then `Check
- * status` asks Webex every time, as without a sweeper).
- */
-export function getStatusRecords(): StatusRecordStore | undefined {
-  const config = getConfig();
-  if (config.webexStateTableName === undefined) return undefined;
-  const tableName = config.webexStateTableName;
-  return once(
-    'statusRecords',
-    () => new DynamoStatusRecords({ client: dynamodb(config), tableName, clock: getClock() }),
-  );
-}
-
 /** The digester; its key comes from Secrets Manager (once per cold start) or, locally, from the environment. */
 export function getDigester(): Promise<FieldDigester> {
   const config = getConfig(['digest']);
@@ -172,76 +155,9 @@ export function getDigester(): Promise<FieldDigester> {
   );
 }
 
-function webexCredentials(config: ServiceConfig): WebexCredentialsProvider {
-  const source = config.webexCredentials;
-  if (source?.kind === 'secret') {
-    return new StoredTokenCredentials({
-      store: new SecretsManagerTokenStore({ reader: secretsManager(config), secretId: source.secretId }),
-      baseUrl: config.webexBaseUrl,
-      clock: getClock(),
-    });
-  }
-  if (source?.kind === 'refresh') {
-    if (!overrides.refreshGrantCredentials) {
-      throw new ConfigurationError(
-        'Invalid configuration: WEBEX_REFRESH_TOKEN credentials are for local runs only; set PARTNER_TOKEN_SECRET_ID',
-      );
-    }
-    return overrides.refreshGrantCredentials(source, config.webexBaseUrl, getClock());
-  }
-  // requireConfig(['webex']) has already refused a missing credential source.
-  throw new Error('unreachable: no Webex credentials');
-}
-
-/**
- * The shared pacing of Webex calls: the DynamoDB token bucket of the Webex state table at WEBEX_RATE_LIMIT_PER_SECOND.
- * Without WEBEX_STATE_TABLE_NAME there is none (a function outside the stack, a bench of the handler alone): the CDK
- * stack and the local runtime always set it.
- */
-function webexPacer(config: ServiceConfig): WebexPacer | undefined {
-  if (overrides.pacer !== undefined) return overrides.pacer ?? undefined;
-  if (config.webexStateTableName === undefined) return undefined;
-  return new DynamoWebexPacer({
-    client: dynamodb(config),
-    tableName: config.webexStateTableName,
-    plan: pacingPlan(config.webexRateLimitPerSecond),
-    clock: getClock(),
-  });
-}
-
-export function getWebex(): WebexSubscribersPort {
-  return once('webex', () => {
-    const config = getConfig(['webex']);
-    return new WebexHttpClient({
-      onAttempt: recordWebexCall,
-      ...overrides.webexClient,
-      credentials: webexCredentials(config),
-      clock: getClock(),
-      pacer: webexPacer(config),
-    });
-  });
-}
-
 /** The audit trail, the digester and the clock, with the caller's logger: what a step that never calls Webex needs. */
 export async function getAuditDependencies(logger: Logger): Promise<Omit<MutationDependencies, 'webex'>> {
   // Check every variable first, so one error names all that are missing.
   getConfig(['audit', 'digest']);
   return { audit: getAuditStore(), digester: await getDigester(), clock: getClock(), logger };
-}
-
-/** Webex, the audit trail, the digester and the clock, with the caller's logger: what every mutation and task needs. */
-export async function getAuditedWebexDependencies(logger: Logger): Promise<MutationDependencies> {
-  getConfig(['webex', 'audit', 'digest']);
-  return { ...(await getAuditDependencies(logger)), webex: getWebex() };
-}
-
-/** What the status sweeper needs: Webex, the Webex state table and the clock. */
-export function getStatusSweepDependencies(logger: Logger): StatusSweepDeps {
-  getConfig(['webex', 'webexState']);
-  return {
-    webex: getWebex(),
-    records: getStatusRecords() as StatusRecordStore,
-    clock: getClock(),
-    logger,
-  };
 }

@@ -7,7 +7,7 @@
  * Needs the Webex credentials, the audit table (statusChange records) and the Webex state table.
  */
 import type { Context } from 'aws-lambda';
-import { getStatusSweepDependencies } from '../composition/root';
+import { getStatusSweepDependencies } from '../composition/status-sweep';
 import { STATUS_SWEEP } from '../domain/contract/rules';
 import { runSweepLoop } from '../domain/status-sweep/sweep';
 import { logger as rootLogger } from '../shared/logger';

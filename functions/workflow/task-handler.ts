@@ -4,13 +4,9 @@
  * ends an order (`shared/metrics.ts`), and errors named for the state machine's
  * Retry/Catch rules (`UpstreamUnavailable`, `AuditUnavailable`, …).
  */
-import {
-  getAuditDependencies,
-  getAuditedWebexDependencies,
-  getAuditLookup,
-  getOutcomeMetrics,
-  getStatusRecords,
-} from '../composition/root';
+import { getAuditDependencies, getAuditLookup, getOutcomeMetrics } from '../composition/root';
+import { getStatusRecords } from '../composition/status-sweep';
+import { getAuditedWebexDependencies } from '../composition/webex';
 import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/steps';
 import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
 import { recordOrderOutcome } from '../shared/metrics';

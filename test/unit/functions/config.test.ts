@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HmacDigester } from '../../../functions/adapters/digest/hmac-digester';
 import { extractKey } from '../../../functions/adapters/digest/secret-key';
 import { REFRESH_GRANT_COMPOSITION } from '../../../functions/composition/refresh-grant';
-import { getWebex, resetCompositionForTests } from '../../../functions/composition/root';
+import { resetCompositionForTests } from '../../../functions/composition/root';
+import { getWebex } from '../../../functions/composition/webex';
 import { DEFAULT_WEBEX_BASE_URL, loadConfig, requireConfig } from '../../../functions/config';
 import { ConfigurationError } from '../../../functions/domain/errors';
 
