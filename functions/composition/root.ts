@@ -82,7 +82,7 @@ export function getClock(): Clock {
   return overrides.clock ?? systemClock;
 }
 
-/** Region and endpoint of an AWS SDK client, from the configuration (every `*-composition.ts` builds its clients so). */
+/** Region and endpoint of an AWS SDK client, from the configuration (every module of this folder builds its clients so). */
 export function awsClientConfig(config: ServiceConfig, endpoint?: string): { region?: string; endpoint?: string } {
   return {
     ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
