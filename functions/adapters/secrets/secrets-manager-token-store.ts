@@ -13,7 +13,6 @@
  * the SDK client in `sdk-secrets.ts`): the API functions and workflow tasks only read it (their role cannot write);
  * the scheduled refresh reads and writes.
  */
-import * as z from '../../domain/contract/zod';
 import { ConfigurationError } from '../../domain/errors';
 import type { PartnerTokenStore, PartnerTokens } from '../../domain/ports/token';
 import { SecretNotFoundError, type SecretValueReader, type SecretValueWriter } from './secret-value';
@@ -26,16 +25,36 @@ export interface SecretsManagerTokenStoreOptions {
 }
 
 const EPOCH = new Date(0).toISOString();
-const isoDate = z.string().check(z.refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 date' }));
 
-const StoredTokensSchema = z.object({
-  accessToken: z._default(z.string(), ''),
-  accessTokenExpiresAt: z._default(isoDate, EPOCH),
-  refreshToken: z.string().check(z.minLength(1)),
-  refreshTokenExpiresAt: z._default(isoDate, EPOCH),
-  clientId: z.string().check(z.minLength(1)),
-  clientSecret: z.string().check(z.minLength(1)),
-});
+/**
+ * The stored tokens, or the names of the fields that are wrong. Plain checks rather than a zod schema: every function
+ * that calls Webex loads this module, and the secret's six fields do not need the objects a schema builds at load.
+ */
+function readStoredTokens(value: unknown): { tokens: PartnerTokens } | { badFields: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { badFields: ['value'] };
+  const stored = value as Record<string, unknown>;
+  const badFields: string[] = [];
+  const text = (name: keyof PartnerTokens, fallback?: string): string => {
+    const field = stored[name];
+    if (field === undefined && fallback !== undefined) return fallback;
+    if (typeof field !== 'string' || (fallback === undefined && field === '')) badFields.push(name);
+    return typeof field === 'string' ? field : '';
+  };
+  const date = (name: keyof PartnerTokens): string => {
+    const field = text(name, EPOCH);
+    if (Number.isNaN(Date.parse(field)) && !badFields.includes(name)) badFields.push(name);
+    return field;
+  };
+  const tokens: PartnerTokens = {
+    accessToken: text('accessToken', ''),
+    accessTokenExpiresAt: date('accessTokenExpiresAt'),
+    refreshToken: text('refreshToken'),
+    refreshTokenExpiresAt: date('refreshTokenExpiresAt'),
+    clientId: text('clientId'),
+    clientSecret: text('clientSecret'),
+  };
+  return badFields.length > 0 ? { badFields } : { tokens };
+}
 
 export class SecretsManagerTokenStore implements PartnerTokenStore {
   private readonly secretId: string;
@@ -68,28 +87,21 @@ export class SecretsManagerTokenStore implements PartnerTokenStore {
     } catch {
       throw new ConfigurationError('The partner token secret is not JSON.');
     }
-    const parsed = StoredTokensSchema.safeParse(json);
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'value'))].join(', ');
-      throw new ConfigurationError(`The partner token secret is missing or has invalid fields: ${fields}.`);
+    const read = readStoredTokens(json);
+    if ('badFields' in read) {
+      throw new ConfigurationError(
+        `The partner token secret is missing or has invalid fields: ${read.badFields.join(', ')}.`,
+      );
     }
-    return parsed.data;
+    return read.tokens;
   }
 
   async write(tokens: PartnerTokens): Promise<void> {
     if (!this.writer) throw new ConfigurationError('This partner token store is read-only.');
-    const parsed = StoredTokensSchema.safeParse(tokens);
-    if (!parsed.success || !parsed.data.accessToken) {
+    const read = readStoredTokens(tokens);
+    if ('badFields' in read || !read.tokens.accessToken) {
       throw new ConfigurationError('Refusing to store incomplete partner tokens.');
     }
-    const value: PartnerTokens = {
-      accessToken: parsed.data.accessToken,
-      accessTokenExpiresAt: parsed.data.accessTokenExpiresAt,
-      refreshToken: parsed.data.refreshToken,
-      refreshTokenExpiresAt: parsed.data.refreshTokenExpiresAt,
-      clientId: parsed.data.clientId,
-      clientSecret: parsed.data.clientSecret,
-    };
-    await this.writer.writeSecretString(this.secretId, JSON.stringify(value));
+    await this.writer.writeSecretString(this.secretId, JSON.stringify(read.tokens));
   }
 }
