@@ -1,5 +1,6 @@
 /** Workflow task `recordFailure`: audit a failure caught after retries and build its machine-readable cause. */
-import { readStartPayload, recordFailureStep } from '../domain/workflow/steps';
+import { readStartPayload } from '../domain/workflow/payloads';
+import { recordFailureStep } from '../domain/workflow/steps';
 import { createAuditOnlyTaskHandler } from './task-handler';
 
 export const handler = createAuditOnlyTaskHandler('recordFailure', (deps, input) => {

@@ -1,5 +1,6 @@
 /** Workflow task `resendConsent`: Resend the consent email once while pending_user_migration. */
-import { parseWorkflowState, resendConsentStep } from '../domain/workflow/steps';
+import { parseWorkflowState } from '../domain/workflow/payloads';
+import { resendConsentStep } from '../domain/workflow/steps';
 import { createTaskHandler } from './task-handler';
 
 export const handler = createTaskHandler('resendConsent', (deps, input) =>

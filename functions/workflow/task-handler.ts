@@ -7,7 +7,7 @@
 import { getAuditDependencies, getAuditLookup, getOutcomeMetrics } from '../composition/root';
 import { getStatusRecords } from '../composition/status-sweep';
 import { getAuditedWebexDependencies } from '../composition/webex';
-import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/steps';
+import type { AuditOnlyWorkflowDeps, WorkflowDeps } from '../domain/workflow/step-deps';
 import { addLambdaContext, type Logger, logger as rootLogger } from '../shared/logger';
 import { recordOrderOutcome } from '../shared/metrics';
 

@@ -7,6 +7,8 @@ import type { WebexErrorItem } from '../contract/fields';
 import { RULES } from '../contract/rules';
 import { UpstreamError, UpstreamProtocolError, UpstreamThrottledError, UpstreamUnavailableError } from '../errors';
 import type { WebexCallOptions, WebexResult } from '../ports/webex';
+import { WORKFLOW_LIMITS, type WorkflowState } from './state';
+import type { AuditOnlyWorkflowDeps } from './step-deps';
 import { WorkflowTaskError } from './task-errors';
 
 export interface Rejection {
@@ -29,6 +31,20 @@ export function rejectionOf(error: unknown): Rejection | undefined {
   return { status: error.status, errors: error.errors, webexTrackingId: error.webexTrackingId };
 }
 
+/**
+ * The options of a step's Webex call: a trackingId naming the order, step and check, the call's time budget, throttling
+ * handed back (never waited out in the task), and the paced slot a throttled call reserved before its Wait.
+ */
+export function callOptions(deps: AuditOnlyWorkflowDeps, state: WorkflowState, step: string): WebexCallOptions {
+  return {
+    trackingId: `WBXPROV_${state.ref}_${step}_${state.checks}`.slice(0, 128),
+    deadline: deps.clock.now() + WORKFLOW_LIMITS.webexCallBudgetMs,
+    onThrottle: 'throw',
+    paidSlotAt: state.pacedSlotAt,
+  };
+}
+
+/** Make one Webex call of a step and classify its outcome (see the module's description). */
 export async function callWebex<T>(
   call: (options: WebexCallOptions) => Promise<WebexResult<T>>,
   options: WebexCallOptions,
