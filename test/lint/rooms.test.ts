@@ -107,6 +107,16 @@ describe('the rooms are enforced by npm run lint', () => {
       'functions/workflow/probe.ts',
       "import { startLocalRuntime } from '../../local/runtime';\nexport const probe = startLocalRuntime;\n",
     ],
+    [
+      'the local runtime importing test/',
+      'local/probe.ts',
+      "import { createManualClock } from '../test/support/fakes';\nexport const probe = createManualClock;\n",
+    ],
+    [
+      'a bench importing a test suite',
+      'bench/probe.ts',
+      "import { startHarness } from '../test/workflow/harness';\nexport const probe = startHarness;\n",
+    ],
   ])('refuses %s', (_what, path, source) => {
     // Act
     const result = lint(path, source);
@@ -137,6 +147,11 @@ describe('the rooms are enforced by npm run lint', () => {
       'infra/ importing the catalogue',
       'infra/probe.ts',
       "import { ROUTES } from '../functions/catalog/routes';\nexport const probe = ROUTES;\n",
+    ],
+    [
+      'a bench importing test/support/',
+      'bench/probe.ts',
+      "import { createManualClock } from '../test/support/fakes';\nexport const probe = createManualClock;\n",
     ],
   ])('allows %s', (_what, path, source) => {
     // Act
