@@ -41,6 +41,8 @@ export function moduleHandlerLoader(repoRoot: string): (route: RouteDefinition) 
 
 export class HandlerInvoker {
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
+  /** Invocations whose handler has not returned yet (a timed-out one included: its work goes on, as in Lambda). */
+  private readonly running = new Set<Promise<Outcome>>();
 
   constructor(private readonly loadHandler: (route: RouteDefinition) => Promise<LambdaHandler>) {}
 
@@ -66,11 +68,30 @@ export class HandlerInvoker {
         (value): Outcome => ({ kind: 'value', value }),
         (error: unknown): Outcome => ({ kind: 'error', error }),
       );
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
     const timeout = new Promise<Outcome>((resolve) => {
       timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
     });
     try {
       return await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Resolves when every running invocation has returned, or after `maxWaitMs`: at shutdown the gateway lets the
+   * handlers finish what they write (the audit trail, the pacer) before the tables they write to stop.
+   */
+  async settle(maxWaitMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+    });
+    try {
+      await Promise.race([Promise.allSettled([...this.running]).then(() => undefined), limit]);
     } finally {
       clearTimeout(timer);
     }

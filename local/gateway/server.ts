@@ -40,6 +40,9 @@ export { DEFAULT_MAX_BODY_BYTES, gatewayBodyCap } from './hardening';
 export type { HealthCheck } from './health';
 export type { LambdaHandler } from './lambda';
 
+/** How long `stop` waits for the handlers still running. */
+const SHUTDOWN_SETTLE_MS = 2_000;
+
 /** A handler for a mounted path prefix: the request in, the answer out (headers lower case). */
 export type MountedHandler = (request: {
   method: string;
@@ -323,6 +326,9 @@ export function createLocalGateway(options: LocalGatewayOptions = {}): LocalGate
       const closed = new Promise<void>((resolve) => current.close(() => resolve()));
       current.closeAllConnections();
       await closed;
+      // Handlers still running finish their writes before the runtime stops the tables (bounded: Ctrl-C stops
+      // everything within 5 s).
+      await invoker.settle(SHUTDOWN_SETTLE_MS);
     },
   };
 }

@@ -118,6 +118,7 @@ export class ExecutionRunner {
         lastTaskOutput: undefined,
         pendingTaskEvents: [],
         consecutiveFailures: new Map(),
+        tasksRunning: new Set(),
       });
     }
   }
@@ -161,6 +162,7 @@ export class ExecutionRunner {
       lastTaskOutput: undefined,
       pendingTaskEvents: [],
       consecutiveFailures: new Map(),
+      tasksRunning: new Set(),
     };
     if (resumeAt !== undefined) execution.lastTaskOutput = input;
     this.executions.set(record.executionArn, execution);
@@ -286,6 +288,7 @@ export class ExecutionRunner {
       execution.abort();
     }
     await Promise.all(running.map((e) => e.done));
+    await settleTasks(running);
     this.options.store?.flush();
   }
 
@@ -297,6 +300,7 @@ export class ExecutionRunner {
       execution.abort();
     }
     await Promise.all(running.map((e) => e.done));
+    await settleTasks(running);
   }
 
   private prune(): void {
@@ -323,4 +327,25 @@ function allStates(states: Record<string, AslState>): Record<string, AslState> {
     }
   }
   return all;
+}
+
+/** How long a shutdown waits for the task handlers still running (Ctrl-C stops everything within 5 s). */
+const SHUTDOWN_SETTLE_MS = 2_000;
+
+/**
+ * Waits until the task handlers of `executions` have returned (at most `SHUTDOWN_SETTLE_MS`): aborting an execution
+ * does not stop a handler's own writes, and the runtime stops the tables they write to next.
+ */
+async function settleTasks(executions: readonly RunningExecution[]): Promise<void> {
+  const tasks = executions.flatMap((e) => [...e.tasksRunning]);
+  if (tasks.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SHUTDOWN_SETTLE_MS);
+  });
+  try {
+    await Promise.race([Promise.allSettled(tasks).then(() => undefined), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -30,10 +30,9 @@ export async function invokeTask(
       throw error;
     }
     // Lambda hands the handler a fresh copy of the JSON and serialises what it returns.
-    const result = await handler(
-      JSON.parse(JSON.stringify(input ?? null)),
-      lambdaContext(resource, timeoutSeconds * 1000),
-    );
+    const running = handler(JSON.parse(JSON.stringify(input ?? null)), lambdaContext(resource, timeoutSeconds * 1000));
+    execution.tasksRunning.add(running);
+    const result = await running.finally(() => execution.tasksRunning.delete(running));
     const output = result === undefined ? null : JSON.parse(JSON.stringify(result));
     pending(h.lambdaSucceeded(output, Date.now()));
     execution.lastTaskOutput = output;

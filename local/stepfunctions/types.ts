@@ -79,6 +79,8 @@ export interface RunningExecution {
   /** Task Lambda events waiting to be placed before their task state's exit (the engine's log lags behind). */
   pendingTaskEvents: Array<{ stateName: string; draft: h.EventDraft }>;
   consecutiveFailures: Map<string, number>;
+  /** Task handlers that have not returned yet: an abort stops the execution, not a handler's own work. */
+  tasksRunning: Set<Promise<unknown>>;
   /** Stopped by `suspend`: it stays RUNNING (in the store) and resumes after the next start. */
   suspended?: boolean;
 }
