@@ -1,16 +1,14 @@
-/** The document and its HTML page, built once per cold start. */
+/** The document and its HTML page, built once per cold start (in the composition's cache). */
+import { once } from '../composition/cache';
 import { getConfig } from '../composition/root';
 import { renderDocsPage } from './docs-page';
-import { buildOpenApiDocument, type JsonObject } from './document';
+import { buildOpenApiDocument } from './document';
 
-let cache: { document: JsonObject; body: string; page: string } | undefined;
-
-function build() {
-  if (!cache) {
+function build(): { body: string; page: string } {
+  return once('openApiDocument', () => {
     const document = buildOpenApiDocument({ jwtIssuer: getConfig().jwtIssuer });
-    cache = { document, body: JSON.stringify(document), page: renderDocsPage(document) };
-  }
-  return cache;
+    return { body: JSON.stringify(document), page: renderDocsPage(document) };
+  });
 }
 
 export function openApiJson(): string {
