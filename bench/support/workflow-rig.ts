@@ -1,9 +1,14 @@
 /**
  * The provisioning workflow as the benchmarks drive it: the REAL rendered definition on the local Step Functions engine,
  * the REAL task handler modules, the Webex simulator and the audit table on dynalite — the same pieces as the workflow
- * tests (test/workflow/harness.ts), with the simulator's delays, faults and clock chosen per benchmark.
+ * tests (test/workflow/harness.ts), with the simulator's delays, faults and clock chosen per benchmark. With `batches`,
+ * also the batch workflow as `npm start` runs it: the batch table on dynalite, the batch definition on the same endpoint
+ * (its chunk task starting orders through the endpoint) and the execution status change events feeding the outcome
+ * recorder.
  */
 
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { batchTableCreateInput } from '../../functions/adapters/dynamodb/batch-table';
 import { REFRESH_GRANT_COMPOSITION } from '../../functions/composition/refresh-grant';
 import { resetCompositionForTests } from '../../functions/composition/root';
 import { getStatusSweepDependencies } from '../../functions/composition/status-sweep';
@@ -12,6 +17,7 @@ import type { Clock } from '../../functions/domain/ports/clock';
 import { runSweepLoop, type SweepReport } from '../../functions/domain/status-sweep/sweep';
 import { createLogger } from '../../functions/shared/logger';
 import {
+  type LocalStepFunctions,
   type LocalStepFunctionsEngine,
   startLocalStepFunctions,
   type TaskHandler,
@@ -30,6 +36,10 @@ export interface WorkflowRig {
   /** Sweeps done by the in-process sweeper (with `statusSweeper`). */
   sweeps(): SweepReport[];
   engine: LocalStepFunctionsEngine;
+  /** The batch workflow's engine (runs batches only with `batches`). */
+  batchEngine: LocalStepFunctionsEngine;
+  /** The provisioning workflow's execution status change events: `idle()` once every one reached the recorder. */
+  executionEvents: LocalStepFunctions['executionEvents'];
   dynamo: TestDynamo;
   stop(): Promise<void>;
 }
@@ -50,6 +60,19 @@ export interface WorkflowRigOptions {
   pacingRequestsPerSecond?: number;
   /** Run the status sweeper in-process on `clock` (the scheduled Lambda in AWS); `Check status` then reads its records. */
   statusSweeper?: boolean;
+  /** Run batches (POST /v1/batches): each batch starts at most this many orders per second (BATCH_START_RATE_PER_SECOND). */
+  batches?: { startRatePerSecond: number };
+}
+
+/** The batch table beside the audit table (created once per dynalite). */
+async function createBatchTable(dynamo: TestDynamo): Promise<string> {
+  const name = `${dynamo.tableName}-batches`;
+  try {
+    await dynamo.client.send(new CreateTableCommand(batchTableCreateInput(name)));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+  }
+  return name;
 }
 
 export async function startWorkflowRig(options: WorkflowRigOptions): Promise<WorkflowRig> {
@@ -76,8 +99,16 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     'SFN_ENDPOINT',
     'WEBEX_STATE_TABLE_NAME',
     'WEBEX_RATE_LIMIT_PER_SECOND',
+    'BATCH_TABLE_NAME',
+    'BATCH_STATE_MACHINE_ARN',
+    'BATCH_START_RATE_PER_SECOND',
   ]) {
     delete process.env[name];
+  }
+  // Before the endpoint starts: it routes execution ends to the outcome recorder only when there is a batch table.
+  if (options.batches) {
+    process.env.BATCH_TABLE_NAME = await createBatchTable(dynamo);
+    process.env.BATCH_START_RATE_PER_SECOND = String(Number(options.batches.startRatePerSecond.toFixed(3)));
   }
   if (options.pacingRequestsPerSecond !== undefined || options.statusSweeper) {
     process.env.WEBEX_STATE_TABLE_NAME = dynamo.stateTableName;
@@ -86,12 +117,13 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     }
   }
   // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.
-  resetCompositionForTests({
+  const composition = {
     ...REFRESH_GRANT_COMPOSITION,
     clock: options.clock,
     webexClient: { maxAttempts: 1 },
     ...(options.pacingRequestsPerSecond === undefined ? { pacer: null } : {}),
-  });
+  };
+  resetCompositionForTests(composition);
   // The HTTP endpoint (port 0), as tools reach it.
   const endpoint = await startLocalStepFunctions({
     port: 0,
@@ -101,6 +133,13 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     maxClosedExecutions: options.maxClosedExecutions ?? 2000,
   });
   const engine = endpoint.engine;
+  if (options.batches) {
+    // As `npm start` wires it: POST /v1/batches starts the batch workflow, its chunk task the orders, on this endpoint.
+    process.env.SFN_ENDPOINT = endpoint.url;
+    process.env.STATE_MACHINE_ARN = endpoint.stateMachineArn;
+    process.env.BATCH_STATE_MACHINE_ARN = endpoint.batchStateMachineArn;
+    resetCompositionForTests(composition);
+  }
   const sweeps: SweepReport[] = [];
   const stopSweeper = new AbortController();
   const sweeper = options.statusSweeper
@@ -113,6 +152,8 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
   return {
     sim,
     engine,
+    batchEngine: endpoint.batchEngine,
+    executionEvents: endpoint.executionEvents,
     dynamo,
     sweeps: () => sweeps,
     async stop() {
