@@ -1,13 +1,18 @@
 /**
- * Bulk throughput: N orders (1,000 and 10,000 by default) through the REAL workflow on the local engine against the
- * Webex simulator limited to R requests per second (token bucket, 429 with Retry-After), with our own pacing of Webex
- * calls at the same R (the Webex state table's token bucket on dynalite) and the status sweeper running in-process.
+ * Bulk throughput: N orders (1,000 and 10,000 by default) submitted as batches — POST /v1/batches through the real
+ * handler, at most 5,000 orders per batch (the API's limit), all batches at once — and run by the REAL batch workflow and
+ * provisioning workflow on the local engine against the Webex simulator limited to R requests per second (token bucket,
+ * 429 with Retry-After), with our own pacing of Webex calls at the same R (the Webex state table's token bucket on
+ * dynalite) and the status sweeper running in-process. The batches together start at most R / 2 orders per second
+ * (BATCH_START_RATE_PER_SECOND = R / 2 / batches): what R carries at 2 calls per order.
  *
  * Each order needs 2 Webex calls (precheck, provision); its status comes from the sweeper's List, not from a Get per
  * order. So no client finishes faster than the bound: 2 × N / R, plus one provisioning delay (the last order's), plus
- * one sweep interval (until a sweep sees it). Goals (issue 16): wall time ≤ 1.15× that bound, 429s < 2 % of the Webex
- * calls, 0 orders lost, 0 duplicate subscribers; and API calls made during the run answer as usual (a Get through the
- * real handler every few seconds, against the same Gets before the run).
+ * one sweep interval (until a sweep sees it). Wall time runs from the first submit until every order (and every
+ * batch's execution) has ended. Goals (issue 16): wall time ≤ 1.15× that bound, 429s < 2 % of the Webex calls, 0 orders
+ * lost, 0 duplicate subscribers; API calls made during the run answer as usual (a Get through the real handler every
+ * few seconds, against the same Gets before the run); and each batch's counts (GET /v1/batches/{batchId}) agree with
+ * its orders' executions.
  *
  * Time: the simulator, the handlers, the sweeper and the engine share one scaled clock (BENCH_BULK_SPEED, default 1 =
  * real time), so R is per simulated second and every wait keeps its meaning.
@@ -15,14 +20,22 @@
  *   npm run bench:bulk                         # BENCH_BULK_ORDERS=200,1000 BENCH_BULK_RPS=10 … for other runs
  */
 
-import type { Order } from '../functions/domain/contract/order';
-import { STATUS_SWEEP } from '../functions/domain/contract/rules';
+import { RULES, STATUS_SWEEP } from '../functions/domain/contract/rules';
 import type { ExecutionRecord } from '../local/stepfunctions';
-import { buildEvent, lambdaContext } from '../test/support/apigw-event';
+import { apiGet, provisionProbe } from './support/api-probe';
+import {
+  type BatchCounts,
+  batchCounts,
+  endedOrders,
+  getBatch,
+  splitIntoBatches,
+  submitBatches,
+  waitForBatches,
+} from './support/bulk-batches';
 import { type BenchGoal, type BenchSection, isMain, runStandalone } from './support/report';
-import { createScaledClock, type ScaledClock } from './support/scaled-clock';
+import { createScaledClock } from './support/scaled-clock';
 import { quantile, ratio, table } from './support/stats';
-import { benchOrder, startWorkflowRig, type WorkflowRig } from './support/workflow-rig';
+import { benchOrder, startWorkflowRig } from './support/workflow-rig';
 
 export const GOAL_RATIO = 1.15;
 export const GOAL_THROTTLED_SHARE = 0.02;
@@ -55,35 +68,8 @@ interface RunResult {
   failures: string[];
   sweeps: number;
   sweepPages: number;
+  batches: BatchCounts;
   api: { before: number[]; during: number[]; statuses: Record<string, number> };
-}
-
-/**
- * Start every order. Today: one StartExecution per order, all at once (what an ordering system does without batches).
- * With batches (issue 16, part 3) this becomes one batch of the same orders; the rest of the bench stays as it is.
- */
-function startOrders(rig: WorkflowRig, orders: readonly Order[]): string[] {
-  return orders.map(
-    (order) =>
-      rig.engine.startExecution({
-        stateMachineArn: rig.engine.stateMachineArn,
-        name: order.orderId,
-        input: JSON.stringify(order),
-      }).executionArn,
-  );
-}
-
-/** One API Get through the real handler (as API Gateway invokes it): its status and latency in simulated ms. */
-async function apiGet(clock: ScaledClock, subscriberId: string): Promise<{ status: number; ms: number }> {
-  const { handler } = await import('../functions/api/get-subscriber');
-  const started = clock.now();
-  const result = (await handler(
-    buildEvent('getSubscriber', { pathParameters: { subscriberId } }),
-    lambdaContext(),
-  )) as {
-    statusCode: number;
-  };
-  return { status: result.statusCode, ms: clock.now() - started };
 }
 
 async function runOnce(
@@ -95,6 +81,7 @@ async function runOnce(
 ) {
   const boundSeconds = (CALLS_PER_ORDER * orderCount) / rps + provisioningDelayMs / 1000 + STATUS_SWEEP.intervalSeconds;
   const limitSeconds = timeoutSeconds ?? Math.max(180, (boundSeconds * 3) / speed);
+  const batchCount = Math.ceil(orderCount / RULES.maxBatchOrders);
   const clock = createScaledClock(speed);
   const rig = await startWorkflowRig({
     clock,
@@ -103,6 +90,7 @@ async function runOnce(
     maxClosedExecutions: orderCount + 10,
     pacingRequestsPerSecond: rps,
     statusSweeper: true,
+    batches: { startRatePerSecond: rps / 2 / batchCount },
   });
   try {
     // The simulator's limit applies to the subscriber operations; the token grant (once per cold start) is left out.
@@ -111,16 +99,8 @@ async function runOnce(
       operations: ['precheckSubscriber', 'provisionSubscriber', 'getSubscriber', 'listSubscribers'],
     });
     // A subscriber for the API Gets, provisioned before the run; its Gets before the run are the usual time.
-    const probe = benchOrder('probe');
     process.stderr.write(`bulk ${orderCount}: probe order\n`);
-    const probeRun = startOrders(rig, [probe]);
-    const probeEnd = await rig.engine.waitForExecution(probeRun[0] as string);
-    const probeOutput = JSON.parse(probeEnd.output ?? '{}') as {
-      subscriber?: { id?: string };
-      result?: { subscriber?: { id?: string } };
-    };
-    const probeId = probeOutput.subscriber?.id ?? probeOutput.result?.subscriber?.id;
-    if (probeId === undefined) throw new Error(`the probe order did not succeed: ${probeEnd.status}`);
+    const probeId = await provisionProbe(rig);
     const before: number[] = [];
     for (let i = 0; i < 20; i++) before.push((await apiGet(clock, probeId)).ms);
     const statsBefore = rig.sim.stats();
@@ -128,11 +108,9 @@ async function runOnce(
     const orders = Array.from({ length: orderCount }, () => benchOrder('bulk'));
     const startedSim = clock.now();
     const startedReal = performance.now();
-    const arns = startOrders(rig, orders);
+    const batches = await submitBatches(`bulk-${Date.now().toString(36)}`, splitIntoBatches(orders));
     const progress = setInterval(() => {
-      const done = arns.filter(
-        (arn) => rig.engine.describeExecution({ executionArn: arn }).status !== 'RUNNING',
-      ).length;
+      const done = endedOrders(rig, batches);
       process.stderr.write(
         `bulk ${orderCount}: ${done} ended at ${((clock.now() - startedSim) / 1000).toFixed(0)} s (sim), ` +
           `${rig.sim.stats().requests.total} Webex requests, ${rig.sweeps().length} sweeps\n`,
@@ -155,7 +133,7 @@ async function runOnce(
 
     let timedOut = false;
     const finished = await Promise.race([
-      Promise.all(arns.map((arn) => rig.engine.waitForExecution(arn))),
+      waitForBatches(rig, batches),
       new Promise<ExecutionRecord[] | undefined>((resolve) => {
         setTimeout(() => {
           timedOut = true;
@@ -189,6 +167,7 @@ async function runOnce(
     // Every order has its own userId: any subscriber beyond one per order (and the probe) is a duplicate.
     const duplicates = Math.max(0, stats.subscribers.total - orderCount - 1);
     const sweeps = rig.sweeps();
+    const views = await Promise.all(batches.map(({ batchId }) => getBatch(batchId)));
     return {
       orders: orderCount,
       boundSeconds,
@@ -204,6 +183,7 @@ async function runOnce(
       failures,
       sweeps: sweeps.length,
       sweepPages: sweeps.reduce((sum, r) => sum + r.pages, 0),
+      batches: batchCounts(views, succeeded, orderCount - succeeded),
       api: { before, during, statuses },
     } satisfies RunResult;
   } finally {
@@ -241,6 +221,7 @@ export async function runBulkThroughput(options: BulkOptions = {}): Promise<Benc
     `${r.sweeps} / ${r.sweepPages}`,
     String(r.lost),
     String(r.duplicates),
+    `${r.batches.count}: ${r.batches.succeeded} / ${r.batches.failed} / ${r.batches.running}`,
     `${ms(r.api.before, 50)} / ${ms(r.api.before, 95)}`,
     `${ms(r.api.during, 50)} / ${ms(r.api.during, 95)} (${r.api.during.length})`,
   ]);
@@ -265,13 +246,16 @@ export async function runBulkThroughput(options: BulkOptions = {}): Promise<Benc
         'sweeps / pages',
         'lost',
         'duplicates',
+        'batches: succeeded / failed / running (GET)',
         'API Get before (p50 / p95)',
         'API Get during (p50 / p95, n)',
       ],
       rows,
     ),
     '',
-    `R = ${rps} requests/s at the simulator and in our pacing; all orders started at once; provisioning delay ` +
+    `R = ${rps} requests/s at the simulator and in our pacing; orders go in as batches (POST /v1/batches, at most ` +
+      `${RULES.maxBatchOrders.toLocaleString('en-US')} orders each, submitted together), started by the batch workflow ` +
+      `at ${rps / 2} orders/s in all (R / 2); provisioning delay ` +
       `${provisioningDelayMs / 1000} s; sweep interval ${STATUS_SWEEP.intervalSeconds} s; clock speed ${speed}× (times in ` +
       'simulated seconds). Webex calls by operation (the token grant left out):',
     '',
@@ -294,6 +278,13 @@ export async function runBulkThroughput(options: BulkOptions = {}): Promise<Benc
       },
       { goal: `${n} orders: 0 orders lost`, measured: `${r.lost} lost`, met: r.lost === 0 && !r.timedOut },
       { goal: `${n} orders: 0 duplicate subscribers`, measured: `${r.duplicates}`, met: r.duplicates === 0 },
+      {
+        goal: `${n} orders: the batches' counts (GET /v1/batches/{batchId}) agree with the orders' executions`,
+        measured:
+          `${r.batches.count} batch(es) ${r.batches.statuses.join(', ')}: ${r.batches.succeeded} succeeded, ` +
+          `${r.batches.failed} failed, ${r.batches.running} running; executions: ${r.succeeded} succeeded`,
+        met: r.batches.agree && !r.timedOut,
+      },
       {
         goal: `${n} orders: API Gets during the run all answered 200 (no caller throttled by the bulk run)`,
         measured: `${r.api.statuses['200'] ?? 0} of ${r.api.during.length}; p95 ${ms(r.api.during, 95)} (before: ${ms(r.api.before, 95)})`,
