@@ -20,6 +20,7 @@
  *   npm run bench:bulk                         # BENCH_BULK_ORDERS=200,1000 BENCH_BULK_RPS=10 … for other runs
  */
 
+import './support/quiet';
 import { RULES, STATUS_SWEEP } from '../functions/domain/contract/rules';
 import type { ExecutionRecord } from '../local/stepfunctions';
 import { apiGet, provisionProbe } from './support/api-probe';
