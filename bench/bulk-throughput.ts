@@ -69,6 +69,10 @@ interface RunResult {
   failures: string[];
   sweeps: number;
   sweepPages: number;
+  /** Sweeps that failed during the run, by error name. */
+  sweepFailures: Record<string, number>;
+  /** The longest time between two sweeps' ends during the run (simulated s). */
+  longestSweepGapSeconds: number;
   batches: BatchCounts;
   api: { before: number[]; during: number[]; statuses: Record<string, number> };
 }
@@ -105,6 +109,7 @@ async function runOnce(
     const before: number[] = [];
     for (let i = 0; i < 20; i++) before.push((await apiGet(clock, probeId)).ms);
     const statsBefore = rig.sim.stats();
+    const failuresBefore = rig.sweepFailures().length;
 
     const orders = Array.from({ length: orderCount }, () => benchOrder('bulk'));
     const startedSim = clock.now();
@@ -167,7 +172,11 @@ async function runOnce(
     ];
     // Every order has its own userId: any subscriber beyond one per order (and the probe) is a duplicate.
     const duplicates = Math.max(0, stats.subscribers.total - orderCount - 1);
-    const sweeps = rig.sweeps();
+    const sweeps = rig.sweeps().filter((r) => r.endedAtMs >= startedSim);
+    const sweepEnds = [startedSim, ...sweeps.map((r) => r.endedAtMs), startedSim + wallSeconds * 1000];
+    const sweepGaps = sweepEnds.slice(1).map((end, i) => end - (sweepEnds[i] as number));
+    const sweepFailures: Record<string, number> = {};
+    for (const name of rig.sweepFailures().slice(failuresBefore)) sweepFailures[name] = (sweepFailures[name] ?? 0) + 1;
     const views = await Promise.all(batches.map(({ batchId }) => getBatch(batchId)));
     return {
       orders: orderCount,
@@ -184,6 +193,8 @@ async function runOnce(
       failures,
       sweeps: sweeps.length,
       sweepPages: sweeps.reduce((sum, r) => sum + r.pages, 0),
+      sweepFailures,
+      longestSweepGapSeconds: Math.max(...sweepGaps) / 1000,
       batches: batchCounts(views, succeeded, orderCount - succeeded),
       api: { before, during, statuses },
     } satisfies RunResult;
@@ -219,7 +230,7 @@ export async function runBulkThroughput(options: BulkOptions = {}): Promise<Benc
     String(r.webexCalls),
     `${r.throttled} (${pct(r.throttled, r.webexCalls)})`,
     ((r.webexCalls - r.throttled) / r.orders).toFixed(2),
-    `${r.sweeps} / ${r.sweepPages}`,
+    `${r.sweeps} / ${r.sweepPages} / ${Object.values(r.sweepFailures).reduce((sum, n) => sum + n, 0)}`,
     String(r.lost),
     String(r.duplicates),
     `${r.batches.count}: ${r.batches.succeeded} / ${r.batches.failed} / ${r.batches.running}`,
@@ -231,7 +242,13 @@ export async function runBulkThroughput(options: BulkOptions = {}): Promise<Benc
       `${r.orders.toLocaleString('en-US')} orders: ${Object.entries(r.byOperation)
         .filter(([, n]) => n > 0)
         .map(([op, n]) => `${op} ${n}`)
-        .join(', ')}; ${r.wallRealSeconds.toFixed(1)} s real` +
+        .join(', ')}; ${r.wallRealSeconds.toFixed(1)} s real; longest gap between sweeps ` +
+      `${r.longestSweepGapSeconds.toFixed(1)} s` +
+      (Object.keys(r.sweepFailures).length > 0
+        ? `; failed sweeps: ${Object.entries(r.sweepFailures)
+            .map(([name, n]) => `${name} ${n}`)
+            .join(', ')}`
+        : '') +
       (r.failures.length > 0 ? `; not succeeded: ${r.failures.join(', ')}` : ''),
   );
   const body = [
@@ -244,7 +261,7 @@ export async function runBulkThroughput(options: BulkOptions = {}): Promise<Benc
         'Webex calls',
         '429s',
         'accepted calls / order',
-        'sweeps / pages',
+        'sweeps / pages / failed',
         'lost',
         'duplicates',
         'batches: succeeded / failed / running (GET)',

@@ -33,8 +33,10 @@ import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../test/suppo
 
 export interface WorkflowRig {
   sim: WebexSimulator;
-  /** Sweeps done by the in-process sweeper (with `statusSweeper`). */
-  sweeps(): SweepReport[];
+  /** Sweeps done by the in-process sweeper (with `statusSweeper`), with when each ended (clock ms). */
+  sweeps(): Array<SweepReport & { endedAtMs: number }>;
+  /** Sweeps that failed (the error's name each): the next one runs at the next interval. */
+  sweepFailures(): string[];
   engine: LocalStepFunctionsEngine;
   /** The batch workflow's engine (runs batches only with `batches`). */
   batchEngine: LocalStepFunctionsEngine;
@@ -140,13 +142,25 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     process.env.BATCH_STATE_MACHINE_ARN = endpoint.batchStateMachineArn;
     resetCompositionForTests(composition);
   }
-  const sweeps: SweepReport[] = [];
+  const sweeps: Array<SweepReport & { endedAtMs: number }> = [];
+  const sweepFailures: string[] = [];
+  // The sweeper's warnings are how a failed sweep shows: counted, not printed.
+  const sweepLogger = createLogger(
+    {},
+    {
+      level: 'warn',
+      sink: (line) => {
+        const { message, errorName } = JSON.parse(line) as { message?: string; errorName?: string };
+        if (message?.startsWith('status sweep failed')) sweepFailures.push(errorName ?? 'unknown');
+      },
+    },
+  );
   const stopSweeper = new AbortController();
   const sweeper = options.statusSweeper
-    ? runSweepLoop(getStatusSweepDependencies(createLogger({}, { level: 'silent' })), {
+    ? runSweepLoop(getStatusSweepDependencies(sweepLogger), {
         owner: 'bench',
         signal: stopSweeper.signal,
-        onSweep: (report) => sweeps.push(report),
+        onSweep: (report) => sweeps.push({ ...report, endedAtMs: options.clock.now() }),
       })
     : Promise.resolve({ sweeps: 0 });
   return {
@@ -156,6 +170,7 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
     executionEvents: endpoint.executionEvents,
     dynamo,
     sweeps: () => sweeps,
+    sweepFailures: () => sweepFailures,
     async stop() {
       stopSweeper.abort();
       await sweeper;
