@@ -228,18 +228,50 @@ describe('WebexHttpClient with a pacer', () => {
     });
     server.script({ status: 200, body: webexSubscriber() });
 
-    // Act
+    // Act: the task is throttled, the state machine waits the seconds it was given, the task comes back on its ticket
     const first = await client.get(SUBSCRIBER_ID, { trackingId: 't-2', onThrottle: 'throw' }).catch((e) => e);
-    clock.advance(13_000);
+    clock.advance((first as UpstreamThrottledError).retryAfterSeconds * 1000);
     await client.get(SUBSCRIBER_ID, { trackingId: 't-2', onThrottle: 'throw', paidSlotAt: slotAt });
 
-    // Assess: no Webex call the first time; one token taken in all; no sleep in the task
+    // Assess: no Webex call the first time; the whole seconds before the slot handed back, the last 300 ms slept in
+    // the task, so the call reaches Webex at its slot; one token taken in all
     expect(first).toBeInstanceOf(UpstreamThrottledError);
     expect((first as UpstreamThrottledError).slotAt).toBe(slotAt);
-    expect((first as UpstreamThrottledError).retryAfterSeconds).toBe(13);
+    expect((first as UpstreamThrottledError).retryAfterSeconds).toBe(12);
+    expect(clock.waits).toEqual([300]);
+    expect(clock.now()).toBe(slotAt);
     expect(pacer.acquired).toEqual(['bulk']);
     expect(server.requests).toHaveLength(1);
-    expect(clock.waits).toEqual([]);
+  });
+
+  it("counts a task's wait from the grant, so a slow acquire does not make it late", async () => {
+    // Prepare: the pacer takes 700 ms to answer with a slot 2.5 s after the call began
+    const clock = createTestClock();
+    const slotAt = clock.now() + 2_500;
+    const slowPacer: WebexPacer = {
+      async acquire() {
+        clock.advance(700);
+        return { kind: 'slot', at: slotAt };
+      },
+      async park() {},
+    };
+    const client = new WebexHttpClient({
+      credentials: fixedCredentials(server.baseUrl),
+      clock,
+      logger: silentLogger,
+      pacer: slowPacer,
+    });
+    server.script({ status: 200, body: webexSubscriber() });
+
+    // Act
+    const first = await client.get(SUBSCRIBER_ID, { trackingId: 't-5', onThrottle: 'throw' }).catch((e) => e);
+    clock.advance((first as UpstreamThrottledError).retryAfterSeconds * 1000);
+    await client.get(SUBSCRIBER_ID, { trackingId: 't-5', onThrottle: 'throw', paidSlotAt: slotAt });
+
+    // Assess: 1.8 s from the grant: one whole second handed back, 800 ms slept, the call at its slot
+    expect((first as UpstreamThrottledError).retryAfterSeconds).toBe(1);
+    expect(clock.waits).toEqual([800]);
+    expect(clock.now()).toBe(slotAt);
   });
 
   it('lets an API caller wait briefly for its slot, and answers 429 when the wait would be too long', async () => {

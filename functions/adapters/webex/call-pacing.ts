@@ -52,22 +52,29 @@ export async function paceAttempt(
     return;
   }
   if (grant.kind === 'go') return;
+  // Waits count from the grant, not from before it: the acquire itself takes time.
+  const grantedAt = clock.now();
   if (grant.kind === 'slot') {
-    const waitMs = grant.at - now;
+    const waitMs = grant.at - grantedAt;
     const inline = handsBack ? WEBEX_PACING.taskInlineWaitMs : maxWaitMs;
-    if (waitMs <= inline && now + waitMs < deadline) {
-      await clock.sleep(waitMs);
+    if (waitMs <= inline && grantedAt + waitMs < deadline) {
+      await clock.sleep(Math.max(0, waitMs));
       return;
     }
+    // A task waits whole seconds in the state machine: it is handed back the whole seconds BEFORE its slot and sleeps
+    // the rest when it comes back with the ticket, so it reaches Webex at its slot, not up to a second after it
+    // (a second of tickets arriving together would overrun Webex's one-second bucket). An API caller is told the
+    // seconds until the slot, rounded up, as Webex's Retry-After is.
+    const retryAfterSeconds = handsBack ? Math.floor(waitMs / 1000) : Math.ceil(waitMs / 1000);
     throw new UpstreamThrottledError('Webex calls are paced: this call has a slot later.', {
       status: 429,
-      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+      retryAfterSeconds: Math.max(1, retryAfterSeconds),
       slotAt: grant.at,
     });
   }
   throw new UpstreamThrottledError('Too many requests to Webex right now: retry later.', {
     status: 429,
-    retryAfterSeconds: Math.max(1, Math.ceil((grant.retryAt - now) / 1000)),
+    retryAfterSeconds: Math.max(1, Math.ceil((grant.retryAt - grantedAt) / 1000)),
   });
 }
 

@@ -85,7 +85,8 @@ export const RULES = {
  * - Bulk reservations queue: a task that finds no token gets a reserved slot (a ticket) and hands the wait back to the
  *   state machine (`{throttled, retryAfterSeconds}`, then a Wait); coming back, it calls on its ticket without taking
  *   another token, so throttled executions never come back in waves. A task sleeps in Lambda only when its slot is
- *   at most `taskInlineWaitMs` away. Slots are reserved at most `bulkQueueHorizonSeconds` ahead.
+ *   at most `taskInlineWaitMs` away: it is handed back the whole seconds before its slot and sleeps the remainder
+ *   (under a second) when it returns, so tickets reach Webex at their slots. Slots are reserved at most `bulkQueueHorizonSeconds` ahead.
  * - Priority callers wait in the Lambda for at most `priorityMaxWaitMs` (and never past their deadline); beyond, our
  *   API answers 429 with Retry-After, as Webex would.
  * - Bursts: `burstSeconds` of a lane's rate may go at once (kept well under one second, so a Webex bucket of one second of
@@ -99,7 +100,7 @@ export const WEBEX_PACING = {
   priorityReserveMinPerSecond: 1,
   burstSeconds: 0.25,
   priorityMaxWaitMs: 2_000,
-  taskInlineWaitMs: 250,
+  taskInlineWaitMs: 1_000,
   bulkQueueHorizonSeconds: 900,
   ticketEarlyMs: 50,
   ticketValidityMs: 120_000,
