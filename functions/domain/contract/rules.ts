@@ -137,6 +137,8 @@ export const STATUS_SWEEP = {
   invocationSeconds: 55,
   leaseSeconds: 90,
   maxPagesPerSweep: 200,
+  /** A page's changes are recorded this many at a time (one write each): a sweep keeps up with bulk runs. */
+  recordConcurrency: 25,
   /** How long a latest-status record is kept (DynamoDB TTL): beyond the longest order deadline. */
   recordTtlSeconds: 31 * 24 * 3600,
 } as const;

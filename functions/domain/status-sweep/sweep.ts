@@ -92,14 +92,23 @@ function callOptions(deps: StatusSweepDeps, startedAt: number, page: number): We
 async function recordChanges(deps: StatusSweepDeps, items: readonly Subscriber[]): Promise<number> {
   if (items.length === 0) return 0;
   const known = await deps.records.known(items.map((s) => s.id));
-  let recorded = 0;
-  for (const subscriber of items) {
+  const changes = items.flatMap((subscriber) => {
     const changedAt = Date.parse(subscriber.lastStatusChange);
-    if (Number.isNaN(changedAt)) continue;
+    if (Number.isNaN(changedAt)) return [];
     const before = known.get(subscriber.id);
-    if (before && before.lastStatusChangeMs >= changedAt) continue;
-    if (await deps.records.putLatest({ subscriber, lastStatusChangeMs: changedAt })) recorded += 1;
-  }
+    return before && before.lastStatusChangeMs >= changedAt ? [] : [{ subscriber, lastStatusChangeMs: changedAt }];
+  });
+  // Each subscriber appears once in a page, so its writes are independent: several at a time, a bounded number.
+  let recorded = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < changes.length) {
+      const change = changes[next] as (typeof changes)[number];
+      next += 1;
+      if (await deps.records.putLatest(change)) recorded += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STATUS_SWEEP.recordConcurrency, changes.length) }, worker));
   return recorded;
 }
 
