@@ -7,8 +7,6 @@
  * recorder.
  */
 
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { batchTableCreateInput } from '../../functions/adapters/dynamodb/batch-table';
 import { REFRESH_GRANT_COMPOSITION } from '../../functions/composition/refresh-grant';
 import { resetCompositionForTests } from '../../functions/composition/root';
 import { getStatusSweepDependencies } from '../../functions/composition/status-sweep';
@@ -29,7 +27,7 @@ import {
   TRUSTED_TEMPLATE_ID,
   type WebexSimulator,
 } from '../../local/webex-simulator';
-import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../test/support/dynalite';
+import { createTestBatchTable, startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../test/support/dynalite';
 
 export interface WorkflowRig {
   sim: WebexSimulator;
@@ -66,17 +64,6 @@ export interface WorkflowRigOptions {
   batches?: { startRatePerSecond: number };
 }
 
-/** The batch table beside the audit table (created once per dynalite). */
-async function createBatchTable(dynamo: TestDynamo): Promise<string> {
-  const name = `${dynamo.tableName}-batches`;
-  try {
-    await dynamo.client.send(new CreateTableCommand(batchTableCreateInput(name)));
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
-  }
-  return name;
-}
-
 export async function startWorkflowRig(options: WorkflowRigOptions): Promise<WorkflowRig> {
   process.env.LOG_LEVEL = 'silent';
   const sim = createWebexSimulator({ ...options.simulator, clock: options.clock });
@@ -109,7 +96,7 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
   }
   // Before the endpoint starts: it routes execution ends to the outcome recorder only when there is a batch table.
   if (options.batches) {
-    process.env.BATCH_TABLE_NAME = await createBatchTable(dynamo);
+    process.env.BATCH_TABLE_NAME = await createTestBatchTable(dynamo);
     process.env.BATCH_START_RATE_PER_SECOND = String(Number(options.batches.startRatePerSecond.toFixed(3)));
   }
   if (options.pacingRequestsPerSecond !== undefined || options.statusSweeper) {

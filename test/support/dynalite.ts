@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import createDynalite from 'dynalite';
 import { auditTableCreateInput } from '../../functions/adapters/dynamodb/audit-table';
+import { batchTableCreateInput } from '../../functions/adapters/dynamodb/batch-table';
 import { webexStateTableCreateInput } from '../../functions/adapters/dynamodb/webex-state-table';
 
 export interface TestDynamo {
@@ -50,4 +51,15 @@ export async function startTestDynamo(tableName = 'audit-test'): Promise<TestDyn
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The batch table `<tableName>-batches` beside the audit table (once per dynalite; again is a no-op); its name. */
+export async function createTestBatchTable(dynamo: TestDynamo): Promise<string> {
+  const name = `${dynamo.tableName}-batches`;
+  try {
+    await dynamo.client.send(new CreateTableCommand(batchTableCreateInput(name)));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+  }
+  return name;
 }
