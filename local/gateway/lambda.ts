@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { RouteDefinition } from '../../functions/catalog/routes';
+import { settleWithin } from '../settle';
 import type { GatewayEvent } from './event';
 
 export type LambdaHandler = (event: GatewayEvent, context: Context) => unknown;
@@ -84,16 +85,7 @@ export class HandlerInvoker {
    * Resolves when every running invocation has returned, or after `maxWaitMs`: at shutdown the gateway lets the
    * handlers finish what they write (the audit trail, the pacer) before the tables they write to stop.
    */
-  async settle(maxWaitMs: number): Promise<void> {
-    if (this.running.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, maxWaitMs);
-    });
-    try {
-      await Promise.race([Promise.allSettled([...this.running]).then(() => undefined), limit]);
-    } finally {
-      clearTimeout(timer);
-    }
+  settle(maxWaitMs: number): Promise<void> {
+    return settleWithin(this.running, maxWaitMs);
   }
 }

@@ -8,6 +8,7 @@ import './polyfill';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Logger } from '../../functions/shared/logger';
 import type { AslDefinition, AslState } from '../../infra/workflow/asl';
+import { settleWithin } from '../settle';
 import * as h from './history';
 import { resumePoint } from './persistence';
 import type { TaskHandler } from './task-handlers';
@@ -336,16 +337,9 @@ const SHUTDOWN_SETTLE_MS = 2_000;
  * Waits until the task handlers of `executions` have returned (at most `SHUTDOWN_SETTLE_MS`): aborting an execution
  * does not stop a handler's own writes, and the runtime stops the tables they write to next.
  */
-async function settleTasks(executions: readonly RunningExecution[]): Promise<void> {
-  const tasks = executions.flatMap((e) => [...e.tasksRunning]);
-  if (tasks.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, SHUTDOWN_SETTLE_MS);
-  });
-  try {
-    await Promise.race([Promise.allSettled(tasks).then(() => undefined), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
+function settleTasks(executions: readonly RunningExecution[]): Promise<void> {
+  return settleWithin(
+    executions.flatMap((e) => [...e.tasksRunning]),
+    SHUTDOWN_SETTLE_MS,
+  );
 }
