@@ -10,49 +10,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../../functions/d
 import type { AuditRecord } from '../../functions/domain/ports/audit';
 import { attemptExecutionName, attemptOf } from '../../functions/domain/workflow/attempts';
 import { summarizeOrder } from '../../functions/domain/workflow/order-list';
-import {
-  canonicalJson,
-  getOrder,
-  type OrderExecution,
-  type OrderExecutions,
-  retryOrder,
-} from '../../functions/domain/workflow/orders';
+import { getOrder, retryOrder } from '../../functions/domain/workflow/orders';
 import { validateOrderStep } from '../../functions/domain/workflow/steps';
-import { InMemoryAuditStore } from '../support/fakes';
-
-class InMemoryExecutions implements OrderExecutions {
-  readonly executions = new Map<string, OrderExecution>();
-  starts: string[] = [];
-
-  /** As Step Functions: the same name and input of a RUNNING execution answers it; any other existing name refuses. */
-  async start(name: string, input: Order) {
-    this.starts.push(name);
-    const existing = this.executions.get(name);
-    if (existing) {
-      return existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)
-        ? existing
-        : undefined;
-    }
-    return this.put(name, input);
-  }
-
-  async describe(name: string) {
-    return this.executions.get(name);
-  }
-
-  put(name: string, input: unknown, fields: Partial<OrderExecution> = {}) {
-    const execution: OrderExecution = {
-      name,
-      executionArn: `arn:aws:states:us-east-1:000000000000:execution:ProvisioningWorkflow:${name}`,
-      status: 'RUNNING',
-      startDate: '2025-01-06T09:00:00.000Z',
-      input,
-      ...fields,
-    };
-    this.executions.set(name, execution);
-    return execution;
-  }
-}
+import { InMemoryAuditStore, InMemoryOrderExecutions } from '../support/fakes';
 
 const order: Order = {
   orderId: 'order-1',
@@ -70,7 +30,7 @@ const call = { actor: 'operator-1', trackingId: 'WBXPROV_retry-1' };
 const clock = { now: () => Date.UTC(2025, 0, 6, 10), sleep: async () => undefined };
 
 function failedOrder(error = 'UpstreamUnavailable') {
-  const executions = new InMemoryExecutions();
+  const executions = new InMemoryOrderExecutions();
   executions.put(order.orderId, order, {
     status: 'FAILED',
     error,

@@ -8,6 +8,7 @@
 
 import type { SubscriberStatus } from '../../functions/domain/contract/fields';
 import type { ListQuery } from '../../functions/domain/contract/list-query';
+import type { Order } from '../../functions/domain/contract/order';
 import type { PrecheckResponse } from '../../functions/domain/contract/responses';
 import { ERROR_CODES } from '../../functions/domain/contract/rules';
 import type { Subscriber } from '../../functions/domain/contract/subscriber';
@@ -15,6 +16,7 @@ import { UpstreamError } from '../../functions/domain/errors';
 import type { AuditLookup, AuditPage, AuditQuery, AuditRecord, AuditStore } from '../../functions/domain/ports/audit';
 import type { Clock } from '../../functions/domain/ports/clock';
 import type { SubscriberPage, WebexResult, WebexSubscribersPort } from '../../functions/domain/ports/webex';
+import { canonicalJson, type OrderExecution, type OrderExecutions } from '../../functions/domain/workflow/orders';
 
 /** The order of the audit table's indexes: `${at}#${id}`, read newest first. */
 const atIdOf = (record: AuditRecord): string => `${record.at}#${record.id}`;
@@ -79,6 +81,50 @@ export class InMemoryAuditStore implements AuditStore, AuditLookup {
     return older.length > query.max && last
       ? { items, cursor: Buffer.from(atIdOf(last), 'utf8').toString('base64url') }
       : { items };
+  }
+}
+
+/**
+ * The provisioning workflow's executions in memory, behind `OrderExecutions`: as Step Functions, a start with the
+ * same name and input as a RUNNING execution answers it, and any other existing name refuses. `starts` lists every
+ * start asked for; `raceWith` makes a concurrent caller start that order between a describe and the next start.
+ */
+export class InMemoryOrderExecutions implements OrderExecutions {
+  readonly executions = new Map<string, OrderExecution>();
+  readonly starts: string[] = [];
+  raceWith: Order | undefined;
+
+  async start(name: string, input: Order): Promise<OrderExecution | undefined> {
+    this.starts.push(name);
+    if (this.raceWith) {
+      this.put(name, this.raceWith);
+      this.raceWith = undefined;
+    }
+    const existing = this.executions.get(name);
+    if (existing) {
+      return existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)
+        ? existing
+        : undefined;
+    }
+    return this.put(name, input);
+  }
+
+  async describe(name: string): Promise<OrderExecution | undefined> {
+    return this.executions.get(name);
+  }
+
+  /** An execution as Step Functions would describe it (RUNNING unless `fields` say otherwise). */
+  put(name: string, input: unknown, fields: Partial<OrderExecution> = {}): OrderExecution {
+    const execution: OrderExecution = {
+      name,
+      executionArn: `arn:aws:states:us-east-1:000000000000:execution:ProvisioningWorkflow:${name}`,
+      status: 'RUNNING',
+      startDate: '2025-01-06T09:00:00.000Z',
+      input,
+      ...fields,
+    };
+    this.executions.set(name, execution);
+    return execution;
   }
 }
 

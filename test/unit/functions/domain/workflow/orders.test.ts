@@ -3,54 +3,8 @@ import { trackingExecutionName } from '../../../../../functions/adapters/sfn/sub
 import type { Order } from '../../../../../functions/domain/contract/order';
 import { ConflictError, NotFoundError, ValidationError } from '../../../../../functions/domain/errors';
 import type { AuditRecord } from '../../../../../functions/domain/ports/audit';
-import {
-  canonicalJson,
-  getOrder,
-  type OrderExecution,
-  type OrderExecutions,
-  submitOrder,
-} from '../../../../../functions/domain/workflow/orders';
-import { InMemoryAuditStore } from '../../../../support/fakes';
-
-class InMemoryExecutions implements OrderExecutions {
-  readonly executions = new Map<string, OrderExecution>();
-  starts = 0;
-  /** Simulates a concurrent request starting the same order between describe and start. */
-  raceWith: Order | undefined;
-
-  /** As Step Functions: the same name and input of a RUNNING execution answers it; any other existing name refuses. */
-  async start(name: string, input: Order) {
-    this.starts += 1;
-    if (this.raceWith) {
-      this.put(name, this.raceWith);
-      this.raceWith = undefined;
-    }
-    const existing = this.executions.get(name);
-    if (existing) {
-      return existing.status === 'RUNNING' && canonicalJson(existing.input) === canonicalJson(input)
-        ? existing
-        : undefined;
-    }
-    return this.put(name, input);
-  }
-
-  async describe(name: string) {
-    return this.executions.get(name);
-  }
-
-  put(name: string, input: unknown, fields: Partial<OrderExecution> = {}) {
-    const execution: OrderExecution = {
-      name,
-      executionArn: `arn:aws:states:us-east-1:000000000000:execution:ProvisioningWorkflow:${name}`,
-      status: 'RUNNING',
-      startDate: '2025-01-06T09:00:00.000Z',
-      input,
-      ...fields,
-    };
-    this.executions.set(name, execution);
-    return execution;
-  }
-}
+import { canonicalJson, getOrder, submitOrder } from '../../../../../functions/domain/workflow/orders';
+import { InMemoryAuditStore, InMemoryOrderExecutions } from '../../../../support/fakes';
 
 const order: Order = {
   orderId: 'order-1',
@@ -68,7 +22,7 @@ const order: Order = {
 const CALL = { actor: 'client-1', trackingId: 'WBXPROV_test' };
 const digester = { digest: (value: string) => `hmac-sha256:${value.length}:${value.slice(-16)}` };
 const clock = { now: () => Date.UTC(2025, 0, 6, 9), sleep: async () => undefined };
-const depsOf = (executions: InMemoryExecutions, audit = new InMemoryAuditStore()) => ({
+const depsOf = (executions: InMemoryOrderExecutions, audit = new InMemoryAuditStore()) => ({
   executions,
   audit,
   digester,
@@ -78,7 +32,7 @@ const depsOf = (executions: InMemoryExecutions, audit = new InMemoryAuditStore()
 describe('submitOrder', () => {
   it('starts the workflow for a new order', async () => {
     // Prepare
-    const executions = new InMemoryExecutions();
+    const executions = new InMemoryOrderExecutions();
 
     // Act
     const result = await submitOrder(depsOf(executions), order, CALL);
@@ -88,12 +42,12 @@ describe('submitOrder', () => {
       started: true,
       order: expect.objectContaining({ orderId: 'order-1', status: 'RUNNING' }),
     });
-    expect(executions.starts).toBe(1);
+    expect(executions.starts).toHaveLength(1);
   });
 
   it('answers the existing order for the same order again, without a second start', async () => {
     // Prepare
-    const executions = new InMemoryExecutions();
+    const executions = new InMemoryOrderExecutions();
     executions.put('order-1', JSON.parse(JSON.stringify({ ...order, subscriber: { ...order.subscriber } })));
 
     // Act
@@ -110,7 +64,7 @@ describe('submitOrder', () => {
 
   it('refuses the same orderId with different content as a conflict', async () => {
     // Prepare
-    const executions = new InMemoryExecutions();
+    const executions = new InMemoryOrderExecutions();
     executions.put('order-1', { ...order, subscriber: { ...order.subscriber, firstName: 'Grace' } });
 
     // Act
@@ -122,7 +76,7 @@ describe('submitOrder', () => {
 
   it('starts the order for a later caller when the first one was recorded but crashed before its start', async () => {
     // Prepare: the first submitter's record is written, then its StartExecution fails
-    const executions = new InMemoryExecutions();
+    const executions = new InMemoryOrderExecutions();
     const audit = new InMemoryAuditStore();
     const crashing = {
       ...depsOf(executions, audit),
@@ -146,7 +100,7 @@ describe('submitOrder', () => {
 
   it('answers 202 to exactly one of many concurrent identical submissions, 200 to the others', async () => {
     // Prepare
-    const executions = new InMemoryExecutions();
+    const executions = new InMemoryOrderExecutions();
     const deps = depsOf(executions);
 
     // Act
@@ -160,7 +114,7 @@ describe('submitOrder', () => {
 
   it('refuses an invalid order with Webex error items, and a deadline beyond the workflow limit', async () => {
     // Prepare
-    const executions = new InMemoryExecutions();
+    const executions = new InMemoryOrderExecutions();
 
     // Act
     const invalid = submitOrder(depsOf(executions), { orderId: 'bad id', subscriber: {} }, CALL);
@@ -174,14 +128,14 @@ describe('submitOrder', () => {
     await expect(tooLong).rejects.toMatchObject({
       errors: [expect.objectContaining({ errorCode: 1002, fieldName: 'options.deadlineSeconds' })],
     });
-    expect(executions.starts).toBe(0);
+    expect(executions.starts).toHaveLength(0);
   });
 });
 
 describe('getOrder', () => {
   it('shows a failed order with its parsed cause and its audit records', async () => {
     // Prepare
-    const executions = new InMemoryExecutions();
+    const executions = new InMemoryOrderExecutions();
     executions.put('order-2', order, {
       status: 'FAILED',
       stopDate: '2025-01-06T09:01:00.000Z',
@@ -226,7 +180,7 @@ describe('getOrder', () => {
 
   it('answers NotFound for an unknown order and a ValidationError for a malformed orderId', async () => {
     // Prepare
-    const deps = { executions: new InMemoryExecutions(), audit: new InMemoryAuditStore() };
+    const deps = { executions: new InMemoryOrderExecutions(), audit: new InMemoryAuditStore() };
 
     // Act & Assess
     await expect(getOrder(deps, 'unknown')).rejects.toBeInstanceOf(NotFoundError);
