@@ -39,14 +39,13 @@ export interface CompositionOverrides {
   clock?: Clock;
   /** Extra Webex client options (tests: fewer attempts, a smaller backoff). */
   webexClient?: Partial<Omit<WebexHttpClientOptions, 'credentials' | 'clock'>>;
-  /**
-   * Builds the Webex credentials of a refresh-grant configuration (`WEBEX_REFRESH_TOKEN` + client id and secret): the
-   * local runtime, tests and benches pass `REFRESH_GRANT_COMPOSITION` (adapters/webex/refreshing-credentials.ts). Not
-   * wired here: a Lambda reads the partner token from Secrets Manager and must never run the grant itself, and its
-   * bundle does not carry it.
-   */
   /** Replaces the Webex pacer (tests); `null` = no pacing even when WEBEX_STATE_TABLE_NAME is set. */
   pacer?: WebexPacer | null;
+  /**
+   * Builds the Webex credentials of a refresh-grant configuration (`WEBEX_REFRESH_TOKEN` + client id and secret): the
+   * local runtime, tests and benches pass `REFRESH_GRANT_COMPOSITION` (`refresh-grant.ts`). Not wired here: a Lambda
+   * reads the partner token from Secrets Manager and must never run the grant itself, and its bundle does not carry it.
+   */
   refreshGrantCredentials?: (
     source: RefreshCredentialsConfig,
     baseUrl: string,
@@ -82,7 +81,7 @@ export function getClock(): Clock {
   return overrides.clock ?? systemClock;
 }
 
-/** Region and endpoint of an AWS SDK client, from the configuration (every module of this folder builds its clients so). */
+/** Region and endpoint of an AWS SDK client, from the configuration (every module of this folder builds clients so). */
 export function awsClientConfig(config: ServiceConfig, endpoint?: string): { region?: string; endpoint?: string } {
   return {
     ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
