@@ -1,5 +1,5 @@
 /**
- * Alarms (to one encrypted SNS topic) and one dashboard for the whole service. Every alarm's description ends with the
+ * Alarms (to one encrypted SNS topic) and one dashboard (`dashboard.ts`) for the whole service. Every alarm's description ends with the
  * link to its section of `docs/RUNBOOK.md` (a section per alarm, headed by the alarm's construct id).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -16,17 +16,11 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { OUTCOME_METRIC } from '../../functions/domain/ports/metrics';
+import { buildDashboard } from './dashboard';
 import { deadLetterQueue, deadLettersOf } from './dead-letter-queue';
+import { TOKEN_METRICS, tokenMetric } from './token-metrics';
 
-/** The namespace and metric names the refresh function emits (Powertools Metrics, `functions/shared/metrics.ts`). */
-export const TOKEN_METRICS = {
-  namespace: 'WebexBwProvisioning',
-  refreshFailed: 'PartnerTokenRefreshFailed',
-  refreshTokenDaysRemaining: 'RefreshTokenDaysRemaining',
-} as const;
-
-/** Dimensions the refresh function puts on its metrics: Powertools' `service` only (one partner token per stack). */
-export const TOKEN_METRIC_DIMENSIONS: Readonly<Record<string, string>> = { service: 'webex-bw-provisioning' };
+export { TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from './token-metrics';
 
 /**
  * How workflow outcomes page (metric `OrderOutcome`, dimensions service, Kind and Outcome, emitted through
@@ -135,7 +129,7 @@ export class Monitoring extends Construct {
     this.tokenAlarms(props.refreshFunction);
     this.auditTableAlarms(props.auditTable);
     for (const { name, function: fn } of props.streamConsumers) this.streamAlarms(name, fn);
-    this.dashboard = this.buildDashboard(props);
+    this.dashboard = buildDashboard(this, props);
   }
 
   /**
@@ -391,87 +385,4 @@ export class Monitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
   }
-
-  private buildDashboard(props: MonitoringProps): cloudwatch.Dashboard {
-    const { api, stateMachine, functions } = props;
-    const fiveMinutes = Duration.minutes(5);
-    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      defaultInterval: Duration.days(1),
-    });
-    dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'API requests and errors',
-        left: [
-          api.metricCount({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'requests' }),
-          api.metricClientError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: '4xx' }),
-          api.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: '5xx' }),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'API latency (ms)',
-        left: [
-          api.metricLatency({ period: fiveMinutes, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
-          api.metricLatency({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
-          api.metricIntegrationLatency({
-            period: fiveMinutes,
-            statistic: cloudwatch.Stats.p(99),
-            label: 'integration p99',
-          }),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Workflow executions',
-        left: [
-          stateMachine.metricStarted({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'started' }),
-          stateMachine.metricSucceeded({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'succeeded' }),
-          stateMachine.metricFailed({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'failed' }),
-          stateMachine.metricTimedOut({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: 'timed out' }),
-        ],
-        width: 8,
-      }),
-    );
-    dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Lambda errors',
-        left: functions.map(({ name, function: fn }) =>
-          fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM, label: name }),
-        ),
-        stacked: true,
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Lambda duration p99 (ms)',
-        left: functions.map(({ name, function: fn }) =>
-          fn.metricDuration({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99), label: name }),
-        ),
-        width: 12,
-      }),
-    );
-    dashboard.addWidgets(
-      new cloudwatch.SingleValueWidget({
-        title: 'Partner refresh token: days remaining',
-        metrics: [tokenMetric(TOKEN_METRICS.refreshTokenDaysRemaining, cloudwatch.Stats.MINIMUM, Duration.days(1))],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Partner token refresh',
-        left: [tokenMetric(TOKEN_METRICS.refreshTokenDaysRemaining, cloudwatch.Stats.MINIMUM, Duration.days(1))],
-        right: [tokenMetric(TOKEN_METRICS.refreshFailed, cloudwatch.Stats.MAXIMUM, Duration.days(1))],
-        width: 16,
-      }),
-    );
-    return dashboard;
-  }
-}
-
-function tokenMetric(metricName: string, statistic: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: TOKEN_METRICS.namespace,
-    metricName,
-    dimensionsMap: { ...TOKEN_METRIC_DIMENSIONS },
-    statistic,
-    period,
-  });
 }
