@@ -38,6 +38,7 @@ import {
   workflowTaskAccess,
 } from './function-access';
 import { acknowledge, wildcardResourceFinding } from './nag';
+import { acknowledgeFunction, acknowledgeStateMachine } from './nag-findings';
 import { TASK_FUNCTION_TIMEOUT } from './workflow/provisioning-workflow';
 
 export interface ProvisioningStackProps extends StackProps {
@@ -243,13 +244,29 @@ export class ProvisioningStack extends Stack {
     this.monitoring.alarmOnEveryDeadLetterQueue();
 
     this.outputs();
-    this.acknowledgeFunctionFindings(
-      [...routeFunctions.values(), ...taskFunctions.values(), ...batchTaskFunctions.values()],
+    for (const fn of [...routeFunctions.values(), ...taskFunctions.values(), ...batchTaskFunctions.values()]) {
+      acknowledgeFunction(
+        fn,
+        'Invoked synchronously only (API Gateway, Step Functions): the caller gets the error and retries; a DLQ ' +
+          'would never receive anything.',
+      );
+    }
+    acknowledgeFunction(
       this.credentials.refresh,
+      'Uses an on-failure destination (the refresh failures queue, with an alarm) instead of the legacy DLQ: ' +
+        'destinations carry the error and the request.',
     );
-    this.acknowledgeScheduledFindings(this.statusSweeper.sweeper);
-    this.acknowledgeStateMachineFindings();
-    this.acknowledgeBatchFindings();
+    acknowledgeFunction(
+      this.statusSweeper.sweeper,
+      'Uses an on-failure destination (the sweep failures queue, with an alarm) instead of the legacy DLQ: ' +
+        'destinations carry the error and the request.',
+    );
+    acknowledgeStateMachine(this.workflow.stateMachine, this.taskFunctions);
+    acknowledgeFunction(
+      this.outcomeRecorder,
+      'Invoked by an EventBridge rule whose target has its own retry policy (24 h) and dead-letter queue, alarmed.',
+    );
+    acknowledgeStateMachine(this.batchWorkflow.stateMachine, this.batchTaskFunctions);
   }
 
   /** Turns one FunctionAccess into exact IAM statements plus the environment variables naming those resources. */
@@ -369,87 +386,6 @@ export class ProvisioningStack extends Stack {
       value: this.monitoring.topic.topicArn,
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
-  }
-
-  private acknowledgeFunctionFindings(synchronous: readonly ServiceFunction[], refresh: ServiceFunction): void {
-    const xray = {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-    };
-    for (const fn of synchronous) {
-      acknowledge(fn.role, xray);
-      acknowledge(fn.function, {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked synchronously only (API Gateway, Step Functions): the caller gets the error and retries; a DLQ ' +
-          'would never receive anything.',
-      });
-    }
-    acknowledge(refresh.role, xray);
-    acknowledge(refresh.function, {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Uses an on-failure destination (the refresh failures queue, with an alarm) instead of the legacy DLQ: ' +
-        'destinations carry the error and the request.',
-    });
-  }
-
-  private acknowledgeBatchFindings(): void {
-    const xray = {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-    };
-    acknowledge(this.outcomeRecorder.role, xray);
-    acknowledge(this.outcomeRecorder.function, {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Invoked by an EventBridge rule whose target has its own retry policy (24 h) and dead-letter queue, alarmed.',
-    });
-    const stateMachine = this.batchWorkflow.stateMachine;
-    acknowledge(stateMachine, {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions logging to CloudWatch Logs (logs:CreateLogDelivery, …) and X-Ray tracing support no ' +
-        'resource-level permissions.',
-    });
-    for (const [name, fn] of this.batchTaskFunctions) {
-      acknowledge(stateMachine, {
-        id: wildcardResourceFinding(this, `${fn.function.functionArn}:*`),
-        reason: `lambda:InvokeFunction on the versions and aliases of the ${name} task function (CDK's LambdaInvoke grant).`,
-      });
-    }
-  }
-
-  private acknowledgeScheduledFindings(fn: ServiceFunction): void {
-    acknowledge(fn.role, {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-    });
-    acknowledge(fn.function, {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Uses an on-failure destination (the sweep failures queue, with an alarm) instead of the legacy DLQ: ' +
-        'destinations carry the error and the request.',
-    });
-  }
-
-  private acknowledgeStateMachineFindings(): void {
-    const stateMachine = this.workflow.stateMachine;
-    acknowledge(stateMachine, {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions logging to CloudWatch Logs (logs:CreateLogDelivery, …) and X-Ray tracing support no ' +
-        'resource-level permissions.',
-    });
-    for (const [name, fn] of this.taskFunctions) {
-      acknowledge(stateMachine, {
-        id: wildcardResourceFinding(this, `${fn.function.functionArn}:*`),
-        reason: `lambda:InvokeFunction on the versions and aliases of the ${name} task function (CDK's LambdaInvoke grant).`,
-      });
-    }
   }
 }
 
