@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Order, OrderSchema } from '../contract/order';
+import { inPool } from '../pool';
 import {
   type BatchMarker,
   type BatchMembership,
@@ -203,16 +204,4 @@ export async function recordOrderEnd(deps: { store: BatchStore }, execution: Ord
     if (outcome && (await deps.store.recordOutcome(target.batchId, outcome))) recorded += 1;
   }
   return recorded;
-}
-
-async function inPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }

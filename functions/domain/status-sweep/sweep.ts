@@ -17,6 +17,7 @@ import { PENDING_STATUSES, type SubscriberStatus } from '../contract/fields';
 import type { ListQuery } from '../contract/list-query';
 import { RULES, STATUS_SWEEP } from '../contract/rules';
 import type { Subscriber } from '../contract/subscriber';
+import { inPool } from '../pool';
 import type { Clock } from '../ports/clock';
 import type { StatusRecordStore } from '../ports/status-records';
 import type { WebexCallOptions, WebexSubscribersPort } from '../ports/webex';
@@ -100,15 +101,9 @@ async function recordChanges(deps: StatusSweepDeps, items: readonly Subscriber[]
   });
   // Each subscriber appears once in a page, so its writes are independent: several at a time, a bounded number.
   let recorded = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < changes.length) {
-      const change = changes[next] as (typeof changes)[number];
-      next += 1;
-      if (await deps.records.putLatest(change)) recorded += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(STATUS_SWEEP.recordConcurrency, changes.length) }, worker));
+  await inPool(changes, STATUS_SWEEP.recordConcurrency, async (change) => {
+    if (await deps.records.putLatest(change)) recorded += 1;
+  });
   return recorded;
 }
 
