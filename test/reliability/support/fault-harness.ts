@@ -1,21 +1,4 @@
-/**
- * The reliability harness: the REAL rendered workflow on the local engine, the REAL task handler modules, the Webex
- * simulator with seeded fault injection, and the audit table on dynalite — with time that never passes for real.
- *
- * - One manual clock drives everything. Every Wait state advances it by exactly the seconds the definition asked for
- *   (the engine runs with `timeScale: 0`); a latency fault (the simulator sleeping before it answers) is served at once
- *   by moving the clock to the sleeper's due time, so "answers slowly" costs no real time either.
- * - The simulator draws every fault decision from a seeded generator: the same seed and order sequence give the same
- *   faults.
- * - Task crashes are injected between Step Functions and the handler (`crash`): before the handler runs (Lambda never
- *   started) or after it returned (its effects happened, the answer was lost) — exactly once for a chosen task.
- * - Person actions (enter an email, validate it, consent) happen at the first Wait spent in a pending status.
- *
- * The webex client makes one attempt per task invocation: every retry is Step Functions' (visible in the history).
- */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoAuditStore } from '../../../functions/adapters/dynamodb/audit-store';
-import { batchTableCreateInput } from '../../../functions/adapters/dynamodb/batch-table';
 import { REFRESH_GRANT_COMPOSITION } from '../../../functions/composition/refresh-grant';
 import { resetCompositionForTests } from '../../../functions/composition/root';
 import type { SubscriberStatus } from '../../../functions/domain/contract/fields';
@@ -36,7 +19,7 @@ import {
   type PersonAction,
   type WebexSimulator,
 } from '../../../local/webex-simulator';
-import { startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../support/dynalite';
+import { createTestBatchTable, startTestDynamo, TEST_AWS_ENV, type TestDynamo } from '../../support/dynalite';
 import { createManualClock, type ManualClock } from '../../support/fakes';
 import { seededRandom } from './seeded-random';
 
@@ -141,8 +124,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
   });
   const { url } = await sim.start({ port: 0, host: '127.0.0.1' });
   const dynamo = await startTestDynamo('audit-reliability');
-  const batchTable = 'batches-reliability';
-  await dynamo.client.send(new CreateTableCommand(batchTableCreateInput(batchTable)));
+  const batchTable = await createTestBatchTable(dynamo);
   const credentials = sim.credentials;
   Object.assign(process.env, {
     ...TEST_AWS_ENV,
