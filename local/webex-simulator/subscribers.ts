@@ -65,6 +65,12 @@ export class SubscriberStore {
   private readonly subscribers = new Map<string, StoredSubscriber>();
   private readonly cursors = new ListCursors();
   private readonly consentResends = new Map<string, number>();
+  /**
+   * Who may hold a userId: every subscriber provisioned with it or updating to it. Entries are candidates, checked
+   * against the subscriber as it is now, so one left behind by a completed update or a removal is harmless; without
+   * it, every Precheck and Provision scanned all subscribers (quadratic in a bulk run).
+   */
+  private readonly userIdHolders = new Map<string, Set<string>>();
   private consentResendTotal = 0;
   private seq = 0;
 
@@ -76,6 +82,7 @@ export class SubscriberStore {
 
   reset(): void {
     this.subscribers.clear();
+    this.userIdHolders.clear();
     this.cursors.clear();
     this.consentResends.clear();
     this.consentResendTotal = 0;
@@ -98,7 +105,11 @@ export class SubscriberStore {
       throw new Error('not a simulator state of version 1');
     }
     this.reset();
-    for (const stored of snapshot.subscribers) this.subscribers.set(stored.id, structuredClone(stored));
+    for (const stored of snapshot.subscribers) {
+      this.subscribers.set(stored.id, structuredClone(stored));
+      this.noteHolder(stored.values.userId, stored.id);
+      if (stored.work?.kind === 'update') this.noteHolder(stored.work.changes.userId, stored.id);
+    }
     for (const [id, count] of Object.entries(snapshot.consentResends ?? {})) this.consentResends.set(id, count);
     this.consentResendTotal = snapshot.consentResendTotal ?? 0;
     this.seq = Math.max(snapshot.seq ?? 0, ...snapshot.subscribers.map((stored) => stored.seq + 1));
@@ -139,6 +150,7 @@ export class SubscriberStore {
       consented: false,
     };
     this.subscribers.set(stored.id, stored);
+    this.noteHolder(stored.values.userId, stored.id);
     return this.view(stored);
   }
 
@@ -181,12 +193,14 @@ export class SubscriberStore {
     stored.status = 'updating';
     stored.lastStatusChangeMs = now;
     stored.work = { kind: 'update', dueMs: now + this.config().updateDelayMs, duplicateUserId: duplicate, changes };
+    this.noteHolder(changes.userId, stored.id);
     return this.view(stored);
   }
 
   remove(id: string): void {
     const stored = this.find(id);
     this.subscribers.delete(stored.id);
+    this.userIdHolders.get(stored.values.userId)?.delete(stored.id);
   }
 
   precheck(body: unknown): PrecheckResponse {
@@ -286,12 +300,21 @@ export class SubscriberStore {
 
   /** Does another subscriber hold `userId`, now or once its pending update completes? */
   private userIdTaken(userId: string, exceptId?: string): boolean {
-    for (const s of this.subscribers.values()) {
-      if (s.id === exceptId) continue;
+    for (const id of this.userIdHolders.get(userId) ?? []) {
+      const s = this.subscribers.get(id);
+      if (!s || s.id === exceptId) continue;
+      this.settle(s); // an update that has completed by now no longer holds its old userId
       if (s.values.userId === userId) return true;
       if (s.work?.kind === 'update' && s.work.changes.userId === userId) return true;
     }
     return false;
+  }
+
+  private noteHolder(userId: string | undefined, id: string): void {
+    if (userId === undefined) return;
+    const holders = this.userIdHolders.get(userId);
+    if (holders) holders.add(id);
+    else this.userIdHolders.set(userId, new Set([id]));
   }
 
   /** Apply every transition that was due by now, each at the moment it was due. */
