@@ -96,6 +96,8 @@ async function runOnce(
     pacingRequestsPerSecond: rps,
     statusSweeper: true,
     batches: { startRatePerSecond: rps / 2 / batchCount },
+    dynamoInOwnProcess: true,
+    deployedWebexRetries: true,
   });
   try {
     // The simulator's limit applies to the subscriber operations; the token grant (once per cold start) is left out.

@@ -53,6 +53,16 @@ export interface WorkflowRigOptions {
   wrapTask?: (taskName: string, handler: TaskHandler) => TaskHandler;
   /** Reuse a running dynalite (one per benchmark run). */
   dynamo?: TestDynamo;
+  /**
+   * Start dynalite in a process of its own (when `dynamo` is not given): the rig runs every Lambda, the engine and the
+   * simulator in this one process, and DynamoDB should not take their CPU (in AWS it never does).
+   */
+  dynamoInOwnProcess?: boolean;
+  /**
+   * The Webex client retries as deployed (API callers and the sweeper wait out a Webex 429 within their deadline;
+   * tasks hand every 429 back to the state machine anyway). Default: one attempt per call, as the workflow tests run.
+   */
+  deployedWebexRetries?: boolean;
   maxClosedExecutions?: number;
   /**
    * Our pacing of Webex calls (the Webex state table's token bucket) at this many requests per second; absent = none.
@@ -68,7 +78,8 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
   process.env.LOG_LEVEL = 'silent';
   const sim = createWebexSimulator({ ...options.simulator, clock: options.clock });
   const { url } = await sim.start({ port: 0, host: '127.0.0.1' });
-  const dynamo = options.dynamo ?? (await startTestDynamo('audit-bench'));
+  const dynamo =
+    options.dynamo ?? (await startTestDynamo('audit-bench', { ownProcess: options.dynamoInOwnProcess === true }));
   const credentials = sim.credentials;
   Object.assign(process.env, {
     ...TEST_AWS_ENV,
@@ -105,11 +116,11 @@ export async function startWorkflowRig(options: WorkflowRigOptions): Promise<Wor
       process.env.WEBEX_RATE_LIMIT_PER_SECOND = String(options.pacingRequestsPerSecond);
     }
   }
-  // One attempt per task invocation: retries and throttling waits are the state machine's, as deployed.
+  // Unless deployedWebexRetries: one attempt per call (tasks hand throttling waits back to the state machine anyway).
   const composition = {
     ...REFRESH_GRANT_COMPOSITION,
     clock: options.clock,
-    webexClient: { maxAttempts: 1 },
+    ...(options.deployedWebexRetries ? {} : { webexClient: { maxAttempts: 1 } }),
     ...(options.pacingRequestsPerSecond === undefined ? { pacer: null } : {}),
   };
   resetCompositionForTests(composition);

@@ -1,4 +1,5 @@
 /** Test helper: an in-memory dynalite on 127.0.0.1:0 with the audit table created from `audit-table.ts`. */
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import createDynalite from 'dynalite';
@@ -21,11 +22,48 @@ export const TEST_AWS_ENV = {
   AWS_REGION: 'us-east-1',
 } as const;
 
-export async function startTestDynamo(tableName = 'audit-test'): Promise<TestDynamo> {
+export interface TestDynamoOptions {
+  /**
+   * Run dynalite in a child process (`dynalite-process.mjs`) instead of this one: for benchmarks that put every Lambda
+   * in one process, so that DynamoDB does not take their CPU (it never does in AWS).
+   */
+  ownProcess?: boolean;
+}
+
+interface DynaliteServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+async function inThisProcess(): Promise<DynaliteServer> {
   const server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function inItsOwnProcess(): Promise<DynaliteServer> {
+  const child = fork(new URL('./dynalite-process.mjs', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`dynalite's process ended (${code}) before it listened`)));
+  });
+  return {
+    port,
+    close: async () => {
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+export async function startTestDynamo(tableName = 'audit-test', options: TestDynamoOptions = {}): Promise<TestDynamo> {
+  const server = options.ownProcess ? await inItsOwnProcess() : await inThisProcess();
+  const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new DynamoDBClient({
     endpoint,
     region: TEST_AWS_ENV.AWS_REGION,
@@ -48,7 +86,7 @@ export async function startTestDynamo(tableName = 'audit-test'): Promise<TestDyn
     stateTableName,
     stop: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }
