@@ -3,8 +3,9 @@
  * handler, at most 5,000 orders per batch (the API's limit), all batches at once — and run by the REAL batch workflow and
  * provisioning workflow on the local engine against the Webex simulator limited to R requests per second (token bucket,
  * 429 with Retry-After), with our own pacing of Webex calls at the same R (the Webex state table's token bucket on
- * dynalite) and the status sweeper running in-process. The batches together start at most R / 2 orders per second
- * (BATCH_START_RATE_PER_SECOND = R / 2 / batches): what R carries at 2 calls per order.
+ * dynalite) and the status sweeper running in-process. dynalite runs in a process of its own (DynamoDB never takes a
+ * Lambda's CPU in AWS), and the Webex client retries as deployed. The batches together start at most R / 2 orders
+ * per second (BATCH_START_RATE_PER_SECOND = R / 2 / batches): what R carries at 2 calls per order.
  *
  * Each order needs 2 Webex calls (precheck, provision); its status comes from the sweeper's List, not from a Get per
  * order. So no client finishes faster than the bound: 2 × N / R, plus one provisioning delay (the last order's), plus
