@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../../functions/domain/contract/rules';
 import { ConflictError } from '../../../../functions/domain/errors';
-import { TRUSTED_TEMPLATE_ID } from '../../../../local/webex-simulator/seed';
 import { SubscriberStore } from '../../../../local/webex-simulator/subscribers';
 import type { SimulatorConfig } from '../../../../local/webex-simulator/types';
+import { provisionBody } from '../../../simulator/harness';
 import { createManualClock } from '../../../support/fakes';
 
 const CONFIG: SimulatorConfig = { provisioningDelayMs: 5_000, updateDelayMs: 3_000, duplicateUserIdMode: '409' };
-
-function provisionBody(userId: string): Record<string, unknown> {
-  return {
-    provisioningId: TRUSTED_TEMPLATE_ID,
-    userId,
-    spEnterpriseId: 'enterprise-1',
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    package: 'standard',
-    primaryPhoneNumber: '+1 408 555 0100',
-    email: 'ada@customer.example.com',
-  };
-}
 
 /** A Precheck of `userId` (Precheck requires an email). */
 const precheckBody = (userId: string) => ({ userId, email: 'ada@customer.example.com' });
@@ -44,7 +31,7 @@ describe('SubscriberStore: who holds a userId', () => {
   it('refuses a userId that a pending update moves to, and frees the old one once the update completes', () => {
     // Prepare
     const { clock, store } = newStore();
-    const sub = store.provision(provisionBody('old@sp.example.com'));
+    const sub = store.provision(provisionBody({ userId: 'old@sp.example.com' }));
     clock.advance(CONFIG.provisioningDelayMs);
     store.update(sub.id, { userId: 'new@sp.example.com' });
 
@@ -65,7 +52,7 @@ describe('SubscriberStore: who holds a userId', () => {
   it('still knows every holder after a restore from a snapshot', () => {
     // Prepare
     const { clock, store } = newStore();
-    store.provision(provisionBody('kept@sp.example.com'));
+    store.provision(provisionBody({ userId: 'kept@sp.example.com' }));
     const snapshot = store.snapshot();
     const restored = new SubscriberStore(clock, () => CONFIG);
 
@@ -73,15 +60,17 @@ describe('SubscriberStore: who holds a userId', () => {
     restored.restore(snapshot);
 
     // Assess
-    expect(conflictCode(() => restored.provision(provisionBody('kept@sp.example.com')))).toBe(ERROR_CODES.userIdInUse);
-    expect(conflictCode(() => restored.provision(provisionBody('other@sp.example.com')))).toBeUndefined();
+    expect(conflictCode(() => restored.provision(provisionBody({ userId: 'kept@sp.example.com' })))).toBe(
+      ERROR_CODES.userIdInUse,
+    );
+    expect(conflictCode(() => restored.provision(provisionBody({ userId: 'other@sp.example.com' })))).toBeUndefined();
   });
 
   it('forgets the holders on reset and on removal', () => {
     // Prepare
     const { store } = newStore();
-    const removed = store.provision(provisionBody('removed@sp.example.com'));
-    store.provision(provisionBody('reset@sp.example.com'));
+    const removed = store.provision(provisionBody({ userId: 'removed@sp.example.com' }));
+    store.provision(provisionBody({ userId: 'reset@sp.example.com' }));
 
     // Act
     store.remove(removed.id);
