@@ -4,10 +4,11 @@
  * several fresh `node` processes of `await import(bundle)`, with the functions' own NODE_OPTIONS
  * (`--enable-source-maps`) — next to the field's standard function, built and loaded in the same run: middy +
  * Powertools Logger (`injectLambdaContext`) + a DynamoDB DocumentClient `PutCommand`
- * (`bench/fixtures/baseline-handler.ts`), bundled with the same esbuild options but the SDK's default credential chain
- * left as it is. Ratios, since the machine is shared: each function load is paired with a baseline load just before
- * it, and its ratio is the median of those pairs. Node 20 (this process) and Node 24 (what Lambda runs; installed from
- * the npm registry into .bench-cache when missing).
+ * (`bench/fixtures/baseline-handler.ts`), bundled with the same esbuild options (the SDK's event-stream support left
+ * out, as in every Lambda bundle) but the SDK's default credential chain left as it is. Ratios, since the machine is
+ * shared: each function load is paired with a baseline load just before it, and its ratio is the median of those
+ * pairs. Node 20 (this process) and Node 24 (what Lambda runs; installed from the npm registry into .bench-cache when
+ * missing).
  *
  * Also counts the zod objects each bundle builds while it loads (schemas are built at module load, and that is part of
  * the load time).
@@ -21,11 +22,11 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { build } from 'esbuild';
 import { ROUTES } from '../functions/catalog/routes';
 import { FOLLOW_SUBSCRIBERS_ENTRY } from '../functions/catalog/stream-consumers';
 import { WORKFLOW_TASKS } from '../functions/catalog/workflow-tasks';
-import { BUNDLE_FILE_NAME, esbuildOptionsFor } from '../infra/bundling';
+import { BUNDLE_FILE_NAME, type BundleCredentials, esbuildOptionsFor } from '../infra/bundling';
 import { REFRESH_FUNCTION_ENTRY } from '../infra/constructs/partner-token';
 import { findNode24 } from './support/node24';
 import { BENCH_CACHE, REPO_ROOT } from './support/paths';
@@ -67,9 +68,10 @@ async function bundleAll(outRoot: string): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
   for (const [index, fn] of functions.entries()) {
     const file = join(outRoot, String(index), BUNDLE_FILE_NAME);
-    const options = esbuildOptionsFor(resolve(REPO_ROOT, fn.entry), file);
-    // The standard function keeps the SDK's default credential chain: no alias.
-    await build(fn === BASELINE ? { ...options, alias: {} } : options);
+    // The standard function keeps the SDK's default credential chain.
+    await build(
+      esbuildOptionsFor(resolve(REPO_ROOT, fn.entry), file, fn === BASELINE ? 'default-chain' : 'environment'),
+    );
     bundles.push({ ...fn, file, bytes: statSync(file).size });
   }
   return bundles;
@@ -181,12 +183,11 @@ const loadCell = (t: LoadTime) => `${ms(t.median)} (${t.p25.toFixed(0)}–${t.p7
 export async function heaviestInputs(
   entry: string,
   top = 6,
-  overrides: Partial<BuildOptions> = {},
+  credentials: BundleCredentials = 'environment',
 ): Promise<Array<[string, number]>> {
   const dir = join(BENCH_CACHE, 'cold-start', 'meta');
   const result = await build({
-    ...esbuildOptionsFor(resolve(REPO_ROOT, entry), join(dir, BUNDLE_FILE_NAME)),
-    ...overrides,
+    ...esbuildOptionsFor(resolve(REPO_ROOT, entry), join(dir, BUNDLE_FILE_NAME), credentials),
     metafile: true,
   });
   const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
@@ -247,14 +248,14 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
     }),
   ];
   const inputs = await heaviestInputs(heaviest.entry);
-  const baselineInputs = await heaviestInputs(BASELINE.entry, 6, { alias: {} });
+  const baselineInputs = await heaviestInputs(BASELINE.entry, 6, 'default-chain');
   const body = [
     table(
       ['function', 'bundle', '× base', 'zod objects', ...nodes.flatMap((n) => [`load ${n.label}`, '× base'])],
       rows,
     ),
     '',
-    `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled; our functions with the environment credential provider, the baseline with the SDK's default chain).`,
+    `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled without its event-stream support; our functions with the environment credential provider, the baseline with the SDK's default chain).`,
     `Load: median of ${runs} fresh processes per bundle and Node version (in brackets the middle half of them, p25–p75), \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}, ${PINNED_CPU === undefined ? 'not pinned (no taskset here)' : `each process pinned to CPU ${PINNED_CPU} (taskset)`}. Each load of a function follows a load of the baseline (so the baseline's column is over all of those); "× base" is the median of a function's ${runs} paired ratios. No bundle builds an SDK client at load: all build them on first use.`,
     `zod objects: the schemas and checks zod builds while the bundle loads (each costs load time; a module's top-level schemas are all built once the module is imported).`,
     ...(node24.version === undefined ? [node24.reason] : []),

@@ -133,7 +133,7 @@ export class ServiceFunction extends Construct {
               bundleAwsSDK: LAMBDA_BUNDLING.bundleAwsSDK,
               externalModules: [...LAMBDA_BUNDLING.externalModules],
               banner: LAMBDA_BUNDLING.banner,
-              // The environment credential provider instead of the SDK's default chain (infra/bundling.ts).
+              // infra/bundling.ts's aliases: environment credentials, no event-stream support.
               esbuildArgs: { ...LAMBDA_ESBUILD_ARGS, '--alias': [...(LAMBDA_ESBUILD_ARGS['--alias'] ?? [])] },
             },
           }

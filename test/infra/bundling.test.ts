@@ -65,6 +65,18 @@ describe('ServiceFunction bundling (one real esbuild run)', () => {
     expect(code).not.toMatch(/\b(from\s*|import\(\s*|__require\(\s*)["']@aws-sdk\//);
   });
 
+  it("applies infra/bundling.ts's substitutions: environment credentials, no event-stream support", () => {
+    // Act
+    const { sources } = JSON.parse(readFileSync(join(bundleDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+
+    // Assess
+    expect(sources.some((source) => source.endsWith('infra/lambda-credentials.ts'))).toBe(true);
+    expect(sources.some((source) => source.endsWith('infra/lambda-event-streams.ts'))).toBe(true);
+    expect(sources.filter((source) => /credential-provider-node\/|submodules\/event-streams\//.test(source))).toEqual(
+      [],
+    );
+  });
+
   it('loads as a module and exports the handler', async () => {
     // Act
     const module = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler?: unknown };
