@@ -4,11 +4,10 @@
  * several fresh `node` processes of `await import(bundle)`, with the functions' own NODE_OPTIONS
  * (`--enable-source-maps`) — next to the field's standard function, built and loaded in the same run: middy +
  * Powertools Logger (`injectLambdaContext`) + a DynamoDB DocumentClient `PutCommand`
- * (`bench/fixtures/baseline-handler.ts`), bundled with the same esbuild options (the SDK's event-stream support left
- * out, as in every Lambda bundle) but the SDK's default credential chain left as it is. Ratios, since the machine is
- * shared: each function load is paired with a baseline load just before it, and its ratio is the median of those
- * pairs. Node 20 (this process) and Node 24 (what Lambda runs; installed from the npm registry into .bench-cache when
- * missing).
+ * (`bench/fixtures/baseline-handler.ts`), bundled with the same esbuild options but the SDK's default credential chain
+ * left as it is. Ratios, since the machine is shared: each function load is paired with a baseline load just before
+ * it, and its ratio is the median of those pairs. Node 20 (this process) and Node 24 (what Lambda runs; installed from
+ * the npm registry into .bench-cache when missing).
  *
  * Also counts the zod objects each bundle builds while it loads (schemas are built at module load, and that is part of
  * the load time).
@@ -255,7 +254,7 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Benc
       rows,
     ),
     '',
-    `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled without its event-stream support; our functions with the environment credential provider, the baseline with the SDK's default chain).`,
+    `Bundles: esbuild ${readEsbuildVersion()}, infra/bundling.ts options (minified ESM, mainFields module,main, AWS SDK bundled; our functions with the environment credential provider, the baseline with the SDK's default chain).`,
     `Load: median of ${runs} fresh processes per bundle and Node version (in brackets the middle half of them, p25–p75), \`await import()\` with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}, ${PINNED_CPU === undefined ? 'not pinned (no taskset here)' : `each process pinned to CPU ${PINNED_CPU} (taskset)`}. Each load of a function follows a load of the baseline (so the baseline's column is over all of those); "× base" is the median of a function's ${runs} paired ratios. No bundle builds an SDK client at load: all build them on first use.`,
     `zod objects: the schemas and checks zod builds while the bundle loads (each costs load time; a module's top-level schemas are all built once the module is imported).`,
     ...(node24.version === undefined ? [node24.reason] : []),

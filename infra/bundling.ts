@@ -4,18 +4,13 @@
  * (`bench/cold-start.ts` runs esbuild's JS API with `esbuildOptionsFor`, the same flags CDK passes).
  * Pure data: no CDK import, so the benchmark does not load aws-cdk-lib.
  *
- * Two substitutions (esbuild `alias`), both in Lambda bundles only: the local runtime, the CLIs and the tests run the
- * sources and keep the SDK's own modules.
- * - `LAMBDA_CREDENTIAL_ALIASES` points `@aws-sdk/credential-provider-node` (the SDK clients' default credential provider
- *   chain) at `lambda-credentials.ts`, the SDK's environment provider (`@aws-sdk/credential-provider-env`): in Lambda
- *   the function's credentials are in its environment, and the rest of the chain (SSO, STS, profiles, metadata
- *   endpoints: about 240 KB) is never used. `test/infra/bundle-credentials.test.ts` signs a request with a bundle built
- *   this way. The cold-start benchmark's standard function keeps the whole chain: it is bundled without this alias.
- * - `LAMBDA_SDK_ALIASES` points `@smithy/core/event-streams` (the SDK's event-stream support, which it loads with a
- *   dynamic `import()`) at `lambda-event-streams.ts`, which refuses to load: no function calls an event-stream
- *   operation, and the dynamic import made esbuild initialise about 150 SDK modules lazily, costing every bundle about
- *   5 ms of module load. `test/infra/bundle-event-streams.test.ts` checks it. It is a bundling option like the others,
- *   so the benchmark's standard function is bundled with it too.
+ * One substitution (esbuild `alias`), in Lambda bundles only: `LAMBDA_ALIASES` points
+ * `@aws-sdk/credential-provider-node` (the SDK clients' default credential provider chain) at `lambda-credentials.ts`,
+ * the SDK's environment provider (`@aws-sdk/credential-provider-env`): in Lambda the function's credentials are in its
+ * environment, and the rest of the chain (SSO, STS, profiles, metadata endpoints: about 240 KB) is never used.
+ * `test/infra/bundle-credentials.test.ts` signs a request with a bundle built this way. The local runtime, the CLIs and
+ * the tests run the sources and keep the whole chain, and so does the cold-start benchmark's standard function: it is
+ * bundled with these options but without this alias. Nothing else of the SDK is replaced or left out.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,18 +26,13 @@ export const ESM_REQUIRE_BANNER =
 /** The Node.js major the functions run on (Lambda `nodejs24.x`); esbuild targets it. */
 export const LAMBDA_NODE_MAJOR = 24;
 
-/** The credential provider of a Lambda bundle (esbuild `alias`), relative to the project root (CDK's working directory). */
-export const LAMBDA_CREDENTIAL_ALIASES: Readonly<Record<string, string>> = {
+/**
+ * The package aliases of a Lambda bundle (esbuild `alias`): its credential provider. Paths are relative to the project
+ * root (CDK's working directory).
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './infra/lambda-credentials.ts',
 };
-
-/** What a Lambda bundle carries of the SDK (esbuild `alias`), relative to the project root. */
-export const LAMBDA_SDK_ALIASES: Readonly<Record<string, string>> = {
-  '@smithy/core/event-streams': './infra/lambda-event-streams.ts',
-};
-
-/** Every package alias of a Lambda bundle. */
-export const LAMBDA_ALIASES: Readonly<Record<string, string>> = { ...LAMBDA_CREDENTIAL_ALIASES, ...LAMBDA_SDK_ALIASES };
 
 /** The same aliases as NodejsFunction's `esbuildArgs` (`--alias:<package>=<path>`). */
 export const LAMBDA_ESBUILD_ARGS: Readonly<Record<string, string[]>> = {
@@ -82,7 +72,7 @@ export function esbuildOptionsFor(
 ): BuildOptions {
   return {
     absWorkingDir: PROJECT_ROOT,
-    alias: credentials === 'environment' ? { ...LAMBDA_ALIASES } : { ...LAMBDA_SDK_ALIASES },
+    alias: credentials === 'environment' ? { ...LAMBDA_ALIASES } : {},
     entryPoints: [entryPoint],
     outfile,
     bundle: true,

@@ -133,7 +133,7 @@ export class ServiceFunction extends Construct {
               bundleAwsSDK: LAMBDA_BUNDLING.bundleAwsSDK,
               externalModules: [...LAMBDA_BUNDLING.externalModules],
               banner: LAMBDA_BUNDLING.banner,
-              // infra/bundling.ts's aliases: environment credentials, no event-stream support.
+              // infra/bundling.ts's alias: the environment credential provider instead of the default chain.
               esbuildArgs: { ...LAMBDA_ESBUILD_ARGS, '--alias': [...(LAMBDA_ESBUILD_ARGS['--alias'] ?? [])] },
             },
           }

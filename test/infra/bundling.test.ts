@@ -65,16 +65,13 @@ describe('ServiceFunction bundling (one real esbuild run)', () => {
     expect(code).not.toMatch(/\b(from\s*|import\(\s*|__require\(\s*)["']@aws-sdk\//);
   });
 
-  it("applies infra/bundling.ts's substitutions: environment credentials, no event-stream support", () => {
+  it("applies infra/bundling.ts's one substitution: environment credentials instead of the default chain", () => {
     // Act
     const { sources } = JSON.parse(readFileSync(join(bundleDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
 
     // Assess
     expect(sources.some((source) => source.endsWith('infra/lambda-credentials.ts'))).toBe(true);
-    expect(sources.some((source) => source.endsWith('infra/lambda-event-streams.ts'))).toBe(true);
-    expect(sources.filter((source) => /credential-provider-node\/|submodules\/event-streams\//.test(source))).toEqual(
-      [],
-    );
+    expect(sources.filter((source) => /credential-provider-node\//.test(source))).toEqual([]);
   });
 
   it('loads as a module and exports the handler', async () => {
